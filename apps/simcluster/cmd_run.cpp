@@ -1,0 +1,254 @@
+// `simcluster run SCENARIO...`: load each scenario and its manifests, simulate,
+// and print the report (one scenario) or the side-by-side sizing table against
+// the scenarios' claims (several). Exit codes: 0 ok, 1 input error (thrown as
+// InputError and printed by main), 2 usage error.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "simcluster/error.h"
+#include "simcluster/render.h"
+#include "simcluster/scenario.h"
+
+namespace simcluster::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kRunHelp = R"(simcluster run - simulate scenarios and report what the cluster did
+
+Usage:
+  simcluster run SCENARIO... [-o text|wide|json|yaml|csv|html] [--out FILE]
+                 [--seed N] [--duration D] [--quiet]
+
+One scenario prints its report: replicas per workload, HPA decisions and how
+long they took to get pods Ready, rollouts, pending pods and why, nodes and
+cost, requests and limits, utilization, latency against the SLO, warnings.
+
+Several scenarios (e.g. one per load level) print a sizing table side by side:
+each workload's most pods in each run beside the figure the scenarios' claims
+file states for that load, every difference flagged; the claimed minimum and
+maximum totals against the ones computed from the manifests; and the
+recommended cluster against what each run needed.
+
+Flags:
+  -o, --output FORMAT  text (default), wide (more columns, every event), json,
+                       yaml, csv (the time series) or html (one offline page)
+      --out FILE       write to FILE instead of stdout, atomically (a temporary
+                       file, then rename); refused if FILE is an input file
+      --seed N         override the scenario's random seed
+      --duration D     override the simulated duration (30m, 2h, 1d)
+  -q, --quiet          no progress line on stderr (shown only on a terminal)
+  -f FILE              a scenario (same as a positional SCENARIO)
+  -                    read one scenario from stdin; its relative paths
+                       resolve against the current directory
+  -h, --help           show this help
+
+Exit codes: 0 ok, 1 input error (file:line:col: message), 2 usage error.
+
+Examples:
+  simcluster run scenarios/peak.yaml
+  simcluster run scenarios/peak.yaml -o wide --seed 7 --duration 30m
+  simcluster run scenarios/baseline.yaml scenarios/high.yaml scenarios/peak.yaml
+  simcluster run scenarios/day.yaml -o html --out day.html
+  simcluster run scenarios/rollout.yaml -o json | jq '.workloads[].rollout_seconds'
+  simcluster run scenarios/peak.yaml -o csv --out peak.csv
+)";
+
+struct RunOptions {
+  std::vector<std::string> scenarios;
+  ReportFormat format = ReportFormat::kText;
+  std::optional<std::string> out;
+  std::optional<uint64_t> seed;
+  std::optional<SimDuration> duration;
+  bool quiet = false;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+std::optional<uint64_t> parse_seed(const std::string& s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+RunOptions parse_args(const Args& args, bool* help) {
+  RunOptions o;
+  static const std::vector<std::string> kFlags = {"--output", "--out", "--seed", "--duration",
+                                                  "--quiet", "--help"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    // "--flag=value", "--flag value", "-o json", "-ojson".
+    auto value = [&](const std::string& flag) -> std::string {
+      if (a.size() > flag.size() && a.compare(0, flag.size() + 1, flag + "=") == 0) {
+        return a.substr(flag.size() + 1);
+      }
+      if (flag == "-o" && a.size() > 2 && a.compare(0, 2, "-o") == 0) return a.substr(2);
+      if (i + 1 >= args.size()) throw UsageError{fmt::format("{} needs a value", flag)};
+      return args[++i];
+    };
+    auto is = [&](const std::string& flag) {
+      return a == flag || a.rfind(flag + "=", 0) == 0;
+    };
+    if (a == "-h" || a == "--help") {
+      *help = true;
+      return o;
+    }
+    if (is("--output") || a == "-o" || (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != '-')) {
+      std::string v = is("--output") ? value("--output") : value("-o");
+      auto f = parse_report_format(v);
+      if (!f) {
+        std::string hint = closest_match(v, {"text", "wide", "json", "yaml", "csv", "html"});
+        throw UsageError{fmt::format("unknown output format '{}'{}; use text, wide, json, yaml, csv or html", v,
+                                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+      }
+      o.format = *f;
+    } else if (is("--out")) {
+      o.out = value("--out");
+      if (o.out->empty()) throw UsageError{"--out needs a file name"};
+    } else if (is("--seed")) {
+      std::string v = value("--seed");
+      o.seed = parse_seed(v);
+      if (!o.seed) throw UsageError{fmt::format("--seed '{}' is not a non-negative integer", v)};
+    } else if (is("--duration")) {
+      std::string v = value("--duration");
+      o.duration = parse_duration(v);
+      if (!o.duration || o.duration->count() <= 0) {
+        throw UsageError{fmt::format("--duration '{}' is not a positive duration (e.g. 90s, 30m, 2h)", v)};
+      }
+    } else if (a == "-q" || a == "--quiet") {
+      o.quiet = true;
+    } else if (a == "-f" || a.rfind("-f=", 0) == 0 || a.rfind("--filename", 0) == 0) {
+      o.scenarios.push_back(a.rfind("--filename", 0) == 0 ? value("--filename") : value("-f"));
+    } else if (a == "-") {
+      o.scenarios.push_back(a);
+    } else if (!a.empty() && a[0] == '-') {
+      std::string name = a.substr(0, a.find('='));
+      std::string hint = closest_match(name, kFlags);
+      throw UsageError{fmt::format("unknown flag '{}'{}", name,
+                                   hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint))};
+    } else {
+      o.scenarios.push_back(a);
+    }
+  }
+  if (o.scenarios.empty()) throw UsageError{"no scenario given"};
+  if (std::count(o.scenarios.begin(), o.scenarios.end(), "-") > 1) {
+    throw UsageError{"stdin ('-') can be read only once"};
+  }
+  return o;
+}
+
+Scenario read_scenario(const std::string& path) {
+  if (path != "-") return load_scenario(path);
+  constexpr size_t kMaxBytes = size_t{16} << 20;
+  std::string text;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    text.append(buf, n);
+    if (text.size() > kMaxBytes) {
+      throw InputError(SourceLocation{"<stdin>", 0, 0}, "scenario on stdin is larger than 16 MiB");
+    }
+  }
+  return parse_scenario(text, "<stdin>", fs::current_path().string());
+}
+
+}  // namespace
+
+int cmd_run(const Args& args) {
+  RunOptions opt;
+  bool help = false;
+  try {
+    opt = parse_args(args, &help);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "simcluster run: {}\nRun 'simcluster run --help' for usage.\n", e.message);
+    return 2;
+  }
+  if (help) {
+    fmt::print("{}", kRunHelp);
+    return 0;
+  }
+
+  std::vector<Scenario> scenarios;
+  for (const auto& path : opt.scenarios) {
+    Scenario sc = read_scenario(path);
+    if (opt.seed) sc.seed = *opt.seed;
+    if (opt.duration) sc.duration = *opt.duration;
+    scenarios.push_back(std::move(sc));
+  }
+  std::set<std::string> all_inputs;
+  for (const auto& sc : scenarios) {
+    for (auto& f : scenario_input_files(sc)) all_inputs.insert(std::move(f));
+  }
+  std::vector<std::string> inputs(all_inputs.begin(), all_inputs.end());
+  if (opt.out) check_output_path(*opt.out, inputs);  // before spending time simulating
+
+  bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
+  std::vector<ScenarioRun> runs;
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    std::string label =
+        opt.scenarios[i] == "-" ? "<stdin>" : fs::path(opt.scenarios[i]).filename().string();
+    std::function<void(SimTime, SimTime)> progress;
+    if (show_progress) {
+      progress = [&label](SimTime now, SimTime end) {
+        int64_t pct = end.ms() > 0 ? now.ms() * 100 / end.ms() : 100;
+        fmt::print(stderr, "\rsimulating {}  {:3}% (t={})\033[K", label, pct,
+                   format_duration(now.since_start));
+        std::fflush(stderr);
+      };
+    }
+    runs.push_back(run_scenario(scenarios[i], progress));
+    if (show_progress) {
+      fmt::print(stderr, "\r\033[K");
+      std::fflush(stderr);
+    }
+  }
+  std::vector<const Scenario*> scenario_ptrs;
+  for (const auto& sc : scenarios) scenario_ptrs.push_back(&sc);
+
+  std::string output;
+  if (runs.size() == 1) {
+    output = render_report(runs[0].report, opt.format);
+    // A single run with claims: the comparison follows the text report.
+    bool text = opt.format == ReportFormat::kText || opt.format == ReportFormat::kWide;
+    if (text && scenarios[0].claims) {
+      output += "\n" + render_sizing(sizing_input(scenario_ptrs, runs), ReportFormat::kText);
+    }
+  } else {
+    output = render_sizing(sizing_input(scenario_ptrs, runs), opt.format);
+  }
+
+  if (opt.out) {
+    write_file_atomically(*opt.out, output, inputs);
+  } else {
+    std::fwrite(output.data(), 1, output.size(), stdout);
+    std::fflush(stdout);
+    if (std::ferror(stdout)) {
+      fmt::print(stderr, "simcluster run: error writing to stdout\n");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace simcluster::cli

@@ -1,0 +1,18 @@
+// The CLI's commands. Each takes its arguments (after the command name) and
+// returns the process exit code. main.cpp dispatches; commands parse their
+// flags and call the library. InputError escaping a command is printed by main.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace simcluster::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_validate(const Args& args);   // cmd_validate.cpp
+int cmd_run(const Args& args);        // cmd_run.cpp
+int cmd_calibrate(const Args& args);  // cmd_calibrate.cpp
+
+}  // namespace simcluster::cli

@@ -1,0 +1,74 @@
+// simcluster: the command-line front end. It only dispatches to a command and
+// turns an InputError into "file:line:col: message" and exit code 1.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "simcluster/error.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(simcluster - a Kubernetes cluster simulator and capacity planner
+
+Usage:
+  simcluster run SCENARIO... [-o text|json|csv|html] [--out FILE] [--seed N]
+  simcluster validate [-f] PATH... [-o text|json]
+  simcluster calibrate SAMPLES.csv [--rate-column NAME] [--cpu-column NAME]
+  simcluster help | --help | --version
+
+Commands:
+  run        Simulate one or more scenarios and report pods, nodes, cost and risks.
+  validate   Load Kubernetes manifests, print their inventory and the problems found.
+  calibrate  Fit a service's CPU cost (baseline + per request) from measured samples.
+
+Examples:
+  simcluster run scenarios/peak.yaml
+  simcluster run scenarios/baseline.yaml scenarios/high.yaml scenarios/peak.yaml
+  simcluster run scenarios/day.yaml -o html --out day.html
+  simcluster validate scenarios/my-saas-chat
+  kubectl get deploy,svc,hpa -o yaml | simcluster validate -f -
+
+Run 'simcluster COMMAND --help' for a command's flags.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using simcluster::cli::Args;
+  if (argc < 2) {
+    fmt::print(stderr, "{}", kUsage);
+    return 2;
+  }
+  std::string command = argv[1];
+  Args args(argv + 2, argv + argc);
+  try {
+    if (command == "help" || command == "--help" || command == "-h") {
+      fmt::print("{}", kUsage);
+      return 0;
+    }
+    if (command == "--version" || command == "version") {
+      fmt::print("simcluster 0.1.0\n");
+      return 0;
+    }
+    if (command == "run") return simcluster::cli::cmd_run(args);
+    if (command == "validate") return simcluster::cli::cmd_validate(args);
+    if (command == "calibrate") return simcluster::cli::cmd_calibrate(args);
+    std::string hint = simcluster::closest_match(command, {"run", "validate", "calibrate", "help"});
+    fmt::print(stderr, "simcluster: unknown command '{}'{}\nRun 'simcluster --help' for usage.\n",
+               command, hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint));
+    return 2;
+  } catch (const simcluster::InputError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "simcluster: out of memory\n");
+    return 3;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "simcluster: internal error: {}\n", e.what());
+    return 3;
+  }
+}

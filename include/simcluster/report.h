@@ -1,0 +1,136 @@
+// Report: the result of one simulated run, as a value. The engine's recorder
+// fills it; lib/report renders it as text, JSON, CSV or HTML. Everything here
+// is computed by the simulation from the inputs. Containers are vectors in a
+// fixed order (workloads sorted by namespace/kind/name, events by time then
+// sequence), so the same inputs and seed give byte-identical renderings.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simcluster/resources.h"
+#include "simcluster/time.h"
+
+namespace simcluster {
+
+inline constexpr int kReportVersion = 1;
+
+// Requests and limits summed over the pods that exist at one instant.
+struct ResourceTotals {
+  int64_t pods = 0;
+  int64_t cpu_requests_milli = 0;
+  int64_t memory_requests = 0;  // bytes
+  int64_t cpu_limits_milli = 0;
+  int64_t memory_limits = 0;
+  int64_t storage = 0;          // bytes of PVCs bound
+};
+
+struct WorkloadSample {
+  int32_t replicas = 0;  // pods that exist (not terminating)
+  int32_t ready = 0;
+  int32_t desired = 0;   // spec.replicas (what the HPA asked for)
+  double cpu_utilization = 0;     // percent of requests, averaged over Ready pods
+  double memory_utilization = 0;  // percent of requests
+};
+
+struct Sample {
+  SimTime t;
+  double users = 0;
+  std::vector<WorkloadSample> workloads;  // parallel to Report::workloads
+  int32_t nodes = 0;                      // Ready nodes
+  int32_t pending_pods = 0;
+  std::vector<double> latency_ms;         // parallel to Report::services
+  ResourceTotals totals;
+};
+
+// One thing that happened. kind is one of: HPAScaled, HPAHeld, RolloutStarted,
+// RolloutStep, RolloutComplete, RolloutFailed, FailedScheduling, Scheduled,
+// Preempted, Evicted, OOMKilled, ContainerRestarted, NodeFailed, NodeRecovered,
+// NodeCordoned, NodeDrained, LoadChanged, SLOBreached, SLORecovered.
+struct ReportEvent {
+  SimTime t;
+  std::string kind;
+  std::string object;  // "Deployment/production/chat-service", "Node/pool-0"
+  std::string message;
+  std::map<std::string, std::string> details;  // e.g. metric, raw, stabilized, limitedBy
+};
+
+struct HPASummary {
+  int32_t min_replicas = 0, max_replicas = 0;
+  std::vector<std::string> targets;  // "cpu 70%", "memory 80%"
+  int32_t scale_ups = 0, scale_downs = 0;
+  // Seconds from a load change to the scaled-up replicas being Ready, per scale-up burst.
+  std::vector<int64_t> reaction_seconds;
+};
+
+struct WorkloadSummary {
+  std::string kind, ns, name;
+  int32_t start_replicas = 0, min_replicas = 0, max_replicas = 0, end_replicas = 0;
+  int64_t seconds_at_max = 0;  // time at the HPA's maxReplicas (or at max seen, without HPA)
+  Resources requests_per_pod, limits_per_pod;
+  std::optional<HPASummary> hpa;
+  std::vector<int64_t> rollout_seconds;  // each completed rollout
+  int64_t storage_per_pod = 0;
+};
+
+struct PendingSummary {
+  int32_t max_pending = 0;
+  int64_t pod_seconds = 0;
+  std::map<std::string, int32_t> reasons;  // scheduler message -> times seen
+};
+
+struct NodeSummary {
+  std::string pool;
+  int32_t min_ready = 0, max_ready = 0;
+  double node_hours = 0;
+  double cost = 0;  // node_hours x price per hour
+  Resources allocatable_per_node;
+};
+
+struct ServiceSummary {
+  std::string ns, name;
+  double peak_rps = 0;
+  double p_max_latency_ms = 0;
+  double mean_latency_ms = 0;
+  int64_t seconds_over_slo = 0;
+  // Seconds (at metrics resolution) the Service was saturated or had no Ready
+  // pod (latency infinite; those samples are left out of the latency figures).
+  int64_t saturated_seconds = 0;
+};
+
+struct Warning {
+  std::string code;  // "HPAMaxExceedsCapacity", "SingleReplicaStateful", "RolloutCannotSurge", ...
+  std::string message;
+};
+
+struct Report {
+  int version = kReportVersion;
+  std::string scenario;  // name
+  std::string file;      // scenario path as given
+  uint64_t seed = 0;
+  SimDuration duration{0};
+  SimDuration sample_interval{0};
+  std::optional<double> slo_latency_ms;
+
+  std::vector<WorkloadSummary> workloads;
+  std::vector<ServiceSummary> services;
+  std::vector<NodeSummary> node_pools;
+  PendingSummary pending;
+  ResourceTotals totals_start, totals_peak, totals_end;  // peak = most CPU requested
+  double avg_cpu_utilization_of_allocatable = 0;  // requests / allocatable, time-averaged, percent
+  double peak_cpu_utilization_of_allocatable = 0;
+  double total_cost = 0;
+  std::vector<Warning> warnings;
+  std::vector<ReportEvent> events;
+  std::vector<Sample> samples;
+
+  // How far the run got (== duration after a complete run) and how many
+  // engine events it processed (a measure of the simulation's own cost).
+  SimTime simulated_until;
+  uint64_t events_processed = 0;
+};
+
+}  // namespace simcluster

@@ -1,0 +1,222 @@
+// Scenario: one what-if run, as a value. A scenario file (YAML, documented in
+// scenarios/README.md) names the manifests to load, the cluster (node pools),
+// the scheduler's scoring, the load (users over time, routes, per-Service
+// costs), a timeline of events (rollouts, node failures, load changes), the
+// controllers' timings, an SLO, and optionally the claims a report made that
+// the run should be compared with.
+//
+// Contract:
+//  * load_scenario() reads and validates the file completely before returning:
+//    every key is known (an unknown key is an InputError with "did you mean"),
+//    every value has the right type and range, durations parse, relative paths
+//    (manifests, traces, claims) resolve against the scenario's directory and
+//    exist, traces are read and checked, claims files are parsed. Every error
+//    carries file:line:col.
+//  * References into the manifests (workloads of rollouts, Services of routes
+//    and costs, node names of failures) are checked by check_scenario_references()
+//    once the manifests are loaded, with the same kind of errors.
+//  * Nothing here runs a simulation. to_simulation_config() (declared in
+//    simulator.h) is defined in lib/scenario/simulation_config.cpp: it copies
+//    the scenario's settings into a SimulationConfig and resolves timeline
+//    workloads to (kind, ns, name).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simcluster/error.h"
+#include "simcluster/hpa.h"
+#include "simcluster/load_model.h"
+#include "simcluster/nodes.h"
+#include "simcluster/objects.h"
+#include "simcluster/scheduler.h"
+#include "simcluster/simulator.h"
+#include "simcluster/time.h"
+
+namespace simcluster {
+
+// ---------------------------------------------------------------- claims
+
+// What a report (e.g. the My-SaaS-Chat seed report) claims, as data, so a
+// simulation report can put each figure beside the computed one.
+
+// "At N users: CPU U%, workload -> replicas".
+struct ScalingClaim {
+  int64_t users = 0;
+  std::optional<int32_t> cpu_utilization_percent;  // "CPU 80%"
+  std::map<std::string, int32_t> replicas;         // workload name -> pods
+  SourceLocation source;
+};
+
+// Totals over every pod (requests), as claimed.
+struct TotalsClaim {
+  int32_t pods = 0;
+  int64_t cpu_milli = 0;
+  int64_t memory = 0;   // bytes
+  int64_t storage = 0;  // bytes
+  SourceLocation source;
+};
+
+// "N nodes x C CPU x M memory".
+struct ClusterClaim {
+  int32_t nodes = 0;
+  int64_t cpu_milli_per_node = 0;
+  int64_t memory_per_node = 0;  // bytes
+  SourceLocation source;
+};
+
+struct Claims {
+  std::string file;                    // the claims file, as resolved
+  std::string title;                   // what made the claims ("My-SaaS-Chat Phase 9 report")
+  std::string origin;                  // where it can be read
+  std::vector<ScalingClaim> scaling;   // sorted by users, distinct
+  std::optional<TotalsClaim> minimum;  // everything at minReplicas
+  std::optional<TotalsClaim> maximum;  // everything at maxReplicas
+  std::optional<ClusterClaim> recommended_cluster;
+  std::optional<int32_t> full_scale_out_min_nodes;  // "10+ nodes for full scale-out"
+  std::optional<SimDuration> scale_down_within;     // "gradual scale down over 5 minutes"
+
+  // The scaling claim for exactly `users`, or nullptr.
+  const ScalingClaim* at_level(int64_t users) const;
+};
+
+// Parses a claims file (format: scenarios/README.md, "Claims"). Throws InputError.
+Claims load_claims(const std::string& path);
+Claims parse_claims(std::string_view yaml_text, const std::string& file_name);
+
+// ---------------------------------------------------------------- timeline
+
+enum class TimelineKind {
+  kRollout,
+  kFailNode,
+  kRecoverNode,
+  kCordon,
+  kUncordon,
+  kDrain,
+  kRemoveNode,
+  kLoad
+};
+std::string_view to_string(TimelineKind kind);  // the scenario key: "rollout", "failNode", ...
+
+// A workload named in a scenario: "name", "ns/name", "Kind/name" or "Kind/ns/name".
+struct WorkloadRef {
+  std::string kind;  // "" = any kind (Deployment, StatefulSet, DaemonSet)
+  std::string ns;    // "" = the only workload of that name in the simulated namespaces
+  std::string name;
+};
+
+struct TimelineEvent {
+  SimDuration at{0};
+  TimelineKind kind = TimelineKind::kLoad;
+  // kRollout: a new pod template revision. `image` is set on `container` (empty:
+  // every container whose image differs, i.e. all of them for a one-container pod).
+  WorkloadRef workload;
+  std::string container;
+  std::string image;
+  RolloutFault fault = RolloutFault::kNone;  // a broken revision (simulator.h)
+  // Node events: one node, or every node of a zone.
+  std::string node;
+  std::string zone;
+  // kLoad: the change (also copied into Scenario::load.changes, which the load
+  // model applies; the engine only records the event).
+  LoadChange load;
+  SourceLocation source;
+};
+
+// ---------------------------------------------------------------- the scenario
+
+struct SloSpec {
+  std::optional<double> latency_ms;  // mean end-to-end latency of the entry Services
+  SourceLocation source;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;  // the scenario file as given ("<string>" for parse_scenario)
+  std::string dir;   // the directory relative paths resolve against
+
+  // Paths to load, resolved ("-" = stdin), and where each was written.
+  std::vector<std::string> manifests;
+  std::vector<SourceLocation> manifest_sources;
+  // Namespaces simulated; empty = every namespace in the manifests.
+  std::vector<std::string> namespaces;
+
+  SimDuration duration{3'600'000};  // 1 h
+  uint64_t seed = 1;
+  SimDuration sample_interval{60'000};     // report samples
+  SimDuration metrics_resolution{15'000};  // metrics-server scrape period
+
+  std::vector<NodePool> node_pools;
+  SchedulerConfig scheduler;
+
+  LoadSpec load;  // users, routes, services, defaults, load changes
+  SloSpec slo;
+  std::vector<TimelineEvent> timeline;  // sorted by `at`, stable
+  // Controller timings, in the engine's own types (simulator.h); every field
+  // keeps the engine's default unless the scenario sets it.
+  KubeletConfig kubelet;
+  NodeLifecycleConfig node_lifecycle;
+  SchedulingQueueConfig scheduling_queue;
+  JobConfig jobs;
+  HPAConfig hpa;
+
+  std::optional<Claims> claims;
+  std::optional<int64_t> claims_level;  // users: which ScalingClaim this run checks
+
+  SourceLocation source;  // the document
+};
+
+// Reads, parses and validates a scenario file; "-" is not accepted here (the
+// manifests may come from stdin, the scenario may not). Throws InputError.
+Scenario load_scenario(const std::string& path);
+
+// Parses scenario text as if read from `file_name`; relative paths resolve
+// against `base_dir` (empty: the directory of file_name).
+Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name,
+                        const std::string& base_dir = {});
+
+// Checks the scenario's references against the loaded manifests: rollout
+// workloads and containers, Services and routes of the load section (by
+// building the call graph), node names and zones of timeline events, workload
+// names of the claims. Throws InputError at the scenario's line, with "did you mean".
+void check_scenario_references(const Scenario& scenario, const Manifests& manifests);
+
+// Resolves a workload reference: the (kind, ns, name) of the one matching
+// Deployment, StatefulSet or DaemonSet. Throws InputError at `where` when there
+// is none (with "did you mean") or more than one.
+WorkloadRef resolve_workload(const WorkloadRef& ref, const Manifests& manifests,
+                             const std::vector<std::string>& namespaces,
+                             const SourceLocation& where);
+
+// ---------------------------------------------------------------- calibration
+
+// `simcluster calibrate`: fit cpu = baseline + cost x rate from a CSV of samples.
+struct CalibrationOptions {
+  std::string rate_column = "rate";  // requests per second
+  std::string cpu_column = "cpu";    // a Kubernetes CPU quantity: "0.25" cores or "250m"
+  std::string service;               // name to print in the scenario snippet
+};
+
+struct Calibration {
+  CpuFit fit;
+  size_t skipped_rows = 0;  // rows with an empty or NaN rate or cpu
+  std::string file;
+  CalibrationOptions options;
+};
+
+// Reads the CSV (a header row naming the columns; quoted fields allowed) and
+// fits. Throws InputError at file:line for an unknown column (with "did you
+// mean"), a row with the wrong number of fields, or an unparsable number.
+Calibration calibrate_csv(const std::string& path, const CalibrationOptions& options);
+Calibration calibrate_csv_text(std::string_view csv, const std::string& file_name,
+                               const CalibrationOptions& options);
+
+// The fit quality and the values in scenario syntax, as the CLI prints them.
+std::string format_calibration(const Calibration& calibration);
+
+}  // namespace simcluster

@@ -1,0 +1,304 @@
+// Simulator: a discrete-event replay of what a Kubernetes cluster does with a
+// set of manifests over simulated time, and the Report of what happened.
+//
+// A Simulator owns its whole world (object store, controllers, event queue,
+// recorder, one seeded Rng); there are no globals, so many can run in one
+// process (capacity sweeps run one per setting). Same SimulationConfig + seed
+// => byte-identical Report.
+//
+// The world mirrors kube-controller-manager, kube-scheduler and the kubelets:
+// an object store, level-triggered controllers that reconcile one key at a
+// time from de-duplicating work queues, woken only by changes to the kinds
+// they watch, and run in a fixed order (see lib/sim/simulator.cpp for the
+// list and docs in lib/sim/README.md). Decisions are the pure functions of
+// hpa.h, workload.h and scheduler.h; the engine only feeds them the state and
+// applies their results. Timing that Kubernetes drives by polling (probes,
+// back-offs, deadlines, toleration seconds) is computed ahead as the instant a
+// transition happens and queued as one event, so a steady pod costs nothing.
+//
+// Typical use:
+//   SimulationConfig cfg = to_simulation_config(scenario, manifests, &load_model);
+//   Simulator sim(std::move(cfg));      // throws InputError for a bad config
+//   sim.run();                          // to cfg.duration
+//   const Report& r = sim.report();
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simcluster/hpa.h"
+#include "simcluster/load_source.h"
+#include "simcluster/nodes.h"
+#include "simcluster/objects.h"
+#include "simcluster/report.h"
+#include "simcluster/scheduler.h"
+#include "simcluster/time.h"
+
+namespace simcluster {
+
+struct Scenario;  // scenario.h
+
+// ---------------------------------------------------------------- kubelet
+
+// Per-workload overrides of the kubelet timings (unset fields use KubeletConfig's).
+struct PodTiming {
+  std::optional<SimDuration> image_pull;
+  std::optional<SimDuration> container_start;
+  std::optional<SimDuration> shutdown;
+};
+
+// How long the kubelet takes to run a pod once bound. Readiness then follows
+// the pod's own readiness probe (initialDelaySeconds, periodSeconds,
+// successThreshold); see lib/sim/kubelet.cpp for the exact timeline.
+struct KubeletConfig {
+  // Pulling the pod's images when the node does not have them yet (imagePullPolicy
+  // IfNotPresent: a node pulls an image once; a later pod using it skips the pull).
+  SimDuration image_pull{5'000};
+  // Creating and starting the containers, after the pull.
+  SimDuration container_start{2'000};
+  // How long a container takes to exit after SIGTERM; capped by the pod's
+  // terminationGracePeriodSeconds (default 30 s). nullopt: the whole grace
+  // period (the conservative reading: the pod holds its node resources until
+  // the kubelet's SIGKILL).
+  std::optional<SimDuration> shutdown;
+  // Overrides by workload, keyed "Kind/ns/name" (e.g. "Deployment/production/chat").
+  std::map<std::string, PodTiming> workloads;
+  // Container restart back-off (kubelet pkg/kubelet/kuberuntime: 10 s doubling to 5 min;
+  // the first restart after a crash is immediate, the back-off is reset after
+  // the container ran for 2 x the maximum (10 min) without a crash).
+  SimDuration crash_loop_initial{10'000};
+  SimDuration crash_loop_max{300'000};
+  // Pod usage when no LoadSource (or no modelled Service) covers the pod: CPU
+  // in millicores (the LoadSource's idle_cpu_milli() wins when there is one),
+  // memory in bytes (nullopt: half the pod's memory request, 64 MiB without
+  // one, never above its limit).
+  int64_t idle_cpu_milli = 5;
+  std::optional<int64_t> idle_memory;
+};
+
+// ---------------------------------------------------------------- node lifecycle
+
+// kube-controller-manager's node lifecycle controller and taint-based eviction.
+struct NodeLifecycleConfig {
+  // --node-monitor-grace-period: a node that stopped reporting is marked
+  // NotReady (Ready=Unknown) this long after its last heartbeat, and tainted
+  // node.kubernetes.io/unreachable:NoExecute (upstream 40 s before v1.32, 50 s since).
+  SimDuration node_monitor_grace_period{40'000};
+  // DefaultTolerationSeconds admission: pods without their own toleration of
+  // the not-ready/unreachable NoExecute taints get 300 s.
+  int64_t default_toleration_seconds = 300;
+  // Evicted pods on an unreachable node cannot be confirmed gone by their
+  // kubelet. true: they are removed once their grace period has passed (what
+  // pod GC does when the node is deleted or tainted out-of-service); false:
+  // they stay Terminating until the node recovers, as on a bare cluster,
+  // which blocks a StatefulSet from re-creating them.
+  bool force_delete_unreachable_pods = true;
+};
+
+// ---------------------------------------------------------------- scheduler queue
+
+// kube-scheduler's scheduling queue (pkg/scheduler/backend/queue).
+struct SchedulingQueueConfig {
+  SimDuration pod_initial_backoff{1'000};
+  SimDuration pod_max_backoff{10'000};
+  // podMaxInUnschedulablePodsDuration: an unschedulable pod is retried at
+  // least this often even when nothing in the cluster changed.
+  SimDuration max_in_unschedulable{300'000};
+};
+
+// ---------------------------------------------------------------- jobs
+
+struct JobConfig {
+  // How long one Job pod runs once started before it succeeds. nullopt: Jobs
+  // and CronJobs are not run (listed in the report with a note).
+  std::optional<SimDuration> run_duration = SimDuration{60'000};
+};
+
+// ---------------------------------------------------------------- timeline
+
+enum class TimelineAction {
+  kRollout,      // new pod template of a workload (image change)
+  kFailNode,     // the node stops heartbeating (kubelet/VM down); node or zone
+  kRecoverNode,  // it reports again (Ready)
+  kCordon,       // spec.unschedulable = true
+  kUncordon,
+  kDrain,        // cordon + evict every pod through the eviction API (PDBs respected)
+  kRemoveNode,   // the Node object is deleted (VM gone); its pods are garbage-collected
+  kScale,        // kubectl scale: set spec.replicas of a workload (an HPA may undo it)
+};
+std::string_view to_string(TimelineAction action);
+
+// What is wrong with a rolled-out revision, to model failed rollouts.
+enum class RolloutFault {
+  kNone,
+  kCrash,  // containers exit right after starting: restarts with CrashLoopBackOff
+  kHang,   // containers run but never pass a probe: never Ready; a liveness (or
+           // startup) probe kills them after failureThreshold failures -> restarts
+};
+
+// One scheduled change to the world. Load changes are the LoadSource's business.
+struct SimTimelineEvent {
+  SimDuration at{0};
+  TimelineAction action = TimelineAction::kRollout;
+  // kRollout / kScale: the workload ("Deployment", "StatefulSet", "DaemonSet"
+  // for rollouts; "Deployment", "StatefulSet", "ReplicaSet" for scale; "" =
+  // the only workload of that name) and, for a rollout, the new image of
+  // `container` ("" = every container; no image and no fault = `kubectl
+  // rollout restart`).
+  std::string kind, ns, name;
+  std::string container;
+  std::string image;
+  // kRollout: a broken revision (the rollout then cannot complete).
+  RolloutFault fault = RolloutFault::kNone;
+  // kScale: the new spec.replicas.
+  int32_t replicas = 0;
+  // Node actions: one node by name, or every node of a zone.
+  std::string node;
+  std::string zone;
+  SourceLocation source;
+};
+
+// ---------------------------------------------------------------- scripted usage
+
+// One running pod at a metrics sample, for SimulationConfig::usage_hook.
+struct PodUsageQuery {
+  SimTime t;
+  std::string ns, pod;
+  std::string workload;  // "Kind/ns/name" of the owning workload ("" for a bare pod)
+  int64_t cpu_milli = 0;  // what the LoadSource (or idle usage) gave
+  int64_t memory = 0;
+};
+struct PodUsageOverride {
+  int64_t cpu_milli = 0;  // demand; the engine caps it at the CPU limit (throttling)
+  int64_t memory = 0;     // bytes; above the memory limit the container is OOM-killed
+};
+using UsageHook = std::function<std::optional<PodUsageOverride>(const PodUsageQuery&)>;
+
+// ---------------------------------------------------------------- configuration
+
+struct SimulationConfig {
+  std::string name;  // for the report
+  std::string file;  // scenario path as given, for the report
+
+  Manifests manifests;
+  std::vector<std::string> namespaces;  // simulated namespaces; empty = all
+
+  std::vector<NodePool> node_pools;  // nodes listed in manifests.nodes are added too
+  SchedulerConfig scheduler;
+  SchedulingQueueConfig scheduling_queue;
+
+  SimDuration duration{3'600'000};
+  uint64_t seed = 1;
+  SimDuration sample_interval{60'000};      // Report samples
+  SimDuration metrics_resolution{15'000};   // metrics-server scrape period
+  HPAConfig hpa;                            // sync period 15 s, tolerance 0.1, ...
+  KubeletConfig kubelet;
+  NodeLifecycleConfig node_lifecycle;
+  JobConfig jobs;
+
+  std::vector<SimTimelineEvent> timeline;  // any order; fired by (at, position)
+  // Borrowed; must outlive the Simulator. nullptr: no traffic, idle usage.
+  const LoadSource* load = nullptr;
+  // Tests: replaces a pod's usage at each metrics sample (after the LoadSource).
+  UsageHook usage_hook;
+
+  std::optional<double> slo_latency_ms;
+  // Wall-clock guard for `run`: stop after this many processed events (0 = none).
+  uint64_t max_events = 0;
+};
+
+// Builds the engine's configuration from a scenario and its loaded manifests.
+// `load` is the scenario's LoadModel (or any LoadSource), borrowed.
+// Throws InputError for a timeline reference that resolves to nothing.
+SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
+                                      const LoadSource* load);
+
+// ---------------------------------------------------------------- read access
+
+// A pod as `kubectl get pods -o wide` would show it.
+struct PodView {
+  std::string ns, name;
+  std::string owner;  // "ReplicaSet/web-5d8f7", "StatefulSet/db", "" for a bare pod
+  std::string workload;  // "Deployment/ns/web", "StatefulSet/ns/db", ...
+  std::string node;   // "" while Pending
+  std::string phase;  // Pending, Running, Succeeded, Failed
+  std::string status;  // kubectl's STATUS column: Pending, ContainerCreating, Running,
+                       // CrashLoopBackOff, OOMKilled, Terminating, Completed
+  bool ready = false;
+  int32_t restarts = 0;
+  std::string revision;  // pod-template-hash or controller-revision-hash
+  std::string pending_reason;  // the scheduler's last message while unschedulable
+  std::vector<std::string> claims;  // PVC names mounted
+};
+
+struct NodeView {
+  std::string name, pool, zone;
+  bool ready = true;
+  bool unschedulable = false;
+  Resources allocatable, requested;
+  int32_t pods = 0;
+};
+
+struct WorkloadView {
+  std::string kind, ns, name;
+  int32_t desired = 0;  // spec.replicas (DaemonSet: eligible nodes)
+  int32_t pods = 0;     // not terminating
+  int32_t ready = 0;
+  int32_t available = 0;
+  int32_t updated = 0;  // at the current template revision
+  bool rollout_in_progress = false;
+};
+
+class Store;  // lib/sim/store.h: the object store, for white-box tests
+
+class Simulator {
+ public:
+  // Builds the world at t = 0: nodes of the pools, workloads, Services, HPAs,
+  // PDBs; nothing runs until run/run_until. Throws InputError for a config the
+  // engine cannot run (timeline naming a missing workload/node/zone, an HPA
+  // whose target is not modelled, invalid HPA or scheduler settings).
+  explicit Simulator(SimulationConfig config);
+  ~Simulator();
+  Simulator(Simulator&&) noexcept;
+  Simulator& operator=(Simulator&&) noexcept;
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  SimTime now() const;
+  SimTime end() const;  // t = config.duration
+
+  // Processes every event at times <= t (and the controllers they wake), then
+  // sets now() = t. A t before now() does nothing.
+  void run_until(SimTime t);
+  // run_until(end()); `progress`, when set, is called after each simulated
+  // minute with (now, end).
+  void run(const std::function<void(SimTime now, SimTime end)>& progress = {});
+
+  // The Report as of now() (finalised summaries; samples up to now()).
+  // Computed on each call; the reference stays valid until the next call.
+  const Report& report();
+
+  std::vector<PodView> pods() const;  // sorted by ns, name
+  std::vector<NodeView> nodes() const;  // sorted by name
+  std::vector<WorkloadView> workloads() const;  // sorted by ns, kind, name
+  std::optional<WorkloadView> workload(std::string_view kind, std::string_view ns,
+                                       std::string_view name) const;
+  // The HPA's in-memory state (recommendations, scale events, status), or nullptr.
+  const HPAState* hpa_state(std::string_view ns, std::string_view name) const;
+  // Events processed so far (for benchmarks and the "small event count" check).
+  uint64_t events_processed() const;
+
+  const Store& store() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace simcluster

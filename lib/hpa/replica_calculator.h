@@ -1,0 +1,86 @@
+// Private pieces of the HPA replica calculator, exposed to tests.
+// Mirrors k8s pkg/controller/podautoscaler/replica_calculator.go (groupPods,
+// calculateRequests) and metrics/utilization.go.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "simcluster/hpa.h"
+
+namespace simcluster::hpa_internal {
+
+// One pod's sample of one metric, in milli-units (PodMetric upstream).
+struct PodMetric {
+  int64_t value = 0;
+  SimTime timestamp;
+  SimDuration window{0};
+};
+using PodMetricsInfo = std::map<std::string, PodMetric>;  // pod name -> sample
+
+// The pods grouped as groupPods does (§3.1).
+struct PodGroups {
+  int32_t ready_count = 0;
+  std::set<std::string> unready, missing, ignored;
+};
+
+// groupPods: only pods with in_pod_list are grouped. `resource` is the
+// resource name for Resource metrics ("cpu" enables the readiness rules of
+// §3.2) and "" for Pods metrics.
+PodGroups group_pods(const std::vector<HPAPodInfo>& pods, const PodMetricsInfo& metrics,
+                     const std::string& resource, SimTime now, const HPAConfig& cfg);
+
+// calculateRequests: pod name -> request (milli) for every listed pod, or the
+// upstream error text ("missing request for cpu in container c of Pod p").
+struct Requests {
+  std::map<std::string, int64_t> by_pod;
+  std::string error;  // empty on success
+};
+Requests calculate_requests(const std::vector<HPAPodInfo>& pods, const std::string& container,
+                            const std::string& resource, const HPAConfig& cfg);
+
+// The resource samples metrics-server would return (getPodMetrics /
+// getContainerMetrics), including pods not in the pod list. nullopt when no
+// pod has any sample ("no metrics returned from resource metrics API").
+std::optional<PodMetricsInfo> resource_metrics(const std::vector<HPAPodInfo>& pods,
+                                               const std::string& resource,
+                                               const std::string& container);
+
+// GetResourceUtilizationRatio: ratio, truncated percent, raw average; or the
+// error "no metrics returned matched known pods".
+struct UtilizationRatio {
+  double ratio = 0;
+  int32_t utilization = 0;
+  int64_t raw_average = 0;
+  bool ok = false;
+};
+UtilizationRatio resource_utilization_ratio(const PodMetricsInfo& metrics,
+                                            const std::map<std::string, int64_t>& requests,
+                                            int32_t target_utilization);
+
+// GetMetricUsageRatio: average (truncated) over every sample, and its ratio.
+// REQUIRES: !metrics.empty().
+struct UsageRatio {
+  double ratio = 0;
+  int64_t usage = 0;
+};
+UsageRatio metric_usage_ratio(const PodMetricsInfo& metrics, int64_t target_usage);
+
+// int32(math.Ceil(x)) with the result saturated to int32 (NaN -> MaxInt32).
+int32_t ceil_to_int32(double x);
+
+// getPerPodUsage: ceil(usage / replicas), 0 for 0 replicas.
+int64_t per_pod_usage(int64_t usage, int32_t status_replicas);
+
+// The External metric value: the sum of every returned series (milli),
+// saturated at MaxInt64 as upstream caps an overflowing sum.
+int64_t sum_milli(const std::vector<Quantity>& values);
+
+// Saturating int128 -> int64.
+int64_t saturate_int64(Int128 v);
+
+}  // namespace simcluster::hpa_internal

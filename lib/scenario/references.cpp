@@ -1,0 +1,164 @@
+// Checks a scenario's references into its manifests (scenario.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "simcluster/scenario.h"
+
+namespace simcluster {
+namespace {
+
+bool in_scope(const std::vector<std::string>& namespaces, const std::string& ns) {
+  return namespaces.empty() ||
+         std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end();
+}
+
+// closest_match(), or else the one candidate that extends the word with a
+// dash-separated part ("chat" -> "chat-service"), or "".
+std::string suggest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string guess = closest_match(word, candidates);
+  if (!guess.empty() || word.empty()) return guess;
+  std::vector<std::string> extended;
+  for (const std::string& c : candidates) {
+    if ((c.starts_with(word + "-") || c.ends_with("-" + word)) &&
+        std::find(extended.begin(), extended.end(), c) == extended.end()) {
+      extended.push_back(c);
+    }
+  }
+  return extended.size() == 1 ? extended.front() : "";
+}
+
+struct Candidate {
+  std::string kind, ns, name;
+  const PodTemplateSpec* tmpl = nullptr;
+  std::string display() const { return kind + "/" + ns + "/" + name; }
+};
+
+std::vector<Candidate> workload_candidates(const Manifests& m,
+                                           const std::vector<std::string>& namespaces) {
+  std::vector<Candidate> out;
+  for (const auto& d : m.deployments) {
+    if (in_scope(namespaces, d.metadata.ns))
+      out.push_back({"Deployment", d.metadata.ns, d.metadata.name, &d.template_});
+  }
+  for (const auto& s : m.stateful_sets) {
+    if (in_scope(namespaces, s.metadata.ns))
+      out.push_back({"StatefulSet", s.metadata.ns, s.metadata.name, &s.template_});
+  }
+  for (const auto& d : m.daemon_sets) {
+    if (in_scope(namespaces, d.metadata.ns))
+      out.push_back({"DaemonSet", d.metadata.ns, d.metadata.name, &d.template_});
+  }
+  return out;
+}
+
+const Candidate& find_workload(const std::vector<Candidate>& all, const WorkloadRef& ref,
+                               const SourceLocation& where) {
+  std::vector<const Candidate*> hits;
+  std::vector<std::string> names;
+  for (const Candidate& c : all) {
+    if (!ref.kind.empty() && c.kind != ref.kind) continue;
+    if (!ref.ns.empty() && c.ns != ref.ns) continue;
+    names.push_back(c.name);
+    if (c.name == ref.name) hits.push_back(&c);
+  }
+  std::string written = ref.name;
+  if (!ref.ns.empty()) written = ref.ns + "/" + written;
+  if (!ref.kind.empty()) written = ref.kind + "/" + written;
+  if (hits.size() == 1) return *hits.front();
+  if (hits.size() > 1) {
+    std::vector<std::string> all_hits;
+    for (const Candidate* c : hits) all_hits.push_back(c->display());
+    throw InputError(
+        where, fmt::format("workload '{}' is ambiguous: {}", written, fmt::join(all_hits, ", ")),
+        "write Kind/namespace/name");
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string guess = suggest(ref.name, names);
+  if (!guess.empty()) fail(where, "unknown workload '{}', did you mean '{}'?", written, guess);
+  throw InputError(where, fmt::format("unknown workload '{}'", written),
+                   names.empty() ? "the manifests define no Deployment, StatefulSet or DaemonSet "
+                                   "in the simulated namespaces"
+                                 : fmt::format("workloads: {}", fmt::join(names, ", ")));
+}
+
+}  // namespace
+
+WorkloadRef resolve_workload(const WorkloadRef& ref, const Manifests& manifests,
+                             const std::vector<std::string>& namespaces,
+                             const SourceLocation& where) {
+  const std::vector<Candidate> all = workload_candidates(manifests, namespaces);
+  const Candidate& c = find_workload(all, ref, where);
+  return WorkloadRef{c.kind, c.ns, c.name};
+}
+
+void check_scenario_references(const Scenario& scenario, const Manifests& manifests) {
+  (void)build_service_graph(manifests, scenario.load);
+
+  const std::vector<Candidate> workloads = workload_candidates(manifests, scenario.namespaces);
+  std::vector<std::string> node_names;
+  std::set<std::string> zones;
+  for (const NodePool& pool : scenario.node_pools) {
+    for (int32_t i = 0; i < pool.count; ++i)
+      node_names.push_back(fmt::format("{}-{}", pool.name, i));
+    zones.insert(pool.zones.begin(), pool.zones.end());
+  }
+  for (const Node& node : manifests.nodes) {
+    node_names.push_back(node.metadata.name);
+    if (auto z = node.metadata.labels.find("topology.kubernetes.io/zone");
+        z != node.metadata.labels.end()) {
+      zones.insert(z->second);
+    }
+  }
+  for (const TimelineEvent& e : scenario.timeline) {
+    switch (e.kind) {
+      case TimelineKind::kLoad:
+        break;
+      case TimelineKind::kRollout: {
+        const Candidate& c = find_workload(workloads, e.workload, e.source);
+        if (e.container.empty()) break;
+        std::vector<std::string> containers;
+        for (const Container& k : c.tmpl->spec.containers) containers.push_back(k.name);
+        for (const Container& k : c.tmpl->spec.init_containers) containers.push_back(k.name);
+        if (std::find(containers.begin(), containers.end(), e.container) != containers.end()) break;
+        std::string guess = closest_match(e.container, containers);
+        throw InputError(
+            e.source,
+            fmt::format("{} has no container '{}'{}", c.display(), e.container,
+                        guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+            fmt::format("containers: {}", fmt::join(containers, ", ")));
+      }
+      default:
+        if (!e.node.empty() &&
+            std::find(node_names.begin(), node_names.end(), e.node) == node_names.end()) {
+          std::string guess = closest_match(e.node, node_names);
+          throw InputError(
+              e.source,
+              fmt::format("{}: unknown node '{}'{}", to_string(e.kind), e.node,
+                          guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+              "pool nodes are named <pool>-0, <pool>-1, ... up to the pool's count");
+        }
+        if (!e.zone.empty() && zones.count(e.zone) == 0) {
+          std::vector<std::string> known(zones.begin(), zones.end());
+          std::string guess = closest_match(e.zone, known);
+          throw InputError(
+              e.source,
+              fmt::format("{}: no node is in zone '{}'{}", to_string(e.kind), e.zone,
+                          guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+              known.empty() ? "no node pool lists zones"
+                            : fmt::format("zones: {}", fmt::join(known, ", ")));
+        }
+    }
+  }
+  if (scenario.claims) {
+    for (const ScalingClaim& claim : scenario.claims->scaling) {
+      for (const auto& [name, replicas] : claim.replicas) {
+        (void)find_workload(workloads, WorkloadRef{"", "", name}, claim.source);
+      }
+    }
+  }
+}
+
+}  // namespace simcluster

@@ -1,0 +1,77 @@
+// Scenario -> SimulationConfig (declared in simulator.h, defined here because
+// it only copies the scenario's settings and resolves its references).
+#include "simcluster/scenario.h"
+#include "simcluster/simulator.h"
+
+namespace simcluster {
+namespace {
+
+TimelineAction to_action(TimelineKind kind) {
+  switch (kind) {
+    case TimelineKind::kRollout:
+      return TimelineAction::kRollout;
+    case TimelineKind::kFailNode:
+      return TimelineAction::kFailNode;
+    case TimelineKind::kRecoverNode:
+      return TimelineAction::kRecoverNode;
+    case TimelineKind::kCordon:
+      return TimelineAction::kCordon;
+    case TimelineKind::kUncordon:
+      return TimelineAction::kUncordon;
+    case TimelineKind::kDrain:
+      return TimelineAction::kDrain;
+    case TimelineKind::kRemoveNode:
+    case TimelineKind::kLoad:
+      break;
+  }
+  return TimelineAction::kRemoveNode;
+}
+
+}  // namespace
+
+SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
+                                      const LoadSource* load) {
+  check_scenario_references(scenario, manifests);
+  SimulationConfig cfg;
+  cfg.name = scenario.name;
+  cfg.file = scenario.file;
+  cfg.namespaces = scenario.namespaces;
+  cfg.node_pools = scenario.node_pools;
+  cfg.scheduler = scenario.scheduler;
+  cfg.scheduling_queue = scenario.scheduling_queue;
+  cfg.duration = scenario.duration;
+  cfg.seed = scenario.seed;
+  cfg.sample_interval = scenario.sample_interval;
+  cfg.metrics_resolution = scenario.metrics_resolution;
+  cfg.hpa = scenario.hpa;
+  cfg.kubelet = scenario.kubelet;
+  cfg.kubelet.idle_cpu_milli = scenario.load.defaults.idle_cpu_milli;
+  cfg.node_lifecycle = scenario.node_lifecycle;
+  cfg.jobs = scenario.jobs;
+  cfg.slo_latency_ms = scenario.slo.latency_ms;
+  cfg.load = load;
+  for (const TimelineEvent& e : scenario.timeline) {
+    if (e.kind == TimelineKind::kLoad) continue;  // the LoadSource applies load changes
+    SimTimelineEvent out;
+    out.at = e.at;
+    out.action = to_action(e.kind);
+    out.source = e.source;
+    if (e.kind == TimelineKind::kRollout) {
+      WorkloadRef w = resolve_workload(e.workload, manifests, scenario.namespaces, e.source);
+      out.kind = w.kind;
+      out.ns = w.ns;
+      out.name = w.name;
+      out.container = e.container;
+      out.image = e.image;
+      out.fault = e.fault;
+    } else {
+      out.node = e.node;
+      out.zone = e.zone;
+    }
+    cfg.timeline.push_back(std::move(out));
+  }
+  cfg.manifests = std::move(manifests);
+  return cfg;
+}
+
+}  // namespace simcluster

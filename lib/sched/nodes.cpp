@@ -1,0 +1,223 @@
+// Machine shapes, reservation formulas and node pool expansion (see nodes.h).
+#include "simcluster/nodes.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace simcluster {
+
+namespace {
+
+constexpr int64_t kMi = 1024LL * 1024;
+constexpr int64_t kGi = 1024 * kMi;
+
+// percent% of amount, truncated.
+int64_t percent_of(int64_t amount, int64_t percent) { return amount * percent / 100; }
+
+}  // namespace
+
+// GKE "Standard cluster architecture: node allocatable resources", CPU:
+// 6% of the first core, 1% of the next (up to 2 cores), 0.5% of the next 2 (up to 4),
+// 0.25% of any core above 4. Example: 2 cores -> 60 + 10 = 70m; 4 -> 80m; 8 -> 90m.
+int64_t gke_reserved_cpu_milli(int64_t capacity_milli) {
+  int64_t r = 0;
+  auto tier = [&](int64_t from, int64_t to, int64_t basis_points) {  // 1 bp = 0.01%
+    if (capacity_milli <= from) return;
+    const int64_t span = std::min(capacity_milli, to) - from;
+    r += span * basis_points / 10000;
+  };
+  tier(0, 1000, 600);         // 6%
+  tier(1000, 2000, 100);      // 1%
+  tier(2000, 4000, 50);       // 0.5%
+  tier(4000, INT64_MAX, 25);  // 0.25%
+  return r;
+}
+
+// GKE memory: 255 MiB below 1 GiB; else 25% of the first 4 GiB, 20% of the next 4,
+// 10% of the next 8, 6% of the next 112, 2% above 128 GiB.
+// Example: 8 GiB -> 1 GiB + 0.8 GiB = 1932735283 bytes (truncated); 4 GiB -> 1 GiB.
+int64_t gke_reserved_memory(int64_t capacity_bytes) {
+  if (capacity_bytes < kGi) return 255 * kMi;
+  // Sum exactly in units of bytes*percent, divide once at the end.
+  int64_t acc = 0;
+  auto tier = [&](int64_t from, int64_t to, int64_t percent) {
+    if (capacity_bytes <= from) return;
+    acc += (std::min(capacity_bytes, to) - from) * percent;
+  };
+  tier(0, 4 * kGi, 25);
+  tier(4 * kGi, 8 * kGi, 20);
+  tier(8 * kGi, 16 * kGi, 10);
+  tier(16 * kGi, 128 * kGi, 6);
+  tier(128 * kGi, INT64_MAX / 100, 2);
+  return acc / 100;
+}
+
+Resources allocatable(const MachineShape& shape) {
+  Resources a =
+      shape.capacity - shape.kube_reserved - shape.system_reserved - shape.eviction_threshold;
+  a.cpu_milli = std::max<int64_t>(a.cpu_milli, 0);
+  a.memory = std::max<int64_t>(a.memory, 0);
+  a.ephemeral_storage = std::max<int64_t>(a.ephemeral_storage, 0);
+  a.pods = shape.capacity.pods;  // reservations never reduce pod slots
+  for (auto& [name, v] : a.extended) v = std::max<int64_t>(v, 0);
+  return a;
+}
+
+MachineShape make_machine_shape(std::string name, const Resources& capacity,
+                                ReservationPolicy policy) {
+  MachineShape m;
+  m.name = std::move(name);
+  m.capacity = capacity;
+  if (m.capacity.pods == 0) m.capacity.pods = kDefaultMaxPods;
+  const int64_t max_pods = m.capacity.pods;
+  switch (policy) {
+    case ReservationPolicy::kNone:
+      break;
+    case ReservationPolicy::kGke: {
+      m.kube_reserved.cpu_milli = gke_reserved_cpu_milli(capacity.cpu_milli);
+      m.kube_reserved.memory = gke_reserved_memory(capacity.memory);
+      // min(50% disk, 6 GiB + 35% disk, 100 GiB)
+      const int64_t d = capacity.ephemeral_storage;
+      m.kube_reserved.ephemeral_storage =
+          d == 0 ? 0 : std::min({d / 2, 6 * kGi + percent_of(d, 35), 100 * kGi});
+      m.eviction_threshold.memory = 100 * kMi;
+      m.eviction_threshold.ephemeral_storage = percent_of(d, 10);
+      break;
+    }
+    case ReservationPolicy::kEks:
+      // amazon-eks-ami bootstrap.sh: memory 255Mi + 11Mi per pod; CPU as GKE.
+      m.kube_reserved.cpu_milli = gke_reserved_cpu_milli(capacity.cpu_milli);
+      m.kube_reserved.memory = 255 * kMi + 11 * kMi * max_pods;
+      m.eviction_threshold.memory = 100 * kMi;
+      m.eviction_threshold.ephemeral_storage = percent_of(capacity.ephemeral_storage, 10);
+      break;
+    case ReservationPolicy::kAks:
+      // AKS >= 1.29: min(20Mi * max_pods + 50Mi, 25% of memory); eviction 100Mi.
+      m.kube_reserved.cpu_milli = gke_reserved_cpu_milli(capacity.cpu_milli);
+      m.kube_reserved.memory =
+          std::min(20 * kMi * max_pods + 50 * kMi, percent_of(capacity.memory, 25));
+      m.eviction_threshold.memory = 100 * kMi;
+      m.eviction_threshold.ephemeral_storage = percent_of(capacity.ephemeral_storage, 10);
+      break;
+  }
+  return m;
+}
+
+namespace {
+
+struct Preset {
+  const char* name;
+  int64_t cpu_milli;
+  int64_t memory_gi;
+  int64_t disk_gi;
+  int64_t max_pods;
+  ReservationPolicy policy;
+  int64_t price_micro_usd;  // 0 = unknown
+};
+
+// On-demand list prices (USD/hour): GCP us-central1, AWS us-east-1, Azure eastus (Linux).
+// Disks: GKE default boot disk 100 GB, EKS managed node group 20 GiB, AKS OS disk 128 GiB.
+// Max pods: GKE 110, EKS from the ENI limit (m5.large 29, m5.xlarge 58, m5.2xlarge 58),
+// AKS Azure CNI 30.
+constexpr Preset kPresets[] = {
+    {"2cpu-4gi", 2000, 4, 100, 110, ReservationPolicy::kGke, 0},
+    {"4cpu-8gi", 4000, 8, 100, 110, ReservationPolicy::kGke, 0},
+    {"Standard_D2s_v3", 2000, 8, 128, 30, ReservationPolicy::kAks, 96000},
+    {"Standard_D4s_v3", 4000, 16, 128, 30, ReservationPolicy::kAks, 192000},
+    {"e2-standard-2", 2000, 8, 100, 110, ReservationPolicy::kGke, 67006},
+    {"e2-standard-4", 4000, 16, 100, 110, ReservationPolicy::kGke, 134012},
+    {"e2-standard-8", 8000, 32, 100, 110, ReservationPolicy::kGke, 268024},
+    {"m5.2xlarge", 8000, 32, 20, 58, ReservationPolicy::kEks, 384000},
+    {"m5.large", 2000, 8, 20, 29, ReservationPolicy::kEks, 96000},
+    {"m5.xlarge", 4000, 16, 20, 58, ReservationPolicy::kEks, 192000},
+};
+
+}  // namespace
+
+std::optional<MachineShape> find_machine_shape(std::string_view name) {
+  for (const Preset& p : kPresets) {
+    if (name != p.name) continue;
+    Resources cap;
+    cap.cpu_milli = p.cpu_milli;
+    cap.memory = p.memory_gi * kGi;
+    cap.ephemeral_storage = p.disk_gi * kGi;
+    cap.pods = p.max_pods;
+    MachineShape m = make_machine_shape(p.name, cap, p.policy);
+    if (p.price_micro_usd > 0) m.price_micro_usd_per_hour = p.price_micro_usd;
+    return m;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> machine_shape_names() {
+  std::vector<std::string> names;
+  for (const Preset& p : kPresets) names.emplace_back(p.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ResourceList to_resource_list(const Resources& r) {
+  ResourceList l;
+  l["cpu"] = Quantity::from_milli(r.cpu_milli);
+  l["memory"] = Quantity::from_value(r.memory, QuantityFormat::kBinarySI);
+  if (r.ephemeral_storage != 0) {
+    l["ephemeral-storage"] = Quantity::from_value(r.ephemeral_storage, QuantityFormat::kBinarySI);
+  }
+  l["pods"] = Quantity::from_value(r.pods);
+  for (const auto& [name, v] : r.extended) {
+    if (v != 0) l[name] = Quantity::from_value(v);
+  }
+  return l;
+}
+
+Node make_pool_node(const NodePool& pool, int32_t index) {
+  Node n;
+  n.metadata.name = fmt::format("{}-{}", pool.name, index);
+  n.metadata.source = pool.source;
+  StringMap& l = n.metadata.labels;
+  l[std::string(kLabelHostname)] = n.metadata.name;
+  l[std::string(kLabelOs)] = "linux";
+  l[std::string(kLabelArch)] = "amd64";
+  if (!pool.shape.name.empty()) l[std::string(kLabelInstanceType)] = pool.shape.name;
+  if (!pool.zones.empty()) {
+    l[std::string(kLabelZone)] = pool.zones[static_cast<size_t>(index) % pool.zones.size()];
+  }
+  if (!pool.region.empty()) l[std::string(kLabelRegion)] = pool.region;
+  l[std::string(kLabelNodePool)] = pool.name;
+  for (const auto& [k, v] : pool.labels) l[k] = v;
+  n.taints = pool.taints;
+  n.capacity = to_resource_list(pool.shape.capacity);
+  n.allocatable = to_resource_list(allocatable(pool.shape));
+  n.conditions.push_back({"Ready", "True"});
+  return n;
+}
+
+std::vector<Node> expand_pools(const std::vector<NodePool>& pools) {
+  std::vector<Node> nodes;
+  for (const auto& pool : pools) {
+    for (int32_t i = 0; i < pool.count; ++i) nodes.push_back(make_pool_node(pool, i));
+  }
+  return nodes;
+}
+
+void validate_node_pool(const NodePool& pool) {
+  if (pool.name.empty()) fail(pool.source, "node pool has no name");
+  if (pool.count < 0)
+    fail(pool.source, "node pool '{}': count {} is negative", pool.name, pool.count);
+  const Resources& c = pool.shape.capacity;
+  if (c.cpu_milli <= 0)
+    fail(pool.source, "node pool '{}': cpu capacity must be positive", pool.name);
+  if (c.memory <= 0) {
+    fail(pool.source, "node pool '{}': memory capacity must be positive", pool.name);
+  }
+  if (c.pods <= 0) fail(pool.source, "node pool '{}': pods capacity must be positive", pool.name);
+  const Resources a = allocatable(pool.shape);
+  if (a.cpu_milli <= 0 || a.memory <= 0) {
+    fail(pool.source,
+         "node pool '{}': reservations leave no allocatable cpu or memory ({}m cpu, {} bytes)",
+         pool.name, a.cpu_milli, a.memory);
+  }
+}
+
+}  // namespace simcluster

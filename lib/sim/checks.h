@@ -1,0 +1,23 @@
+// Invariants checked after every engine step in SIMCLUSTER_CHECKS builds:
+//  * an HPA's target has spec.replicas within [minReplicas, maxReplicas]
+//    once the HPA has synced (and the target is not scaled to 0);
+//  * during an undisturbed rollout a Deployment keeps at least
+//    replicas - maxUnavailable available pods;
+//  * no pod is bound to a node that does not exist;
+//  * the requests on a node never exceed its allocatable, and the
+//    scheduler's incremental aggregates equal the sums over the pods.
+// A failure calls check_failed() (error.h) with the first broken invariant.
+#pragma once
+
+#include <string>
+
+namespace simcluster {
+
+class World;
+
+// "" when every invariant holds, else a description of the first broken one.
+std::string find_broken_invariant(World& w);
+// SIMCLUSTER_CHECK on find_broken_invariant.
+void check_invariants(World& w);
+
+}  // namespace simcluster

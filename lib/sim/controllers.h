@@ -1,0 +1,185 @@
+// The simulation's controllers (private to lib/sim). Each is a thin shell
+// around the pure decision functions of workload.h, hpa.h and scheduler.h:
+// it reads the store, builds their inputs, and applies their results.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace simcluster {
+
+// Mirrors k8s pkg/controller/deployment (via workload.h sync_deployment).
+class DeploymentController final : public Controller {
+ public:
+  explicit DeploymentController(World& w);
+  std::string_view name() const override { return "deployment"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+  // A template change from the timeline: new revision, rollout tracking.
+  void rollout(SimDeployment& d, std::shared_ptr<const TemplateInfo> tmpl);
+};
+
+// Mirrors k8s pkg/controller/replicaset/replica_set.go manageReplicas.
+class ReplicaSetController final : public Controller {
+ public:
+  explicit ReplicaSetController(World& w);
+  std::string_view name() const override { return "replicaset"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+};
+
+// Mirrors k8s pkg/controller/statefulset (via workload.h sync_stateful_set).
+class StatefulSetController final : public Controller {
+ public:
+  explicit StatefulSetController(World& w);
+  std::string_view name() const override { return "statefulset"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+  void rollout(SimStatefulSet& s, std::shared_ptr<const TemplateInfo> tmpl);
+};
+
+// Mirrors k8s pkg/controller/daemon: one pod per eligible node, rolling update
+// with maxUnavailable (maxSurge is not modelled).
+class DaemonSetController final : public Controller {
+ public:
+  explicit DaemonSetController(World& w);
+  std::string_view name() const override { return "daemonset"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+  void rollout(SimDaemonSet& ds, std::shared_ptr<const TemplateInfo> tmpl);
+};
+
+// Mirrors k8s pkg/controller/job (parallelism / completions; pods run for
+// JobConfig::run_duration) and pkg/controller/cronjob (schedule, concurrency
+// policy, history limits).
+class JobController final : public Controller {
+ public:
+  explicit JobController(World& w);
+  std::string_view name() const override { return "job"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+};
+class CronJobController final : public Controller {
+ public:
+  explicit CronJobController(World& w);
+  std::string_view name() const override { return "cronjob"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+};
+
+// kube-scheduler: the scheduling queue (activeQ by priority then arrival,
+// back-off 1 s doubling to 10 s, unschedulable pods moved back on cluster
+// events or after 5 min) around scheduler.h schedule().
+class SchedulerController final : public Controller {
+ public:
+  explicit SchedulerController(World& w);
+  std::string_view name() const override { return "scheduler"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+  bool has_work() const override { return !active_.empty(); }
+  void add(KeyId key) override;
+  void process_round() override;
+  // A cluster event that may make unschedulable pods fit.
+  void move_all_to_active();
+
+ private:
+  struct Entry {
+    int32_t neg_priority;
+    int64_t since;
+    uint64_t seq;
+    KeyId key;
+    auto operator<=>(const Entry&) const = default;
+  };
+  std::set<Entry> active_;
+  std::map<KeyId, Entry> in_active_;
+  uint64_t seq_ = 0;
+  bool cluster_event_ = false;
+};
+
+// kube-controller-manager's node lifecycle + taint eviction, kubectl drain and
+// pod garbage collection of removed nodes.
+class NodeLifecycleController final : public Controller {
+ public:
+  explicit NodeLifecycleController(World& w);
+  std::string_view name() const override { return "node-lifecycle"; }
+  void reconcile(KeyId key) override;
+  void apply(const SimTimelineEvent& e, SimNode& node);
+};
+
+// The kubelets: pod start (image pull, container start), probes, restarts
+// with back-off, OOM kills, graceful termination. Reconciles one pod: applies
+// every transition whose planned time has come, then queues itself for the
+// next one.
+class KubeletController final : public Controller {
+ public:
+  explicit KubeletController(World& w);
+  std::string_view name() const override { return "kubelet"; }
+  void reconcile(KeyId key) override;
+  // Plans the timeline of a (re)started container set at `running`.
+  void plan_start(SimPod& pod, SimTime running);
+  // Next planned transition of the pod, if any.
+  std::optional<SimTime> next_transition(const SimPod& pod) const;
+};
+
+// The HPA controller: each HPA synced every hpa.sync_period via hpa.h.
+class HPAController final : public Controller {
+ public:
+  explicit HPAController(World& w);
+  std::string_view name() const override { return "horizontal-pod-autoscaler"; }
+  void reconcile(KeyId key) override;
+  void on_change(Kind kind, KeyId key) override;
+
+ private:
+  void refresh_pods(SimHPA& h);
+  std::map<KeyId, std::set<uint64_t>> pods_;  // HPA -> selected pod uids
+  bool dirty_ = true;
+};
+
+// ---------------------------------------------------------------- periodic work
+
+// A timeline action at its time (timeline.cpp).
+void apply_timeline(World& w, const SimTimelineEvent& e);
+// One metrics-server scrape: per-pod usage from the LoadSource, OOM kills
+// (metrics.cpp).
+void scrape_metrics(World& w);
+
+// ---------------------------------------------------------------- helpers
+
+// Probe arithmetic of the kubelet's prober workers (pkg/kubelet/prober/worker.go).
+// A worker starts with the pod (`origin`) and probes at origin + k x period
+// (k >= 0); a probe is skipped while the container has run for fewer than
+// initialDelaySeconds whole seconds.
+// Example: origin 0, period 10 s, container running at 7 s, delay 5 s:
+// ticks 0, 10, 20 s; 10 s is 3 s after start (< 5) -> skipped; 20 s passes.
+SimTime first_tick_at_or_after(SimTime origin, SimDuration period, SimTime t);
+
+struct ProbeTimeline {
+  std::optional<SimTime> started;  // startup probe passed (= running without one)
+  std::optional<SimTime> ready;    // readiness passed successThreshold times
+  std::optional<SimTime> killed;   // liveness/startup failed failureThreshold times (hang)
+};
+ProbeTimeline probe_timeline(const Container& c, SimTime origin, SimTime running,
+                             RolloutFault fault);
+
+// PodDisruptionBudget status (pkg/controller/disruption): how many of the
+// budget's pods may be evicted now. Example: minAvailable 2, 3 healthy -> 1.
+int32_t disruptions_allowed(World& w, const PodDisruptionBudget& pdb);
+
+// Parsed cron schedule (5 fields, or @hourly/@daily/...). Simulated time 0
+// is Monday 2024-01-01 00:00 UTC.
+struct CronSchedule {
+  std::set<int> minutes, hours, days_of_month, months, days_of_week;
+  bool dom_star = true, dow_star = true;
+};
+std::optional<CronSchedule> parse_cron(std::string_view text);
+// The first scheduled time strictly after t (minute resolution), within a year.
+std::optional<SimTime> next_cron_time(const CronSchedule& s, SimTime t);
+
+}  // namespace simcluster

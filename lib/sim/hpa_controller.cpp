@@ -1,0 +1,242 @@
+// The HPA controller: every HPA is synced when created and then every
+// hpa.sync_period (15 s), as kube-controller-manager's work queue re-adds it
+// (pkg/controller/podautoscaler/horizontal.go). A sync reads the scale of the
+// target (spec.replicas, status.replicas, selector), the pods the selector
+// matches and their latest metrics-server samples, and calls hpa_reconcile
+// (hpa.h) with the HPA's in-memory HPAState; a rescale sets the target's
+// spec.replicas, which wakes its controller.
+//
+// The pods' HPAPodInfo entries are kept between syncs and updated in place
+// (rebuilt only when the set of selected pods changes).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/controllers.h"
+
+namespace simcluster {
+
+HPAController::HPAController(World& w) : Controller(w) { w.store.watch(Kind::kPod, this); }
+
+void HPAController::on_change(Kind, KeyId key) {
+  const SimPod* p = w_.store.pod(key);
+  // Only creations and removals change which pods a selector matches.
+  if (p == nullptr || p->created == w_.now || (p->gone_at && *p->gone_at == w_.now)) dirty_ = true;
+}
+
+namespace {
+
+struct ScaleView {
+  bool found = false;
+  int32_t spec_replicas = 0;
+  int32_t status_replicas = 0;
+  const LabelSelector* selector = nullptr;
+};
+
+ScaleView scale_of(World& w, const SimHPA& h) {
+  ScaleView v;
+  if (!h.target_key) return v;
+  switch (h.target_kind) {
+    case Kind::kDeployment:
+      if (const SimDeployment* d = w.store.deployment(*h.target_key)) {
+        v = {true, d->replicas, d->status.replicas, &d->d.selector};
+      }
+      break;
+    case Kind::kStatefulSet:
+      if (const SimStatefulSet* s = w.store.stateful_set(*h.target_key)) {
+        v = {true, s->replicas, s->status.replicas, &s->s.selector};
+      }
+      break;
+    case Kind::kReplicaSet:
+      if (const SimReplicaSet* r = w.store.replica_set(*h.target_key)) {
+        v = {true, r->replicas, r->status_replicas, &r->rs.selector};
+      }
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+void set_quantity(ResourceList& list, const char* name, Quantity q) {
+  auto it = list.find(name);
+  if (it == list.end()) {
+    list.emplace(name, q);
+  } else {
+    it->second = q;
+  }
+}
+
+std::string condition_reason(const HPADecision& d, const char* type) {
+  const HPACondition* c = d.condition(type);
+  return c == nullptr ? "" : c->status + "/" + c->reason;
+}
+
+}  // namespace
+
+void HPAController::refresh_pods(SimHPA&) {
+  if (!dirty_) return;
+  dirty_ = false;
+  std::map<uint64_t, int32_t> claimed;  // pod uid -> HPAs selecting it
+  for (auto& [key, h] : w_.store.hpas) {
+    std::set<uint64_t>& uids = pods_[h.key];
+    uids.clear();
+    ScaleView v = scale_of(w_, h);
+    if (!v.found || v.selector == nullptr || v.selector->is_empty()) continue;
+    for (const auto& [pk, p] : w_.store.pods) {
+      if (p.pod.metadata.ns == h.hpa.metadata.ns &&
+          selector_matches(*v.selector, p.pod.metadata.labels)) {
+        uids.insert(p.uid);
+        ++claimed[p.uid];
+      }
+    }
+  }
+  for (auto& [key, h] : w_.store.hpas) {
+    bool ambiguous = false;
+    for (uint64_t uid : pods_[h.key]) ambiguous = ambiguous || claimed[uid] > 1;
+    h.inputs.selector_is_ambiguous = ambiguous;
+  }
+}
+
+void HPAController::reconcile(KeyId key) {
+  SimHPA* h = w_.store.hpa(key);
+  if (h == nullptr) return;
+  const SimTime now = w_.now;
+  refresh_pods(*h);
+  ScaleView v = scale_of(w_, *h);
+  HPAInputs& in = h->inputs;
+  if (!v.found) {
+    in.spec_replicas.reset();
+  } else {
+    in.spec_replicas = v.spec_replicas;
+    in.status_replicas = v.status_replicas;
+    in.has_selector = v.selector != nullptr && !v.selector->is_empty();
+  }
+  // The pods' entries: rebuilt when the set changed, refreshed in place.
+  const std::set<uint64_t>& uids = pods_[h->key];
+  if (!std::equal(uids.begin(), uids.end(), h->input_pod_uids.begin(), h->input_pod_uids.end())) {
+    h->input_pod_uids.clear();
+    in.pods.clear();
+    for (uint64_t uid : uids) {
+      const SimPod* p = w_.store.pod_by_id(uid);
+      if (p == nullptr) continue;
+      h->input_pod_uids.push_back(uid);
+      HPAPodInfo info;
+      info.name = p->pod.metadata.name;
+      info.containers = p->tmpl->hpa_containers;
+      in.pods.push_back(std::move(info));
+    }
+  }
+  for (size_t i = 0; i < in.pods.size(); ++i) {
+    const SimPod* p = w_.store.pod_by_id(h->input_pod_uids[i]);
+    HPAPodInfo& info = in.pods[i];
+    info.phase = p->phase;
+    info.is_deleting = p->terminating();
+    info.start_time = p->start_time;
+    if (p->start_time) {
+      info.ready = p->ready;
+      info.ready_transition = p->ready_since.value_or(*p->start_time);
+    } else {
+      info.ready.reset();
+    }
+    if (!p->sample_time) {
+      info.usage.reset();
+      continue;
+    }
+    if (!info.usage) info.usage.emplace();
+    HPAPodMetricsSample& s = *info.usage;
+    s.timestamp = *p->sample_time;
+    s.window = w_.cfg.metrics_resolution;
+    const TemplateInfo& t = *p->tmpl;
+    int64_t cpu_left = p->cpu_usage, mem_left = p->memory_usage;
+    for (size_t c = 0; c < t.hpa_containers.size(); ++c) {
+      // Split the pod's usage over its containers by their requests; the
+      // rounding remainder goes to the last one.
+      const bool last = c + 1 == t.hpa_containers.size();
+      const int64_t cpu = last ? cpu_left
+                               : static_cast<int64_t>(static_cast<Int128>(p->cpu_usage) *
+                                                      t.cpu_share_ppm[c] / 1'000'000);
+      const int64_t mem = last ? mem_left
+                               : static_cast<int64_t>(static_cast<Int128>(p->memory_usage) *
+                                                      t.memory_share_ppm[c] / 1'000'000);
+      cpu_left -= cpu;
+      mem_left -= mem;
+      ResourceList& list = s.containers[t.hpa_containers[c].name];
+      set_quantity(list, "cpu", Quantity::from_milli(cpu));
+      set_quantity(list, "memory", Quantity::from_value(mem, QuantityFormat::kBinarySI));
+    }
+  }
+
+  HPADecision d = hpa_reconcile(h->hpa, h->state, in, now, w_.cfg.hpa);
+  const std::string object = fmt::format("HorizontalPodAutoscaler/{}", w_.store.keys.name(key));
+  std::map<std::string, std::string> details;
+  if (d.winning_metric) details["metric"] = d.proposals[*d.winning_metric].metric;
+  for (const HPAMetricProposal& p : d.proposals) {
+    if (p.is_valid && p.current.average_utilization) {
+      details["utilization." + p.current.name] = std::to_string(*p.current.average_utilization);
+    }
+  }
+  details["raw"] = std::to_string(d.metric_replicas);
+  details["stabilized"] = std::to_string(d.normalization.stabilized);
+  details["limitedBy"] = d.normalization.limit_reason;
+  details["outcome"] = to_string(d.outcome);
+  details["AbleToScale"] = condition_reason(d, "AbleToScale");
+  details["ScalingActive"] = condition_reason(d, "ScalingActive");
+  details["ScalingLimited"] = condition_reason(d, "ScalingLimited");
+  if (d.rescale) {
+    h->last_held_reason.clear();
+    const int32_t from = d.current_replicas, to = d.desired_replicas;
+    int32_t workload_index = -1;
+    switch (h->target_kind) {
+      case Kind::kDeployment:
+        if (SimDeployment* t = w_.store.deployment(*h->target_key)) {
+          t->replicas = to;
+          t->d.replicas = to;
+          t->generation += 1;
+          if (t->rollout.active) t->rollout.disrupted = true;
+          workload_index = t->workload_index;
+          w_.enqueue(ControllerId::kDeployment, t->key);
+        }
+        break;
+      case Kind::kStatefulSet:
+        if (SimStatefulSet* t = w_.store.stateful_set(*h->target_key)) {
+          t->replicas = to;
+          t->s.replicas = to;
+          workload_index = t->workload_index;
+          w_.enqueue(ControllerId::kStatefulSet, t->key);
+        }
+        break;
+      case Kind::kReplicaSet:
+        if (SimReplicaSet* t = w_.store.replica_set(*h->target_key)) {
+          t->replicas = to;
+          t->rs.replicas = to;
+          t->generation += 1;
+          workload_index = t->tmpl->workload_index;
+          w_.enqueue(ControllerId::kReplicaSet, t->key);
+        }
+        break;
+      default:
+        break;
+    }
+    details["from"] = std::to_string(from);
+    details["to"] = std::to_string(to);
+    details["explain"] = explain_decision(d);
+    w_.recorder.event(now, "HPAScaled", object,
+                      fmt::format("New size: {}; reason: {}", to, d.rescale_reason), details);
+    w_.recorder.hpa_scaled(w_, workload_index, from, to);
+  } else if (d.outcome == HPAOutcome::kNormalized && d.metric_replicas != d.current_replicas) {
+    // Held: the metrics asked for a change that stabilization or a limit refused.
+    const std::string why = d.normalization.stabilization_reason + "/" +
+                            d.normalization.limit_reason + "/" +
+                            std::to_string(d.metric_replicas);
+    if (why != h->last_held_reason) {
+      h->last_held_reason = why;
+      w_.recorder.event(now, "HPAHeld", object, explain_decision(d), details);
+    }
+  } else {
+    h->last_held_reason.clear();
+  }
+  w_.requeue_at(ControllerId::kHPA, key, now + w_.cfg.hpa.sync_period);
+}
+
+}  // namespace simcluster

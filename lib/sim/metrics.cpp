@@ -1,0 +1,112 @@
+// The metrics pipeline (metrics-server + the load model), one scrape every
+// metrics_resolution (15 s):
+//  1. For each Service the LoadSource models, count the Ready pods behind it
+//     (Running, Ready, not terminating, selected by the Service).
+//  2. Ask the LoadSource for each Service's rate, per-pod CPU and memory and
+//     latency (LoadSource::evaluate).
+//  3. Every running pod gets a sample: a Ready pod behind a modelled Service
+//     uses that Service's per-pod usage (if several select it, the one with
+//     the highest arrival rate); any other running pod uses idle usage
+//     (LoadSource::idle_cpu_milli, KubeletConfig idle memory). The usage hook
+//     (tests) may replace it. CPU is capped at the pod's CPU limit (CFS
+//     throttling); memory above the pod's memory limit is an OOM kill.
+//  4. The recorder gets the users and the Services' loads (latency, SLO).
+// Pods not running (pending, starting, crash-looping, on a lost node) have
+// no sample, as metrics-server has none for them.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/controllers.h"
+
+namespace simcluster {
+
+namespace {
+
+int64_t idle_memory(const World& w, const SimPod& p) {
+  if (w.cfg.kubelet.idle_memory) return *w.cfg.kubelet.idle_memory;
+  int64_t m = p.tmpl->requests.memory > 0 ? p.tmpl->requests.memory / 2 : (64LL << 20);
+  if (p.tmpl->memory_limit > 0) m = std::min(m, p.tmpl->memory_limit);
+  return m;
+}
+
+}  // namespace
+
+void scrape_metrics(World& w) {
+  const SimTime now = w.now;
+  const LoadSource* load = w.cfg.load;
+  std::vector<ServiceReadiness> in;
+  std::vector<ServiceLoad> out;
+  double users = 0;
+  if (load != nullptr) {
+    auto services = load->services();
+    in.resize(services.size());
+    out.resize(services.size());
+    for (size_t i = 0; i < services.size(); ++i) {
+      in[i].ns = services[i].first;
+      in[i].name = services[i].second;
+    }
+    for (const auto& [key, p] : w.store.pods) {
+      if (!p.running_and_ready() || p.terminating()) continue;
+      for (size_t s : p.services) {
+        const int32_t li = w.store.services[s].load_index;
+        if (li < 0) continue;
+        ServiceReadiness& r = in[static_cast<size_t>(li)];
+        if (r.ready_pods == 0) {
+          r.cpu_limit_milli = p.tmpl->cpu_limit_milli;
+          r.memory_limit = p.tmpl->memory_limit;
+        }
+        ++r.ready_pods;
+      }
+    }
+    load->evaluate(now, in, out);
+    users = load->users(now);
+  }
+  const int64_t idle_cpu = load != nullptr ? load->idle_cpu_milli() : w.cfg.kubelet.idle_cpu_milli;
+
+  std::vector<SimPod*> oom;
+  for (auto& [key, p] : w.store.pods) {
+    const SimNode* n = w.store.node_of(p);
+    const bool running = p.container == ContainerState::kRunning;
+    if (n == nullptr || !n->heartbeating || p.terminal()) {
+      p.sample_time.reset();
+      continue;
+    }
+    int64_t cpu = idle_cpu, memory = idle_memory(w, p);
+    if (load != nullptr && running && p.ready && !p.terminating()) {
+      double best_rps = -1;
+      for (size_t s : p.services) {
+        const int32_t li = w.store.services[s].load_index;
+        if (li < 0) continue;
+        const ServiceLoad& l = out[static_cast<size_t>(li)];
+        if (l.arrival_rps > best_rps) {
+          best_rps = l.arrival_rps;
+          cpu = std::max(l.cpu_demand_milli_per_pod, l.cpu_milli_per_pod);
+          memory = l.memory_per_pod;
+        }
+      }
+    }
+    if (w.cfg.usage_hook) {
+      PodUsageQuery q{now, p.pod.metadata.ns, p.pod.metadata.name, p.workload, cpu, memory};
+      if (auto o = w.cfg.usage_hook(q)) {
+        cpu = o->cpu_milli;
+        memory = o->memory;
+      }
+    }
+    // What the process would use; a container that is not running has no
+    // sample, but a restart with this demand is OOM-killed at once (kubelet.cpp).
+    p.cpu_demand = cpu;
+    p.memory_usage = memory;
+    if (!running) {
+      p.sample_time.reset();
+      continue;
+    }
+    p.sample_time = now;
+    p.cpu_usage = p.tmpl->cpu_limit_milli > 0 ? std::min(cpu, p.tmpl->cpu_limit_milli) : cpu;
+    if (p.tmpl->memory_limit > 0 && memory > p.tmpl->memory_limit) oom.push_back(&p);
+  }
+  for (SimPod* p : oom) w.crash_pod(*p, "OOMKilled");
+  w.recorder.metrics(w, users, out);
+}
+
+}  // namespace simcluster

@@ -1,0 +1,584 @@
+// The Recorder (see recorder.h).
+#include "sim/recorder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/controllers.h"
+#include "sim/world.h"
+
+namespace simcluster {
+
+namespace {
+
+std::string hpa_target_text(const MetricSpec& m) {
+  const std::string what = !m.resource_name.empty() ? m.resource_name : m.metric_name;
+  if (m.target.average_utilization) return fmt::format("{} {}%", what, *m.target.average_utilization);
+  if (m.target.average_value) return fmt::format("{} {}/pod", what, m.target.average_value->to_string());
+  if (m.target.value) return fmt::format("{} {}", what, m.target.value->to_string());
+  return what;
+}
+
+// The workload's desired replicas now (DaemonSet: nodes that should run it).
+int32_t desired_of(World& w, const Recorder::WorkloadTrack& t) {
+  const std::string key = object_key(t.ns, t.name);
+  if (t.kind == "Deployment") {
+    auto it = w.store.deployments.find(key);
+    return it == w.store.deployments.end() ? 0 : it->second.replicas;
+  }
+  if (t.kind == "StatefulSet") {
+    auto it = w.store.stateful_sets.find(key);
+    return it == w.store.stateful_sets.end() ? 0 : it->second.replicas;
+  }
+  if (t.kind == "ReplicaSet") {
+    auto it = w.store.replica_sets.find(key);
+    return it == w.store.replica_sets.end() ? 0 : it->second.replicas;
+  }
+  if (t.kind == "DaemonSet") {
+    auto it = w.store.daemon_sets.find(key);
+    return it == w.store.daemon_sets.end() ? 0 : it->second.desired;
+  }
+  if (t.kind == "Job") {
+    auto it = w.store.jobs.find(key);
+    if (it == w.store.jobs.end() || it->second.completed) return 0;
+    return it->second.job.spec.parallelism.value_or(1);
+  }
+  if (t.kind == "Pod") return w.store.pods.count(key) ? 1 : 0;
+  return 0;  // CronJob: no standing replicas
+}
+
+ResourceTotals totals_of(World& w) {
+  ResourceTotals t;
+  for (const auto& [key, p] : w.store.pods) {
+    if (p.terminal()) continue;
+    t.pods += 1;
+    t.cpu_requests_milli += p.tmpl->requests.cpu_milli;
+    t.memory_requests += p.tmpl->requests.memory;
+    t.cpu_limits_milli += p.tmpl->limits.cpu_milli;
+    t.memory_limits += p.tmpl->limits.memory;
+  }
+  for (const auto& [key, c] : w.store.pvcs) {
+    if (!c.zone.empty() || c.owner_set.empty()) t.storage += c.storage;
+  }
+  return t;
+}
+
+std::string format_cpu(int64_t milli) { return fmt::format("{}m", milli); }
+std::string format_mem(int64_t bytes) { return fmt::format("{}Mi", bytes / (1024 * 1024)); }
+
+}  // namespace
+
+int32_t Recorder::workload_index(const std::string& key) const {
+  auto it = workload_by_key_.find(key);
+  return it == workload_by_key_.end() ? -1 : it->second;
+}
+
+void Recorder::init(World& w) {
+  const SimulationConfig& cfg = w.cfg;
+  const Manifests& m = cfg.manifests;
+  std::vector<WorkloadTrack> list;
+  auto add = [&](const std::string& kind, const ObjectMeta& meta) {
+    if (!w.in_scope(meta.ns)) return;
+    WorkloadTrack t;
+    t.kind = kind;
+    t.ns = meta.ns;
+    t.name = meta.name;
+    t.key = kind + "/" + object_key(meta.ns, meta.name);
+    list.push_back(std::move(t));
+  };
+  for (const auto& d : m.deployments) add("Deployment", d.metadata);
+  for (const auto& s : m.stateful_sets) add("StatefulSet", s.metadata);
+  for (const auto& d : m.daemon_sets) add("DaemonSet", d.metadata);
+  for (const auto& r : m.replica_sets) add("ReplicaSet", r.metadata);
+  if (cfg.jobs.run_duration) {
+    for (const auto& j : m.jobs) add("Job", j.metadata);
+    for (const auto& c : m.cron_jobs) add("CronJob", c.metadata);
+  }
+  for (const auto& p : m.pods) add("Pod", p.metadata);
+  std::sort(list.begin(), list.end(), [](const WorkloadTrack& a, const WorkloadTrack& b) {
+    return std::tie(a.ns, a.kind, a.name) < std::tie(b.ns, b.kind, b.name);
+  });
+  workloads_ = std::move(list);
+  for (size_t i = 0; i < workloads_.size(); ++i) {
+    workload_by_key_[workloads_[i].key] = static_cast<int32_t>(i);
+  }
+  for (const auto& h : m.horizontal_pod_autoscalers) {
+    if (!w.in_scope(h.metadata.ns)) continue;
+    const std::string key =
+        h.scale_target_ref.kind + "/" + object_key(h.metadata.ns, h.scale_target_ref.name);
+    auto it = workload_by_key_.find(key);
+    if (it == workload_by_key_.end()) continue;
+    workloads_[it->second].has_hpa = true;
+    workloads_[it->second].hpa_max = h.max_replicas;
+  }
+  for (const NodePool& p : cfg.node_pools) {
+    PoolTrack t;
+    t.name = p.name;
+    t.price_micro = p.shape.price_micro_usd_per_hour.value_or(0);
+    t.allocatable_per_node = allocatable(p.shape);
+    pools_.push_back(std::move(t));
+  }
+  if (!m.nodes.empty()) {
+    PoolTrack manual;
+    manual.name = "";  // nodes listed in the manifests
+    pools_.push_back(std::move(manual));
+  }
+  if (cfg.load) {
+    for (const auto& [ns, name] : cfg.load->services()) {
+      ServiceTrack s;
+      s.ns = ns;
+      s.name = name;
+      services_.push_back(std::move(s));
+    }
+  }
+  report_.scenario = cfg.name;
+  report_.file = cfg.file;
+  report_.seed = cfg.seed;
+  report_.duration = cfg.duration;
+  report_.sample_interval = cfg.sample_interval;
+  report_.slo_latency_ms = cfg.slo_latency_ms;
+}
+
+void Recorder::event(SimTime t, std::string kind, std::string object, std::string message,
+                     std::map<std::string, std::string> details) {
+  if (kind == "FailedScheduling") pending_reasons_[message] += 1;
+  events_.push_back(ReportEvent{t, std::move(kind), std::move(object), std::move(message),
+                                std::move(details)});
+}
+
+void Recorder::integrate(World& w, SimTime to) {
+  if (!observed_) return;
+  const int64_t dt = (to - last_).count();
+  if (dt <= 0) return;
+  pending_pod_ms_ += static_cast<int64_t>(pending_) * dt;
+  for (PoolTrack& p : pools_) p.node_ms += static_cast<int64_t>(p.existing) * dt;
+  for (WorkloadTrack& t : workloads_) {
+    if (t.last_desired >= 0) t.ms_at[t.last_desired] += dt;
+  }
+  if (cpu_allocatable_ > 0) {
+    util_integral_ += 100.0 * static_cast<double>(cpu_requested_) /
+                      static_cast<double>(cpu_allocatable_) * static_cast<double>(dt);
+  }
+  util_ms_ += dt;
+  (void)w;
+}
+
+void Recorder::observe(World& w) {
+  integrate(w, w.now);
+  last_ = w.now;
+  observed_ = true;
+  pending_ = w.store.pending_pods;
+  max_pending_ = std::max(max_pending_, pending_);
+
+  for (PoolTrack& p : pools_) p.ready = p.existing = 0;
+  int64_t requested = 0, allocatable = 0;
+  for (const auto& [name, n] : w.store.nodes) {
+    for (PoolTrack& p : pools_) {
+      if (p.name != n.pool) continue;
+      ++p.existing;
+      if (n.ready) ++p.ready;
+    }
+    requested += w.store.snapshot.node(n.snap).requested.cpu_milli;
+    if (n.ready) allocatable += n.allocatable.cpu_milli;
+  }
+  for (PoolTrack& p : pools_) {
+    p.min_ready = p.min_ready < 0 ? p.ready : std::min(p.min_ready, p.ready);
+    p.max_ready = std::max(p.max_ready, p.ready);
+  }
+  cpu_allocatable_ = allocatable;
+  if (allocatable > 0) {
+    util_peak_ = std::max(util_peak_, 100.0 * static_cast<double>(requested) /
+                                          static_cast<double>(allocatable));
+  }
+  if (requested != cpu_requested_ || !have_start_) {
+    cpu_requested_ = requested;
+    if (!have_start_ || requested > totals_peak_.cpu_requests_milli) {
+      ResourceTotals t = totals_of(w);
+      if (!have_start_) {
+        totals_start_ = t;
+        have_start_ = true;
+      }
+      if (t.cpu_requests_milli >= totals_peak_.cpu_requests_milli) {
+        totals_peak_ = t;
+        // Which Deployments could not surge one pod now: no Ready, schedulable
+        // node has room for one more of their pods.
+        cannot_surge_at_peak_.clear();
+        for (const auto& [key, d] : w.store.deployments) {
+          if (d.d.strategy.type != "RollingUpdate" || max_surge(deployment_view(d.d)) <= 0) {
+            continue;
+          }
+          const Resources& need = d.tmpl->requests;
+          bool room = false;
+          for (const auto& [name, n] : w.store.nodes) {
+            if (!n.ready || n.unschedulable) continue;
+            const NodeInfo& info = w.store.snapshot.node(n.snap);
+            Resources free = info.allocatable - info.requested;
+            if (need.cpu_milli <= free.cpu_milli && need.memory <= free.memory &&
+                free.pods >= 1) {
+              room = true;
+              break;
+            }
+          }
+          if (!room) cannot_surge_at_peak_.push_back("Deployment/" + key);
+        }
+      }
+    }
+  }
+  for (WorkloadTrack& t : workloads_) {
+    const int32_t desired = desired_of(w, t);
+    if (t.start < 0) {
+      t.start = t.min = t.max = desired;
+    }
+    t.min = std::min(t.min, desired);
+    t.max = std::max(t.max, desired);
+    t.end = desired;
+    t.last_desired = desired;
+  }
+  update_bursts(w);
+}
+
+void Recorder::update_bursts(World& w) {
+  bool open = false;
+  for (const WorkloadTrack& t : workloads_) open = open || t.burst_start.has_value();
+  if (!open) return;
+  std::vector<int32_t> ready(workloads_.size(), 0);
+  for (const auto& [key, p] : w.store.pods) {
+    if (p.workload_index >= 0 && p.ready && !p.terminating()) ++ready[p.workload_index];
+  }
+  for (size_t i = 0; i < workloads_.size(); ++i) {
+    WorkloadTrack& t = workloads_[i];
+    if (!t.burst_start || ready[i] < t.burst_target) continue;
+    t.reaction_seconds.push_back((w.now - *t.burst_start).count() / 1000);
+    t.last_burst_start = t.burst_start;
+    t.last_burst_recorded = true;
+    t.burst_start.reset();
+  }
+}
+
+void Recorder::hpa_scaled(World& w, int32_t index, int32_t from, int32_t to) {
+  if (index < 0 || index >= static_cast<int32_t>(workloads_.size())) return;
+  WorkloadTrack& t = workloads_[index];
+  if (to > from) {
+    t.scale_ups += 1;
+    if (!t.burst_start) {
+      const SimTime start = last_load_increase_ && *last_load_increase_ <= w.now
+                                ? *last_load_increase_
+                                : w.now;
+      // A further step up for the same load change continues its burst: the
+      // reaction is measured to the last step's pods being Ready.
+      if (t.last_burst_recorded && t.last_burst_start == start && !t.reaction_seconds.empty()) {
+        t.reaction_seconds.pop_back();
+      }
+      t.last_burst_recorded = false;
+      t.burst_start = start;
+      t.burst_target = to;
+    } else {
+      t.burst_target = std::max(t.burst_target, to);
+    }
+  } else if (to < from) {
+    t.scale_downs += 1;
+    if (t.burst_start && to < t.burst_target) t.burst_target = to;
+  }
+}
+
+void Recorder::rollout_finished(int32_t index, SimDuration took) {
+  if (index < 0 || index >= static_cast<int32_t>(workloads_.size())) return;
+  workloads_[index].rollout_seconds.push_back(took.count() / 1000);
+}
+
+void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& loads) {
+  const SimTime now = w.now;
+  // Users: the start of the current rising streak is "the load change".
+  if (have_users_) {
+    if (users > users_ * 1.01 + 1e-9) {
+      if (!rising_) {
+        rising_ = true;
+        last_load_increase_ = now;
+      }
+    } else {
+      rising_ = false;
+    }
+    if (std::abs(users - recorded_users_) > 0.1 * std::max(recorded_users_, 1.0)) {
+      event(now, "LoadChanged", "Load/users",
+            fmt::format("{:.0f} -> {:.0f} users", recorded_users_, users),
+            {{"from", fmt::format("{:.0f}", recorded_users_)}, {"to", fmt::format("{:.0f}", users)}});
+      recorded_users_ = users;
+    }
+  } else {
+    recorded_users_ = users;
+  }
+  users_ = users;
+  have_users_ = true;
+
+  const std::optional<double> slo = w.cfg.slo_latency_ms;
+  for (size_t i = 0; i < services_.size() && i < loads.size(); ++i) {
+    ServiceTrack& s = services_[i];
+    const ServiceLoad& l = loads[i];
+    if (last_metrics_ && s.over) s.ms_over_slo += (now - *last_metrics_).count();
+    s.peak_rps = std::max(s.peak_rps, l.arrival_rps);
+    s.latency = l.latency_ms;
+    if (std::isfinite(l.latency_ms)) {
+      s.max_latency = std::max(s.max_latency, l.latency_ms);
+      s.latency_sum += l.latency_ms;
+      s.latency_n += 1;
+    } else {
+      s.saturated_samples += 1;
+    }
+    if (slo) {
+      const bool over = !std::isfinite(l.latency_ms) || l.latency_ms > *slo;
+      if (over != s.over) {
+        event(now, over ? "SLOBreached" : "SLORecovered",
+              fmt::format("Service/{}/{}", s.ns, s.name),
+              std::isfinite(l.latency_ms)
+                  ? fmt::format("latency {:.1f} ms vs SLO {:.1f} ms", l.latency_ms, *slo)
+                  : fmt::format("saturated (no finite latency) vs SLO {:.1f} ms", *slo),
+              {{"latency_ms", std::isfinite(l.latency_ms) ? fmt::format("{:.1f}", l.latency_ms)
+                                                          : "inf"}});
+      }
+      s.over = over;
+    }
+  }
+  last_metrics_ = now;
+}
+
+void Recorder::sample(World& w) {
+  Sample s;
+  s.t = w.now;
+  s.users = w.cfg.load ? w.cfg.load->users(w.now) : 0;
+  s.workloads.resize(workloads_.size());
+  std::vector<int64_t> cpu_use(workloads_.size()), cpu_req(workloads_.size());
+  std::vector<int64_t> mem_use(workloads_.size()), mem_req(workloads_.size());
+  for (const auto& [key, p] : w.store.pods) {
+    if (p.workload_index < 0 || p.terminal()) continue;
+    const size_t i = static_cast<size_t>(p.workload_index);
+    if (p.terminating()) continue;
+    s.workloads[i].replicas += 1;
+    if (p.ready) {
+      s.workloads[i].ready += 1;
+      if (p.sample_time) {
+        cpu_use[i] += p.cpu_usage;
+        cpu_req[i] += p.tmpl->requests.cpu_milli;
+        mem_use[i] += p.memory_usage;
+        mem_req[i] += p.tmpl->requests.memory;
+      }
+    }
+  }
+  for (size_t i = 0; i < workloads_.size(); ++i) {
+    s.workloads[i].desired = desired_of(w, workloads_[i]);
+    if (cpu_req[i] > 0) {
+      s.workloads[i].cpu_utilization =
+          100.0 * static_cast<double>(cpu_use[i]) / static_cast<double>(cpu_req[i]);
+    }
+    if (mem_req[i] > 0) {
+      s.workloads[i].memory_utilization =
+          100.0 * static_cast<double>(mem_use[i]) / static_cast<double>(mem_req[i]);
+    }
+  }
+  for (const auto& [name, n] : w.store.nodes) {
+    if (n.ready) s.nodes += 1;
+  }
+  s.pending_pods = w.store.pending_pods;
+  for (const ServiceTrack& t : services_) s.latency_ms.push_back(t.latency);
+  s.totals = totals_of(w);
+  samples_.push_back(std::move(s));
+}
+
+std::vector<Warning> Recorder::warnings(World& w) const {
+  std::vector<Warning> out;
+  // Capacity: every HPA at maxReplicas (others at their replicas) vs the pools.
+  Resources need, capacity;
+  int64_t nodes = 0;
+  int64_t largest_cpu = 0, largest_mem = 0;
+  for (const PoolTrack& p : pools_) {
+    (void)p;
+  }
+  for (const NodePool& pool : w.cfg.node_pools) {
+    const Resources a = allocatable(pool.shape);
+    capacity.cpu_milli += a.cpu_milli * pool.count;
+    capacity.memory += a.memory * pool.count;
+    nodes += pool.count;
+    largest_cpu = std::max(largest_cpu, a.cpu_milli);
+    largest_mem = std::max(largest_mem, a.memory);
+  }
+  for (const Node& n : w.cfg.manifests.nodes) {
+    const Resources a = to_resources(n.allocatable.empty() ? n.capacity : n.allocatable);
+    capacity.cpu_milli += a.cpu_milli;
+    capacity.memory += a.memory;
+    ++nodes;
+    largest_cpu = std::max(largest_cpu, a.cpu_milli);
+    largest_mem = std::max(largest_mem, a.memory);
+  }
+  for (const WorkloadTrack& t : workloads_) {
+    const TemplateInfo* tmpl = nullptr;
+    const std::string key = object_key(t.ns, t.name);
+    int32_t count = t.has_hpa ? t.hpa_max : std::max(t.max, 0);
+    if (t.kind == "Deployment") {
+      auto it = w.store.deployments.find(key);
+      if (it != w.store.deployments.end()) tmpl = it->second.tmpl.get();
+    } else if (t.kind == "StatefulSet") {
+      auto it = w.store.stateful_sets.find(key);
+      if (it != w.store.stateful_sets.end()) {
+        tmpl = it->second.revisions.at(it->second.update_revision).get();
+        if (!t.has_hpa && it->second.replicas <= 1) {
+          out.push_back({"SingleReplicaStateful",
+                         fmt::format("StatefulSet {} runs a single replica: a node failure or "
+                                     "rollout takes it down (and its zone-pinned volume cannot "
+                                     "follow it to another zone)",
+                                     key)});
+        }
+      }
+    } else if (t.kind == "DaemonSet") {
+      auto it = w.store.daemon_sets.find(key);
+      if (it != w.store.daemon_sets.end()) tmpl = it->second.tmpl.get();
+      count = static_cast<int32_t>(nodes);
+    } else if (t.kind == "ReplicaSet") {
+      auto it = w.store.replica_sets.find(key);
+      if (it != w.store.replica_sets.end()) tmpl = it->second.tmpl.get();
+    }
+    if (tmpl == nullptr) continue;
+    need.cpu_milli += tmpl->requests.cpu_milli * count;
+    need.memory += tmpl->requests.memory * count;
+    if (tmpl->requests.cpu_milli > largest_cpu || tmpl->requests.memory > largest_mem) {
+      out.push_back({"PodLargerThanAnyNode",
+                     fmt::format("a pod of {} {} requests {} cpu / {} memory, more than any "
+                                 "node's allocatable ({} / {})",
+                                 t.kind, key, format_cpu(tmpl->requests.cpu_milli),
+                                 format_mem(tmpl->requests.memory), format_cpu(largest_cpu),
+                                 format_mem(largest_mem))});
+    }
+  }
+  if (need.cpu_milli > capacity.cpu_milli || need.memory > capacity.memory) {
+    out.push_back({"HPAMaxExceedsCapacity",
+                   fmt::format("with every HPA at maxReplicas the pods request {} cpu / {} "
+                               "memory, but the {} nodes' allocatable is {} / {}",
+                               format_cpu(need.cpu_milli), format_mem(need.memory), nodes,
+                               format_cpu(capacity.cpu_milli), format_mem(capacity.memory))});
+  }
+  for (const std::string& d : cannot_surge_at_peak_) {
+    out.push_back({"RolloutCannotSurge",
+                   fmt::format("at the peak (most CPU requested) no Ready node had room for one "
+                               "more pod of {}: a rolling update then would wait for capacity",
+                               d)});
+  }
+  if (w.store.pending_pods > 0) {
+    out.push_back({"PodsPendingAtEnd",
+                   fmt::format("{} pods were still Pending at the end of the run",
+                               w.store.pending_pods)});
+  }
+  if (!w.cfg.jobs.run_duration &&
+      (!w.cfg.manifests.jobs.empty() || !w.cfg.manifests.cron_jobs.empty())) {
+    out.push_back({"JobsNotSimulated", "Jobs and CronJobs were not run (no run duration set)"});
+  }
+  return out;
+}
+
+const Report& Recorder::build(World& w) {
+  integrate(w, w.now);
+  last_ = w.now;
+  Report& r = report_;
+  r.workloads.clear();
+  for (const WorkloadTrack& t : workloads_) {
+    WorkloadSummary s;
+    s.kind = t.kind;
+    s.ns = t.ns;
+    s.name = t.name;
+    s.start_replicas = std::max(t.start, 0);
+    s.min_replicas = t.min;
+    s.max_replicas = t.max;
+    s.end_replicas = t.end;
+    const int32_t at = t.has_hpa ? t.hpa_max : t.max;
+    int64_t ms = 0;
+    for (const auto& [replicas, dur] : t.ms_at) {
+      if (replicas >= at) ms += dur;
+    }
+    s.seconds_at_max = ms / 1000;
+    const std::string key = object_key(t.ns, t.name);
+    const TemplateInfo* tmpl = nullptr;
+    if (t.kind == "Deployment" && w.store.deployments.count(key)) {
+      tmpl = w.store.deployments.at(key).tmpl.get();
+    } else if (t.kind == "StatefulSet" && w.store.stateful_sets.count(key)) {
+      const auto& ss = w.store.stateful_sets.at(key);
+      tmpl = ss.revisions.at(ss.update_revision).get();
+    } else if (t.kind == "DaemonSet" && w.store.daemon_sets.count(key)) {
+      tmpl = w.store.daemon_sets.at(key).tmpl.get();
+    } else if (t.kind == "ReplicaSet" && w.store.replica_sets.count(key)) {
+      tmpl = w.store.replica_sets.at(key).tmpl.get();
+    } else if (t.kind == "Job" && w.store.jobs.count(key)) {
+      tmpl = w.store.jobs.at(key).tmpl.get();
+    }
+    if (tmpl == nullptr && t.kind == "Pod") {
+      for (const Pod& p : w.cfg.manifests.pods) {
+        if (p.metadata.ns == t.ns && p.metadata.name == t.name) {
+          s.requests_per_pod = pod_requests(p.spec);
+          s.limits_per_pod = pod_limits(p.spec);
+        }
+      }
+    }
+    if (tmpl != nullptr) {
+      s.requests_per_pod = tmpl->requests;
+      s.limits_per_pod = tmpl->limits;
+      s.storage_per_pod = tmpl->storage_per_pod;
+    }
+    if (t.has_hpa) {
+      for (const auto& [hk, h] : w.store.hpas) {
+        if (h.target != t.key) continue;
+        HPASummary hs;
+        hs.min_replicas = h.hpa.min_replicas.value_or(1);
+        hs.max_replicas = h.hpa.max_replicas;
+        for (const MetricSpec& m : effective_metrics(h.hpa)) hs.targets.push_back(hpa_target_text(m));
+        hs.scale_ups = t.scale_ups;
+        hs.scale_downs = t.scale_downs;
+        hs.reaction_seconds = t.reaction_seconds;
+        s.hpa = std::move(hs);
+        break;
+      }
+    }
+    s.rollout_seconds = t.rollout_seconds;
+    r.workloads.push_back(std::move(s));
+  }
+  r.services.clear();
+  for (const ServiceTrack& t : services_) {
+    ServiceSummary s;
+    s.ns = t.ns;
+    s.name = t.name;
+    s.peak_rps = t.peak_rps;
+    s.p_max_latency_ms = t.max_latency;
+    s.mean_latency_ms = t.latency_n > 0 ? t.latency_sum / static_cast<double>(t.latency_n) : 0;
+    s.seconds_over_slo = t.ms_over_slo / 1000;
+    s.saturated_seconds = t.saturated_samples * (w.cfg.metrics_resolution.count() / 1000);
+    r.services.push_back(std::move(s));
+  }
+  r.pending.max_pending = max_pending_;
+  r.pending.pod_seconds = pending_pod_ms_ / 1000;
+  r.pending.reasons = pending_reasons_;
+  r.node_pools.clear();
+  r.total_cost = 0;
+  for (const PoolTrack& p : pools_) {
+    NodeSummary s;
+    s.pool = p.name;
+    s.min_ready = std::max(p.min_ready, 0);
+    s.max_ready = p.max_ready;
+    s.node_hours = static_cast<double>(p.node_ms) / 3'600'000.0;
+    s.cost = s.node_hours * static_cast<double>(p.price_micro) / 1e6;
+    s.allocatable_per_node = p.allocatable_per_node;
+    r.total_cost += s.cost;
+    r.node_pools.push_back(std::move(s));
+  }
+  r.totals_start = totals_start_;
+  r.totals_peak = totals_peak_;
+  r.totals_end = totals_of(w);
+  r.avg_cpu_utilization_of_allocatable =
+      util_ms_ > 0 ? util_integral_ / static_cast<double>(util_ms_) : 0;
+  r.peak_cpu_utilization_of_allocatable = util_peak_;
+  r.warnings = warnings(w);
+  r.events = events_;
+  r.samples = samples_;
+  r.simulated_until = w.now;
+  r.events_processed = w.events_processed;
+  return r;
+}
+
+}  // namespace simcluster

@@ -1,0 +1,127 @@
+// Recorder: watches a World run and builds its Report (report.h).
+//
+// * Events are appended as they happen (time, then the order they happened).
+// * After every engine step, observe() integrates the values that held since
+//   the previous step (pending pods, nodes per pool, each workload's desired
+//   replicas, CPU requested) over that interval, so summaries are exact in
+//   time, not sampled.
+// * sample() takes a Sample (every sample_interval) and metrics() receives
+//   each metrics scrape's Service loads (latency, SLO seconds).
+// * build() finalises the summaries and warnings as of `now`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simcluster/load_source.h"
+#include "simcluster/report.h"
+#include "simcluster/time.h"
+
+namespace simcluster {
+
+class World;
+
+class Recorder {
+ public:
+  // One workload of the report (Report::workloads, same order).
+  struct WorkloadTrack {
+    std::string kind, ns, name;
+    std::string key;  // "Kind/ns/name"
+    int32_t hpa_max = 0;
+    bool has_hpa = false;
+    int32_t start = -1, min = 0, max = 0, end = 0;
+    int32_t last_desired = -1;
+    std::map<int32_t, int64_t> ms_at;  // desired replicas -> ms spent there
+    std::vector<int64_t> rollout_seconds;
+    // HPA
+    int32_t scale_ups = 0, scale_downs = 0;
+    std::vector<int64_t> reaction_seconds;
+    std::optional<SimTime> burst_start;  // load change that opened the scale-up burst
+    int32_t burst_target = 0;
+    std::optional<SimTime> last_burst_start;  // of the burst recorded last
+    bool last_burst_recorded = false;
+  };
+
+  // Sets up the workload/service/pool lists. Call once the world is built.
+  void init(World& w);
+
+  void event(SimTime t, std::string kind, std::string object, std::string message,
+             std::map<std::string, std::string> details = {});
+
+  // Called after each step at w.now.
+  void observe(World& w);
+  void sample(World& w);
+  // One metrics scrape: users and the LoadSource's answer per Service.
+  void metrics(World& w, double users, const std::vector<ServiceLoad>& loads);
+
+  // HPA bookkeeping for the workload summary.
+  void hpa_scaled(World& w, int32_t workload_index, int32_t from, int32_t to);
+  void rollout_finished(int32_t workload_index, SimDuration took);
+
+  // The Report as of w.now.
+  const Report& build(World& w);
+
+  std::vector<WorkloadTrack>& workloads() { return workloads_; }
+  int32_t workload_index(const std::string& key) const;
+
+ private:
+  void integrate(World& w, SimTime to);
+  void update_bursts(World& w);
+  std::vector<Warning> warnings(World& w) const;
+
+  Report report_;
+  std::vector<ReportEvent> events_;
+  std::vector<Sample> samples_;
+  std::vector<WorkloadTrack> workloads_;
+  std::map<std::string, int32_t> workload_by_key_;
+
+  SimTime last_;  // values below hold since last_
+  bool observed_ = false;
+  int32_t pending_ = 0;
+  int32_t max_pending_ = 0;
+  int64_t pending_pod_ms_ = 0;
+  std::map<std::string, int32_t> pending_reasons_;
+
+  struct PoolTrack {
+    std::string name;
+    int32_t ready = 0, existing = 0;
+    int32_t min_ready = -1, max_ready = 0;
+    int64_t node_ms = 0;
+    int64_t price_micro = 0;
+    Resources allocatable_per_node;
+  };
+  std::vector<PoolTrack> pools_;
+
+  // Services (LoadSource order)
+  struct ServiceTrack {
+    std::string ns, name;
+    double peak_rps = 0, max_latency = 0, latency = 0;
+    double latency_sum = 0;
+    int64_t latency_n = 0;
+    int64_t ms_over_slo = 0;
+    int64_t saturated_samples = 0;
+    bool over = false;
+  };
+  std::vector<ServiceTrack> services_;
+  std::optional<SimTime> last_metrics_;
+  double users_ = 0;
+  double recorded_users_ = 0;  // users at the last LoadChanged event
+  bool have_users_ = false;
+  bool rising_ = false;
+  std::optional<SimTime> last_load_increase_;
+
+  // Totals and utilization
+  ResourceTotals totals_start_, totals_peak_;
+  bool have_start_ = false;
+  int64_t cpu_requested_ = 0, cpu_allocatable_ = 0;
+  double util_integral_ = 0;  // percent x ms
+  int64_t util_ms_ = 0;
+  double util_peak_ = 0;
+  // Deployments that could not surge at the peak (names), recorded at the peak.
+  std::vector<std::string> cannot_surge_at_peak_;
+};
+
+}  // namespace simcluster

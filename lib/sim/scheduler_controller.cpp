@@ -1,0 +1,131 @@
+// kube-scheduler's scheduling queue around scheduler.h schedule().
+// Mirrors k8s pkg/scheduler/backend/queue/scheduling_queue.go:
+//  * activeQ pops by priority (higher first), then by the time the pod
+//    entered the queue (PrioritySort);
+//  * a pod that does not fit gets a back-off of 1 s doubling per attempt up
+//    to 10 s and waits among the unschedulable pods until a cluster event (a
+//    node added, recovered, uncordoned; an assigned pod deleted) moves it
+//    back (at the end of its back-off), or 5 min pass
+//    (podMaxInUnschedulablePodsDuration);
+//  * preemption (PostFilter) deletes the victims and nominates the node; the
+//    preemptor is retried when they are gone.
+// Every failed attempt whose message differs from the pod's previous one is
+// a FailedScheduling event with kube-scheduler's message.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/controllers.h"
+
+namespace simcluster {
+
+SchedulerController::SchedulerController(World& w) : Controller(w) {
+  w.store.watch(Kind::kPod, this);
+  w.store.watch(Kind::kNode, this);
+}
+
+void SchedulerController::on_change(Kind kind, KeyId key) {
+  if (kind == Kind::kNode) {
+    move_all_to_active();
+    return;
+  }
+  const SimPod* p = w_.store.pod(key);
+  if (p != nullptr && !p->bound() && !p->terminating() && !p->unschedulable) add(key);
+}
+
+void SchedulerController::add(KeyId key) {
+  if (in_active_.count(key)) return;
+  const SimPod* p = w_.store.pod(key);
+  if (p == nullptr) return;
+  Entry e{-p->info.priority, w_.now.ms(), seq_++, key};
+  active_.insert(e);
+  in_active_.emplace(key, e);
+}
+
+void SchedulerController::process_round() {
+  std::vector<KeyId> batch;
+  batch.reserve(active_.size());
+  for (const Entry& e : active_) batch.push_back(e.key);
+  active_.clear();
+  in_active_.clear();
+  for (KeyId k : batch) reconcile(k);
+}
+
+void SchedulerController::move_all_to_active() {
+  if (w_.store.pending_pods == 0) return;
+  for (auto& [name, p] : w_.store.pods) {
+    if (!p.unschedulable || p.bound() || p.terminating()) continue;
+    p.retry_requested = true;
+    w_.requeue_at(ControllerId::kScheduler, p.key, p.backoff_until);
+  }
+}
+
+void SchedulerController::reconcile(KeyId key) {
+  SimPod* p = w_.store.pod(key);
+  if (p == nullptr || p->bound() || p->terminating()) return;
+  const SimTime now = w_.now;
+  const auto& qcfg = w_.cfg.scheduling_queue;
+  if (p->unschedulable) {
+    const bool flush_due = now >= p->last_attempt + qcfg.max_in_unschedulable;
+    if (!p->retry_requested && !flush_due) return;  // a stale timer
+    if (now < p->backoff_until) {
+      w_.requeue_at(ControllerId::kScheduler, key, p->backoff_until);
+      return;
+    }
+  }
+  p->retry_requested = false;
+  p->last_attempt = now;
+
+  // VolumeBinding, simplified: a bound claim pins the pod to its zone.
+  p->info.required_zone.clear();
+  for (const std::string& claim : p->claims) {
+    auto it = w_.store.pvcs.find(claim);
+    if (it != w_.store.pvcs.end() && !it->second.zone.empty()) {
+      p->info.required_zone = it->second.zone;
+      break;
+    }
+  }
+
+  ScheduleResult r = schedule(p->info, w_.store.snapshot, w_.cfg.scheduler, w_.rng);
+  const std::string pod_name = fmt::format("Pod/{}", w_.store.keys.name(key));
+  if (r.ok()) {
+    w_.bind_pod(*p, *r.node);
+    w_.recorder.event(now, "Scheduled", pod_name,
+                      fmt::format("Successfully assigned {} to {}", w_.store.keys.name(key),
+                                  r.node_name),
+                      {{"node", r.node_name}});
+    return;
+  }
+  p->schedule_attempts += 1;
+  // Back-off: initial x 2^(attempts-1), capped. 1 s, 2 s, 4 s, 8 s, 10 s, 10 s ...
+  SimDuration backoff = qcfg.pod_initial_backoff;
+  for (int32_t i = 1; i < p->schedule_attempts && backoff < qcfg.pod_max_backoff; ++i) backoff *= 2;
+  backoff = std::min(backoff, qcfg.pod_max_backoff);
+  p->backoff_until = now + backoff;
+  const bool first = !p->unschedulable;
+  p->unschedulable = true;
+  if (first || r.message != p->unschedulable_message) {
+    p->unschedulable_message = r.message;
+    std::map<std::string, std::string> details;
+    for (const auto& [reason, count] : r.reasons) details[reason] = std::to_string(count);
+    w_.recorder.event(now, "FailedScheduling", pod_name, r.message, std::move(details));
+  }
+  if (r.nominated_node) {
+    const std::string& node_name = w_.store.snapshot.node(*r.nominated_node).name;
+    p->info.nominated_node_name = node_name;
+    for (PodId victim : r.victims) {
+      const SnapshotPod& sp = w_.store.snapshot.pod(victim);
+      auto it = w_.store.pods.find(object_key(sp.ns, sp.name));
+      if (it == w_.store.pods.end()) continue;
+      w_.recorder.event(now, "Preempted", fmt::format("Pod/{}/{}", sp.ns, sp.name),
+                        fmt::format("Preempted by {} on node {}", w_.store.keys.name(key),
+                                    node_name),
+                        {{"preemptor", w_.store.keys.name(key)}, {"node", node_name}});
+      w_.delete_pod(it->second, "Preempted");
+    }
+  }
+  w_.touch_pod(*p);
+  w_.requeue_at(ControllerId::kScheduler, key, now + qcfg.max_in_unschedulable);
+}
+
+}  // namespace simcluster

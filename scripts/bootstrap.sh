@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine (as root) for simcluster and builds it.
+#   bash scripts/bootstrap.sh          install what is missing, build ./build (Release)
+#   bash scripts/bootstrap.sh --test   the same, then build ./build-test (Release with
+#                                      invariant checks) and run the whole test suite
+# apt-get runs only when a package is absent. Nothing is downloaded at build time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ make cmake libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
+          libbenchmark-dev doctest-dev nlohmann-json3-dev)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs=2
+if [[ "${1:-}" == "--test" ]]; then
+  cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DSIMCLUSTER_CHECKS=ON \
+        -DSIMCLUSTER_BUILD_TESTS=ON -DSIMCLUSTER_BUILD_BENCH=ON >/dev/null
+  cmake --build build-test -j"$jobs"
+  cd build-test
+  ctest --output-on-failure -j"$jobs" --timeout 300
+else
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMCLUSTER_BUILD_TESTS=OFF \
+        -DSIMCLUSTER_BUILD_BENCH=OFF >/dev/null
+  cmake --build build -j"$jobs" --target simcluster_cli
+fi

@@ -1,0 +1,331 @@
+// Bad input: every case must end in an InputError with file:line:col, never a
+// crash, a hang or unbounded memory.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "io_testing.h"
+
+using namespace simcluster;
+using simcluster::testing::load;
+using simcluster::testing::load_error;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+constexpr const char* kDeploymentHead = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+)";
+
+}  // namespace
+
+TEST_CASE("malformed YAML is reported at its line and column") {
+  InputError e = load_error("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [a, b\n");
+  CHECK(e.where().file == "test.yaml");
+  CHECK(e.where().line >= 3);
+  CHECK(e.where().column >= 1);
+  CHECK(contains(e.message(), "malformed YAML"));
+
+  InputError tabs = load_error("a:\n\t- b\n");
+  CHECK(tabs.where().line == 2);
+}
+
+TEST_CASE("a value of the wrong type is an error naming the field") {
+  InputError e = load_error(std::string(kDeploymentHead) + "  replicas: \"three\"\n");
+  CHECK(e.where().line == 6);
+  CHECK(e.where().column == 13);
+  CHECK(contains(e.message(), "spec.replicas: expected an integer, got string \"three\""));
+  CHECK(contains(e.message(), "Deployment \"web\""));
+
+  InputError quoted = load_error(std::string(kDeploymentHead) + "  replicas: \"3\"\n");
+  CHECK(quoted.hint() == "numbers must not be quoted");
+
+  // kubectl: cannot unmarshal number into Go struct field ObjectMeta.labels of type string
+  InputError label = load_error(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+      "  labels: {version: 1.0}\n");
+  CHECK(contains(label.message(), "metadata.labels.version: expected a string, got number 1.0"));
+  CHECK(label.hint() == "quote the value: \"1.0\"");
+
+  // YAML 1.1 booleans ("yes", "on") are not strings either.
+  InputError yes = load_error(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+      "data: {ENABLED: yes}\n");
+  CHECK(contains(yes.message(), "data.ENABLED: expected a string, got boolean yes"));
+
+  InputError list = load_error(std::string(kDeploymentHead) +
+                               "  template:\n    spec:\n      containers: {name: a}\n");
+  CHECK(contains(list.message(), "spec.template.spec.containers: expected a list, got a mapping"));
+}
+
+TEST_CASE("a malformed quantity is an error with the reason") {
+  InputError e = load_error(R"(apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: a
+      image: a
+      resources:
+        requests:
+          memory: 12MB
+)");
+  CHECK(e.where().line == 10);
+  CHECK(e.where().column == 19);
+  CHECK(contains(e.message(),
+                 "spec.containers[0].resources.requests.memory: invalid quantity "
+                 "\"12MB\""));
+  CHECK_FALSE(e.hint().empty());
+
+  InputError b = load_error(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+      "  containers: [{name: a, image: a, resources: {limits: {cpu: true}}}]\n");
+  CHECK(contains(b.message(), "expected a quantity, got boolean true"));
+}
+
+TEST_CASE("an unknown field is a strict decoding error with a suggestion") {
+  InputError e = load_error(std::string(kDeploymentHead) + "  replica: 3\n");
+  CHECK(e.where().line == 6);
+  CHECK(e.where().column == 3);
+  CHECK(contains(e.message(), "strict decoding error: unknown field \"spec.replica\""));
+  CHECK(e.hint() == "did you mean \"spec.replicas\"?");
+
+  InputError deep = load_error(std::string(kDeploymentHead) + R"(  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec:
+      containers:
+        - name: a
+          image: a
+          resources:
+            request: {cpu: 1}
+)");
+  CHECK(contains(deep.message(),
+                 "unknown field \"spec.template.spec.containers[0].resources.request\""));
+  CHECK(deep.hint() == "did you mean \"spec.template.spec.containers[0].resources.requests\"?");
+
+  InputError dup = load_error(std::string(kDeploymentHead) + "  replicas: 1\n  replicas: 2\n");
+  CHECK(dup.where().line == 7);
+  CHECK(contains(dup.message(), "duplicate field \"replicas\" (first at line 6)"));
+}
+
+TEST_CASE("an alias bomb is refused quickly, and harmless where it is not walked") {
+  // The classic "billion laughs": 9^9 strings if expanded.
+  std::string laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  const char* names = "abcdefghi";
+  for (int i = 1; i < 9; ++i) {
+    laughs += fmt::format("{}: &{} [", names[i], names[i]);
+    for (int k = 0; k < 9; ++k) laughs += fmt::format("{}*{}", k ? ", " : "", names[i - 1]);
+    laughs += "]\n";
+  }
+  auto start = std::chrono::steady_clock::now();
+  // In a field nobody reads (status), the shared nodes cost nothing.
+  std::string indented;
+  for (size_t i = 0, j; i < laughs.size(); i = j + 1) {
+    j = laughs.find('\n', i);
+    indented += "  " + laughs.substr(i, j - i + 1);
+  }
+  Manifests ok = load("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nstatus:\n" + indented);
+  CHECK(ok.services.size() == 1);
+  // Where the decoder reads it, the visit budget stops it.
+  std::string env =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+      "  - &c\n    name: a\n    image: a\n    env:\n";
+  for (int i = 0; i < 200; ++i) env += fmt::format("    - {{name: V{}, value: v}}\n", i);
+  env += "  initContainers: [";
+  for (int i = 0; i < 2000; ++i) env += i ? ", *c" : "*c";
+  env += "]\n";
+  LoadOptions small;
+  small.max_nodes_per_file = 100'000;
+  InputError bomb = load_error(env, small);
+  CHECK(contains(bomb.message(), "expands to more than 100000 nodes through aliases"));
+  CHECK(bomb.where().line > 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+
+  // Lists of Lists through aliases are bounded too.
+  std::string lists =
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- &l0 {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n";
+  for (int i = 1; i <= 6; ++i) {
+    lists += fmt::format("- &l{} {{apiVersion: v1, kind: List, items: [", i);
+    for (int k = 0; k < 9; ++k) lists += fmt::format("{}*l{}", k ? ", " : "", i - 1);
+    lists += "]}\n";
+  }
+  InputError nested = load_error(lists);
+  CHECK(nested.where().line > 0);
+}
+
+TEST_CASE("a recursive alias is refused") {
+  InputError e = load_error("a: &a [1, *a]\n");
+  CHECK(e.where().line == 1);
+}
+
+TEST_CASE("very deep nesting is refused before the parser recurses") {
+  InputError flow = load_error(std::string(100'000, '[') + std::string(100'000, ']'));
+  CHECK(contains(flow.message(), "nested deeper than 128 levels"));
+  CHECK(flow.where().line == 1);
+  CHECK(flow.where().column == 129);
+
+  std::string block;
+  for (int i = 0; i < 5000; ++i) block += std::string(static_cast<size_t>(i), ' ') + "a:\n";
+  InputError indent = load_error(block);
+  CHECK(contains(indent.message(), "nested deeper"));
+  CHECK(indent.where().line == 129);
+
+  std::string dashes;
+  for (int i = 0; i < 50'000; ++i) dashes += "- ";
+  InputError seq = load_error(dashes + "x\n");
+  CHECK(contains(seq.message(), "nested deeper"));
+}
+
+TEST_CASE("binary junk, NUL bytes and invalid UTF-8 are refused with their position") {
+  InputError nul = load_error(std::string("apiVersion: v1\nkind: Pod\x00\n", 26));
+  CHECK(contains(nul.message(), "NUL byte"));
+  CHECK(nul.where().line == 2);
+  CHECK(nul.where().column == 10);
+
+  InputError utf = load_error("apiVersion: v1\nkind: \xff\xfe\n");
+  CHECK(contains(utf.message(), "invalid UTF-8 byte 0xFF"));
+  CHECK(utf.where().line == 2);
+  CHECK(utf.where().column == 7);
+
+  InputError overlong = load_error("a: \xc0\xaf\n");
+  CHECK(contains(overlong.message(), "invalid UTF-8"));
+
+  InputError control = load_error("a: b\x07\n");
+  CHECK(contains(control.message(), "control character U+0007"));
+
+  InputError utf16 =
+      load_error(std::string("\xff\xfe"
+                             "a\0:\0",
+                             6));
+  CHECK(contains(utf16.message(), "UTF-16"));
+
+  std::string junk;
+  uint32_t x = 12345;
+  for (int i = 0; i < 4096; ++i) {
+    x = x * 1103515245 + 12345;
+    junk.push_back(static_cast<char>(x >> 16));
+  }
+  CHECK_THROWS_AS(load(junk), InputError);
+
+  // Valid UTF-8 beyond ASCII is fine, and a BOM is skipped.
+  Manifests ok = load(
+      "\xef\xbb\xbf"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+      "data: {greeting: \"h\xc3\xa9llo \xe2\x9c\x93\"}\n");
+  CHECK(ok.config_maps.at(0).data.at("greeting") == "h\xc3\xa9llo \xe2\x9c\x93");
+}
+
+TEST_CASE("an empty file is no objects, as kubectl reads it") {
+  Manifests m = load("");
+  CHECK(m.files.size() == 1);
+  CHECK(m.warnings.size() == 1);
+  Manifests comments = load("# only a comment\n---\n---\n");
+  CHECK(comments.deployments.empty());
+  CHECK(comments.skipped.empty());
+  // validate reports what kubectl apply says for no objects at all.
+  ValidationReport r = validate(m);
+  REQUIRE(r.count(Severity::kError) == 1);
+  bool found = false;
+  for (const Problem& p : r.problems) found |= p.message == "no objects passed to apply";
+  CHECK(found);
+}
+
+TEST_CASE("documents that are not objects are refused") {
+  CHECK(contains(load_error("just a string\n").message(), "expected a Kubernetes object"));
+  CHECK(contains(load_error("- a\n- b\n").message(), "expected a Kubernetes object"));
+  InputError no_kind = load_error("apiVersion: v1\nmetadata: {name: x}\n");
+  CHECK(no_kind.message() == "kind not set");
+  InputError no_api = load_error("kind: Pod\nmetadata: {name: x}\n");
+  CHECK(no_api.message() == "apiVersion not set");
+  InputError no_name = load_error("apiVersion: v1\nkind: ConfigMap\ndata: {}\n");
+  CHECK(contains(no_name.message(), "resource name may not be empty"));
+  InputError bad_op = load_error(std::string(kDeploymentHead) +
+                                 "  selector:\n    matchExpressions: [{key: a, operator: in}]\n");
+  CHECK(contains(bad_op.message(), "Unsupported value: \"in\""));
+  CHECK(bad_op.hint() == "did you mean \"In\"?");
+}
+
+TEST_CASE("missing paths say so, with a hint") {
+  try {
+    load_manifests({"/nonexistent/simcluster/deploy.yaml"});
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(e.message() == "no such file or directory");
+    CHECK(e.where().file == "/nonexistent/simcluster/deploy.yaml");
+    CHECK(contains(e.hint(), "does not exist"));
+  }
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "simcluster_io_missing_test";
+  fs::create_directories(dir);
+  std::ofstream(dir / "deployment.yaml") << "# nothing\n";
+  try {
+    load_manifests({(dir / "deploymnt.yaml").string()});
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(e.hint() == fmt::format("did you mean \"{}\"?", (dir / "deployment.yaml").string()));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("input larger than the size cap is refused before it is parsed") {
+  LoadOptions small;
+  small.max_file_bytes = 1024;
+  InputError e = load_error(std::string(2048, '#'), small);
+  CHECK(contains(e.message(), "larger than"));
+  namespace fs = std::filesystem;
+  const fs::path file = fs::temp_directory_path() / "simcluster_io_big_test.yaml";
+  std::ofstream(file) << std::string(4096, '#');
+  CHECK_THROWS_AS(load_manifests({file.string()}, small), InputError);
+  fs::remove(file);
+}
+
+TEST_CASE("a namespace that contradicts -n is refused, as kubectl refuses it") {
+  LoadOptions opts;
+  opts.namespace_override = "staging";
+  InputError e =
+      load_error("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: prod}\n", opts);
+  CHECK(contains(e.message(), "does not match the namespace \"staging\""));
+  CHECK(e.hint() == "pass --namespace=prod or leave metadata.namespace out");
+}
+
+TEST_CASE("API rules the model cannot represent are refused at load") {
+  InputError path_type = load_error(R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: i}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            backend: {service: {name: s, port: {number: 80}}}
+)");
+  CHECK(contains(path_type.message(), "pathType: Required value"));
+  CHECK(path_type.where().line == 8);
+  InputError negative = load_error(std::string(kDeploymentHead) + "  replicas: -1\n");
+  CHECK(contains(negative.message(), "must be greater than or equal to 0"));
+  InputError secret = load_error(
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
+      "data: {password: not-base64!}\n");
+  CHECK(contains(secret.message(), "data.password: illegal base64 data"));
+  InputError recreate = load_error(std::string(kDeploymentHead) +
+                                   "  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n");
+  CHECK(contains(recreate.message(), "Forbidden"));
+  InputError no_max = load_error(R"(apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: h}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+)");
+  CHECK(contains(no_max.message(), "spec.maxReplicas: Required value"));
+}

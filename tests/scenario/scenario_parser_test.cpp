@@ -1,0 +1,503 @@
+// The scenario file format: what parses into what, and every way it can be wrong.
+// GCC 12 warns about members a designated initializer leaves at their defaults;
+// leaving them is the point (house style), so the warning is off here.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "scenario/manifests_helper.h"
+#include "scenario/scenario_fixtures.h"
+#include "simcluster/scenario.h"
+
+using namespace simcluster;
+using simcluster::testing::minimal_scenario;
+using simcluster::testing::ScratchDir;
+
+namespace {
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("A minimal scenario parses with every default in place") {
+  ScratchDir dir;
+  Scenario s = dir.parse(minimal_scenario());
+  CHECK(s.name == "t");
+  CHECK(s.manifests == std::vector<std::string>{dir.file("app.yaml")});
+  CHECK(s.manifest_sources[0].line == 2);
+  CHECK(s.duration == SimDuration(3'600'000));
+  CHECK(s.seed == 1);
+  CHECK(s.sample_interval == SimDuration(60'000));
+  CHECK(s.metrics_resolution == SimDuration(15'000));
+  REQUIRE(s.node_pools.size() == 1);
+  CHECK(s.node_pools[0].name == "pool");
+  CHECK(s.node_pools[0].count == 2);
+  CHECK(allocatable(s.node_pools[0].shape).cpu_milli == 1930);
+  CHECK(s.load.users.shape == ProfileShape::kConstant);
+  CHECK(s.load.users.constant == 0);
+  CHECK(s.hpa.sync_period == SimDuration(15'000));
+  CHECK(s.scheduler.scoring_strategy == ScoringStrategy::kLeastAllocated);
+  CHECK_FALSE(s.claims.has_value());
+}
+
+TEST_CASE("Every section of a scenario parses into the Scenario value") {
+  ScratchDir dir;
+  dir.write("trace.csv", "t,rps\n0,10\n60,20\n");
+  Scenario s = dir.parse(R"(name: everything
+description: all keys
+manifests: [app.yaml]
+namespaces: [shop]
+duration: 2h
+seed: 42
+sampleInterval: 30s
+metricsResolution: 30s
+cluster:
+  nodePools:
+    - name: big
+      count: 4
+      cpu: 4
+      memory: 16Gi
+      pods: 58
+      reserved: {cpu: 100m, memory: 1Gi}
+      labels: {tier: general}
+      zones: [a, b]
+      region: r1
+      taints: [{key: dedicated, value: web, effect: NoSchedule}]
+      pricePerHour: 0.192
+    - {name: eks, count: 1, preset: m5.large}
+scheduler:
+  scoring: RequestedToCapacityRatio
+  resources: {cpu: 2, memory: 1}
+  shape: [{utilization: 0, score: 10}, {utilization: 100, score: 0}]
+  percentageOfNodesToScore: 50
+  preemption: false
+load:
+  users:
+    ramp: [{at: 0s, users: 10}, {at: 1h, users: 1000}]
+    spikes: [{at: 30m, duration: 10m, rise: 1m, users: 500}]
+  routes:
+    /shop: 0.5
+    db: 0.01
+services:
+  web:
+    cpuPerRequest: 4.5
+    cpuBaseline: 15m
+    memoryBaseline: 100Mi
+    memoryPerInflight: 128Ki
+    concurrency: 32
+    serviceTime: 25ms
+    timeout: 30s
+    calls: {db: 3}
+serviceDefaults:
+  cpuPerRequest: 2
+  cpuBaseline: 1m
+  memoryBaseline: 10Mi
+  memoryPerInflight: 1Ki
+  concurrency: 4
+  serviceTime: 5ms
+  timeout: 10s
+  callsPerReference: 2
+  idleCpu: 3m
+slo: {latency: 250ms}
+timeline:
+  - at: 50m
+    load: {users: 100}
+  - at: 10m
+    rollout: {workload: Deployment/shop/web, image: "web:2", container: web, fault: crash}
+  - {at: 20m, failNode: big-1}
+  - {at: 25m, recoverNode: {node: big-1}}
+  - {at: 30m, cordon: {zone: a}}
+  - {at: 31m, uncordon: {zone: a}}
+  - {at: 40m, drain: eks-0}
+  - {at: 45m, removeNode: eks-0}
+  - {at: 50m, load: {scale: 2}}
+kubelet: {imagePull: 20s, containerStart: 3s, shutdown: 5s, idleMemory: 32Mi}
+nodeLifecycle: {nodeMonitorGracePeriod: 50s, defaultTolerationSeconds: 60, forceDeleteUnreachablePods: false}
+hpa:
+  syncPeriod: 30s
+  tolerance: 0.05
+  downscaleStabilization: 10m
+  cpuInitializationPeriod: 3m
+  initialReadinessDelay: 20s
+)");
+  CHECK(s.description == "all keys");
+  CHECK(s.namespaces == std::vector<std::string>{"shop"});
+  CHECK(s.load.namespaces == std::vector<std::string>{"shop"});
+  CHECK(s.duration == SimDuration(7'200'000));
+  CHECK(s.seed == 42);
+  CHECK(s.sample_interval == SimDuration(30'000));
+  REQUIRE(s.node_pools.size() == 2);
+  const NodePool& big = s.node_pools[0];
+  CHECK(big.shape.capacity.cpu_milli == 4000);
+  CHECK(big.shape.capacity.pods == 58);
+  CHECK(big.shape.kube_reserved.cpu_milli == 100);
+  CHECK(allocatable(big.shape).cpu_milli == 3900);
+  CHECK(allocatable(big.shape).memory == 15LL << 30);
+  CHECK(big.labels.at("tier") == "general");
+  CHECK(big.zones == std::vector<std::string>{"a", "b"});
+  CHECK(big.region == "r1");
+  REQUIRE(big.taints.size() == 1);
+  CHECK(big.taints[0] == Taint{"dedicated", "web", "NoSchedule"});
+  CHECK(big.shape.price_micro_usd_per_hour == 192'000);
+  CHECK(s.node_pools[1].shape.name == "m5.large");
+  CHECK(s.scheduler.scoring_strategy == ScoringStrategy::kRequestedToCapacityRatio);
+  CHECK(s.scheduler.shape.size() == 2);
+  CHECK(s.scheduler.scoring_resources.size() == 2);
+  CHECK(s.scheduler.percentage_of_nodes_to_score == 50);
+  CHECK_FALSE(s.scheduler.preemption);
+  CHECK(s.load.users.shape == ProfileShape::kRamp);
+  CHECK(s.load.users.points.size() == 2);
+  CHECK(s.load.users.spikes.size() == 1);
+  REQUIRE(s.load.routes.size() == 2);
+  CHECK(s.load.routes[0].route == "/shop");
+  CHECK(s.load.routes[0].rps_per_user == 0.5);
+  REQUIRE(s.load.services.size() == 1);
+  const ServiceCost& web = s.load.services[0];
+  CHECK(web.cpu_per_request == 4.5);
+  CHECK(web.cpu_baseline_milli == 15);
+  CHECK(web.memory_baseline == 100LL << 20);
+  CHECK(web.memory_per_inflight == 128LL << 10);
+  CHECK(web.concurrency == 32);
+  CHECK(web.service_time == SimDuration(25));
+  CHECK(web.timeout == SimDuration(30'000));
+  REQUIRE(web.calls.size() == 1);
+  CHECK(web.calls[0].service == "db");
+  CHECK(web.calls[0].calls_per_request == 3);
+  CHECK(s.load.defaults.calls_per_reference == 2);
+  CHECK(s.load.defaults.idle_cpu_milli == 3);
+  CHECK(s.load.defaults.service_time == SimDuration(5));
+  CHECK(s.slo.latency_ms == 250.0);
+  // The timeline is sorted by time, stable; load events also feed the load model.
+  REQUIRE(s.timeline.size() == 9);
+  CHECK(s.timeline[0].kind == TimelineKind::kRollout);
+  CHECK(s.timeline[0].workload.kind == "Deployment");
+  CHECK(s.timeline[0].workload.ns == "shop");
+  CHECK(s.timeline[0].workload.name == "web");
+  CHECK(s.timeline[0].fault == RolloutFault::kCrash);
+  CHECK(s.timeline[1].node == "big-1");
+  CHECK(s.timeline[3].zone == "a");
+  CHECK(s.timeline[7].kind == TimelineKind::kLoad);
+  CHECK(s.timeline[8].kind == TimelineKind::kLoad);
+  REQUIRE(s.load.changes.size() == 2);
+  CHECK(s.load.changes[0].users == 100.0);
+  CHECK(s.load.changes[1].scale == 2.0);
+  CHECK(s.kubelet.image_pull == SimDuration(20'000));
+  CHECK(s.kubelet.shutdown == SimDuration(5'000));
+  CHECK(s.kubelet.idle_memory == 32LL << 20);
+  CHECK(s.node_lifecycle.node_monitor_grace_period == SimDuration(50'000));
+  CHECK(s.node_lifecycle.default_toleration_seconds == 60);
+  CHECK_FALSE(s.node_lifecycle.force_delete_unreachable_pods);
+  CHECK(s.hpa.sync_period == SimDuration(30'000));
+  CHECK(s.hpa.tolerance == 0.05);
+  CHECK(s.hpa.downscale_stabilization == SimDuration(600'000));
+
+  // References check out against the manifests, and the engine config follows.
+  Manifests m = testing::load_test_manifests(s.manifests);
+  CHECK_NOTHROW(check_scenario_references(s, m));
+  LoadModel model(m, s.load);
+  SimulationConfig cfg = to_simulation_config(s, m, &model);
+  CHECK(cfg.name == "everything");
+  CHECK(cfg.seed == 42);
+  CHECK(cfg.load == &model);
+  CHECK(cfg.slo_latency_ms == 250.0);
+  REQUIRE(cfg.timeline.size() == 7);  // load changes stay with the load model
+  CHECK(cfg.timeline[0].action == TimelineAction::kRollout);
+  CHECK(cfg.timeline[0].kind == "Deployment");
+  CHECK(cfg.timeline[0].name == "web");
+  CHECK(cfg.timeline[0].fault == RolloutFault::kCrash);
+  CHECK(cfg.timeline[6].action == TimelineAction::kRemoveNode);
+  CHECK(cfg.kubelet.idle_cpu_milli == 3);
+  CHECK(cfg.hpa.tolerance == 0.05);
+  CHECK(cfg.manifests.deployments.size() == 1);
+}
+
+TEST_CASE("Each users shape parses") {
+  ScratchDir dir;
+  CHECK(dir.parse(minimal_scenario("load: {users: 250}")).load.users.constant == 250);
+  CHECK(dir.parse(minimal_scenario("load: {users: {constant: 7}}")).load.users.constant == 7);
+  Scenario steps = dir.parse(
+      minimal_scenario("load:\n  users:\n    steps: [{at: 0s, users: 1}, {at: 5m, users: 2}]\n"));
+  CHECK(steps.load.users.shape == ProfileShape::kSteps);
+  CHECK(steps.load.users.points[1] == ProfilePoint{SimDuration(300'000), 2});
+  Scenario diurnal = dir.parse(minimal_scenario(
+      "load:\n  users:\n    diurnal: {min: 100, max: 900, peakHour: 13.5, startHour: 6}\n"));
+  CHECK(diurnal.load.users.shape == ProfileShape::kDiurnal);
+  CHECK(diurnal.load.users.diurnal.peak_hour == 13.5);
+  CHECK(diurnal.load.users.diurnal.start_hour == 6);
+  CHECK(diurnal.load.users.diurnal.max_users == 900);
+}
+
+TEST_CASE("A misspelt key is an error at its line and column with a suggestion") {
+  ScratchDir dir;
+  std::string e = dir.error(minimal_scenario("duraton: 1h\n"));
+  CHECK(starts_with(
+      e, dir.file("test.yaml") + ":6:1: unknown key 'duraton', did you mean 'duration'?"));
+  e = dir.error(minimal_scenario("load:\n  users: 5\n  rutes: {}\n"));
+  CHECK(starts_with(
+      e, dir.file("test.yaml") + ":8:3: unknown key 'rutes' in load, did you mean 'routes'?"));
+  e = dir.error(R"(name: t
+manifests: [app.yaml]
+cluster:
+  nodePools:
+    - {name: pool, count: 2, preset: 2cpu-4gi, zone: [a]}
+)");
+  CHECK(contains(e, ":5:48: unknown key 'zone' in cluster.nodePools[0], did you mean 'zones'?"));
+}
+
+TEST_CASE("An unknown key with no close match lists the known keys") {
+  ScratchDir dir;
+  std::string e = dir.error(minimal_scenario("slo: {p99: 3}\n"));
+  CHECK(contains(e, "unknown key 'p99' in slo"));
+  CHECK(contains(e, "hint: known keys: latency"));
+}
+
+TEST_CASE("A duplicate key is an error") {
+  ScratchDir dir;
+  std::string e = dir.error(minimal_scenario("seed: 1\nseed: 2\n"));
+  CHECK(contains(e, ":7:1: duplicate key 'seed' (first at line 6)"));
+}
+
+TEST_CASE("A value of the wrong type is an error naming the key") {
+  ScratchDir dir;
+  CHECK(contains(dir.error(minimal_scenario("seed: many\n")),
+                 ":6:7: seed must be an integer, got 'many'"));
+  CHECK(contains(dir.error(minimal_scenario("seed: \"42\"\n")), "seed must be an integer"));
+  CHECK(contains(dir.error(minimal_scenario("namespaces: {a: b}\n")),
+                 "namespaces must be a list, got a mapping"));
+  CHECK(contains(dir.error(minimal_scenario("load: [1]\n")), "load must be a mapping, got a list"));
+  CHECK(contains(dir.error(minimal_scenario("scheduler: {preemption: maybe}\n")),
+                 "scheduler.preemption must be true or false, got 'maybe'"));
+  CHECK(contains(dir.error(minimal_scenario("services: {web: {cpuBaseline: lots}}\n")),
+                 "services.web.cpuBaseline: bad quantity 'lots'"));
+}
+
+TEST_CASE("A bad duration is an error with the accepted forms") {
+  ScratchDir dir;
+  std::string e = dir.error(minimal_scenario("duration: 1 hour\n"));
+  CHECK(contains(e, ":6:11: duration: bad duration '1 hour'"));
+  CHECK(contains(e, "hint: write e.g. 250ms, 90s, 5m, 1h30m or 24h"));
+  CHECK(contains(dir.error(minimal_scenario("duration: 0s\n")), "duration must be between 1s and"));
+  CHECK(contains(dir.error(minimal_scenario("sampleInterval: 2h\n")),
+                 "sampleInterval must be between 1s and 1h, got 2h"));
+}
+
+TEST_CASE("Required keys are errors when missing") {
+  ScratchDir dir;
+  CHECK(contains(
+      dir.error("name: t\ncluster: {nodePools: [{name: p, count: 1, preset: 2cpu-4gi}]}\n"),
+      "manifests is required"));
+  CHECK(contains(dir.error("name: t\nmanifests: [app.yaml]\n"), "cluster is required"));
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{failNode: pool-0}]\n")),
+                 "timeline[0].at is required"));
+  CHECK(contains(dir.error("- a\n- b\n"), "a scenario must be a YAML mapping"));
+}
+
+TEST_CASE("A manifest path that does not exist is an error at its entry") {
+  ScratchDir dir;
+  std::string e = dir.error(R"(name: t
+manifests:
+  - app.yaml
+  - missing/
+cluster: {nodePools: [{name: p, count: 1, preset: 2cpu-4gi}]}
+)");
+  CHECK(contains(e, ":4:5: manifest path 'missing/' does not exist"));
+  CHECK(contains(e, "paths are relative to the scenario file"));
+  // stdin is allowed, once.
+  CHECK(dir.error("name: t\nmanifests: ['-']\ncluster: {nodePools: [{name: p, count: 1, preset: "
+                  "2cpu-4gi}]}\n") == "");
+  CHECK(contains(dir.error("name: t\nmanifests: ['-', '-']\ncluster: {nodePools: [{name: p, count: "
+                           "1, preset: 2cpu-4gi}]}\n"),
+                 "'-' (stdin) is listed twice"));
+}
+
+TEST_CASE("Negative users are an error wherever users are given") {
+  ScratchDir dir;
+  CHECK(contains(dir.error(minimal_scenario("load: {users: -5}\n")),
+                 "load.users: users cannot be negative, got -5"));
+  CHECK(contains(dir.error(minimal_scenario("load: {users: {ramp: [{at: 0s, users: -1}]}}\n")),
+                 "load.users.ramp[0].users: users cannot be negative"));
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{at: 1m, load: {users: -3}}]\n")),
+                 "users cannot be negative"));
+  CHECK(
+      contains(dir.error(minimal_scenario(
+                   "load: {users: {constant: 1, spikes: [{at: 0s, duration: 1m, users: -9}]}}\n")),
+               "users cannot be negative"));
+}
+
+TEST_CASE("A users profile needs exactly one shape and ordered points") {
+  ScratchDir dir;
+  CHECK(contains(
+      dir.error(minimal_scenario("load: {users: {constant: 1, diurnal: {min: 1, max: 2}}}\n")),
+      "load.users needs exactly one of constant, steps, ramp, diurnal, trace (found 2)"));
+  CHECK(contains(dir.error(minimal_scenario("load: {users: {spikes: []}}\n")), "(found 0)"));
+  CHECK(contains(dir.error(minimal_scenario(
+                     "load: {users: {steps: [{at: 5m, users: 1}, {at: 5m, users: 2}]}}\n")),
+                 "load.users.steps[1].at must be after the previous point's (5m)"));
+  CHECK(contains(dir.error(minimal_scenario("load: {users: {diurnal: {min: 10, max: 5}}}\n")),
+                 "load.users.diurnal.max must be >= min"));
+  CHECK(contains(
+      dir.error(minimal_scenario("load: {users: {diurnal: {min: 1, max: 5, peakHour: 24}}}\n")),
+      "peakHour must be between 0 and"));
+  CHECK(contains(
+      dir.error(minimal_scenario(
+          "load: {users: {constant: 1, spikes: [{at: 0s, duration: 1m, rise: 40s, users: 9}]}}\n")),
+      "rise must be between 0s and 30s"));
+}
+
+TEST_CASE("Node pools are checked") {
+  ScratchDir dir;
+  auto pool = [&](const std::string& body) {
+    return dir.error("name: t\nmanifests: [app.yaml]\ncluster:\n  nodePools:\n    - " + body +
+                     "\n");
+  };
+  CHECK(contains(pool("{name: p, count: 1, preset: 2cpu-4g}"),
+                 "unknown machine preset '2cpu-4g', did you mean '2cpu-4gi'?"));
+  CHECK(contains(pool("{name: p, count: 1}"),
+                 "cluster.nodePools[0] needs a preset or a machine shape"));
+  CHECK(contains(pool("{name: p, count: 1, preset: 2cpu-4gi, cpu: 2}"),
+                 "give a preset or cpu/memory, not both"));
+  CHECK(contains(pool("{name: p, count: 1, cpu: 2}"), "cluster.nodePools[0].memory is required"));
+  CHECK(contains(pool("{name: p, count: -1, preset: 2cpu-4gi}"),
+                 "count must be between 0 and 10000, got -1"));
+  CHECK(contains(pool("{name: p, count: 1, preset: 2cpu-4gi, reserved: gkee}"),
+                 "unknown reservation policy 'gkee', did you mean 'gke'?"));
+  CHECK(
+      contains(pool("{name: p, count: 1, preset: 2cpu-4gi, taints: [{key: k, effect: NoSchedul}]}"),
+               "unknown taint effect 'NoSchedul', did you mean 'NoSchedule'?"));
+  CHECK(contains(
+      pool("{name: p, count: 1, preset: 2cpu-4gi}\n    - {name: p, count: 1, preset: 2cpu-4gi}"),
+      "node pool 'p' is declared twice"));
+  CHECK(contains(pool("{name: p, count: 1, preset: 2cpu-4gi, pricePerHour: -1}"),
+                 "pricePerHour must be between 0 and"));
+}
+
+TEST_CASE("Scheduler settings are checked") {
+  ScratchDir dir;
+  CHECK(contains(dir.error(minimal_scenario("scheduler: {scoring: MostAlocated}\n")),
+                 "unknown scoring strategy 'MostAlocated', did you mean 'MostAllocated'?"));
+  CHECK(contains(dir.error(minimal_scenario("scheduler: {shape: [{utilization: 0, score: 0}]}\n")),
+                 "scheduler.shape applies only to scoring: RequestedToCapacityRatio"));
+  CHECK(contains(dir.error(minimal_scenario("scheduler: {percentageOfNodesToScore: 101}\n")),
+                 "between 0 and 100"));
+}
+
+TEST_CASE("Timeline events are checked as they are parsed") {
+  ScratchDir dir;
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{at: 2h, failNode: pool-0}]\n")),
+                 "timeline[0].at 2h is after the end of the run (duration 1h)"));
+  CHECK(contains(
+      dir.error(minimal_scenario("timeline: [{at: 1m, failNode: pool-0, drain: pool-1}]\n")),
+      "timeline[0] needs exactly one action"));
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{at: 1m, failNod: pool-0}]\n")),
+                 "unknown key 'failNod' in timeline[0], did you mean 'failNode'?"));
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{at: 1m, cordon: {node: a, zone: b}}]\n")),
+                 "needs exactly one of node, zone"));
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{at: 1m, load: {scale: 2, users: 3}}]\n")),
+                 "needs exactly one of scale, users"));
+  CHECK(contains(dir.error(minimal_scenario("timeline: [{at: 1m, rollout: {workload: web}}]\n")),
+                 "timeline[0].rollout.image is required"));
+  CHECK(contains(
+      dir.error(minimal_scenario("timeline: [{at: 1m, rollout: {workload: a/b/c/d, image: x}}]\n")),
+      "'a/b/c/d' is not a workload"));
+  CHECK(contains(dir.error(minimal_scenario(
+                     "timeline: [{at: 1m, rollout: {workload: web, image: x, fault: boom}}]\n")),
+                 "fault must be none, crash or hang"));
+}
+
+TEST_CASE("References into the manifests are checked with suggestions") {
+  ScratchDir dir;
+  auto check_refs = [&](const std::string& extra) -> std::string {
+    Scenario s = dir.parse(minimal_scenario(extra));
+    Manifests m = testing::load_test_manifests(s.manifests);
+    try {
+      check_scenario_references(s, m);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(check_refs("load: {users: 10, routes: {/shop: 1}}\ntimeline: [{at: 1m, rollout: {workload: "
+                   "web, image: x}}]\n") == "");
+  CHECK(contains(check_refs("timeline: [{at: 1m, rollout: {workload: webb, image: x}}]\n"),
+                 ":6:12: unknown workload 'webb', did you mean 'web'?"));
+  CHECK(
+      contains(check_refs("timeline: [{at: 1m, rollout: {workload: StatefulSet/web, image: x}}]\n"),
+               "unknown workload 'StatefulSet/web'"));
+  CHECK(contains(
+      check_refs("timeline: [{at: 1m, rollout: {workload: web, image: x, container: wbe}}]\n"),
+      "Deployment/shop/web has no container 'wbe', did you mean 'web'?"));
+  CHECK(contains(check_refs("timeline: [{at: 1m, failNode: pool-2}]\n"),
+                 "failNode: unknown node 'pool-2', did you mean 'pool-0'?"));
+  CHECK(contains(check_refs("timeline: [{at: 1m, drain: {zone: eu-1}}]\n"),
+                 "drain: no node is in zone 'eu-1'"));
+  CHECK(contains(check_refs("load: {users: 1, routes: {/shp: 1}}\n"),
+                 ":6:27: no Ingress path '/shp', did you mean '/shop'?"));
+  CHECK(contains(check_refs("services: {webb: {cpuPerRequest: 1}}\n"),
+                 ":6:12: unknown Service 'webb', did you mean 'web'?"));
+  CHECK(contains(check_refs("services: {web: {calls: {dbb: 1}}}\n"),
+                 "unknown Service 'dbb', did you mean 'db'?"));
+  CHECK(contains(check_refs("services: {web: {calls: {db: 1}}, db: {calls: {web: 1}}}\n"),
+                 "call loop db -> web -> db has gain 1"));
+}
+
+TEST_CASE("Claims are read from the claims file and checked against the level") {
+  ScratchDir dir;
+  dir.write("claims.yaml", R"(title: the report
+scaling:
+  - users: 5000
+    cpuUtilization: 80
+    replicas: {web: 7}
+  - users: 100
+    replicas: {web: 2}
+minimum: {pods: 9, cpu: 2050m, memory: 2304Mi, storage: 15Gi}
+recommendedCluster: {nodes: 3, cpu: 2, memory: 4Gi}
+fullScaleOut: {minNodes: 10}
+scaleDownWithin: 5m
+)");
+  Scenario s = dir.parse(minimal_scenario("claims: claims.yaml\nclaimsLevel: 5000\n"));
+  REQUIRE(s.claims.has_value());
+  CHECK(s.claims->title == "the report");
+  CHECK(s.claims->scaling.size() == 2);
+  CHECK(s.claims->scaling[0].users == 100);  // sorted
+  CHECK(s.claims_level == 5000);
+  const ScalingClaim* at = s.claims->at_level(5000);
+  REQUIRE(at != nullptr);
+  CHECK(at->cpu_utilization_percent == 80);
+  CHECK(at->replicas.at("web") == 7);
+  CHECK(s.claims->minimum->cpu_milli == 2050);
+  CHECK(s.claims->minimum->memory == 2304LL << 20);
+  CHECK(s.claims->recommended_cluster->memory_per_node == 4LL << 30);
+  CHECK(s.claims->full_scale_out_min_nodes == 10);
+  CHECK(s.claims->scale_down_within == SimDuration(300'000));
+
+  std::string e = dir.error(minimal_scenario("claims: claims.yaml\nclaimsLevel: 7000\n"));
+  CHECK(contains(
+      e, "claimsLevel 7000: " + dir.file("claims.yaml") + " makes no claim for that many users"));
+  CHECK(contains(e, "levels claimed: 100, 5000"));
+  CHECK(contains(dir.error(minimal_scenario("claimsLevel: 100\n")),
+                 "claimsLevel needs a claims file"));
+  CHECK(contains(dir.error(minimal_scenario("claims: nope.yaml\n")),
+                 ":6:9: cannot read claims file"));
+  dir.write("bad-claims.yaml", "scaling:\n  - users: 1\n    replica: {web: 1}\n");
+  CHECK(contains(
+      dir.error(minimal_scenario("claims: bad-claims.yaml\n")),
+      "bad-claims.yaml:3:5: unknown key 'replica' in scaling[0], did you mean 'replicas'?"));
+}
+
+TEST_CASE("YAML syntax errors and hostile nesting are located errors") {
+  ScratchDir dir;
+  CHECK(contains(dir.error("name: [unclosed\n"), "YAML syntax error"));
+  std::string deep(200, '[');
+  CHECK(contains(dir.error("name: " + deep + "\n"), "nested more than 64 deep"));
+}
+
+TEST_CASE("A scenario file that does not exist is an error naming it") {
+  CHECK_THROWS_WITH_AS(load_scenario("/nonexistent/x.yaml"),
+                       doctest::Contains("cannot read scenario '/nonexistent/x.yaml'"), InputError);
+  CHECK_THROWS_AS(load_scenario("-"), InputError);
+}

@@ -1,0 +1,281 @@
+// Score plugins, ported from the upstream tables (kubernetes/kubernetes
+// pkg/scheduler/framework/plugins/noderesources/*_test.go, helper/normalize_score_test.go,
+// tainttoleration, schedule_one_test.go TestNumFeasibleNodesToFind).
+#include "sched/scoring.h"
+
+#include <doctest/doctest.h>
+
+#include "sched/sched_builders.h"
+#include "simcluster/scheduler.h"
+
+namespace simcluster {
+namespace {
+
+using testing::make_node;
+using testing::make_snapshot;
+using testing::PodBuilder;
+
+std::vector<int64_t> scores(std::string_view plugin, const PodInfo& pod, const ClusterSnapshot& s,
+                            const SchedulerConfig& cfg = {}) {
+  return plugin_scores(plugin, pod, s, testing::all_nodes(s), cfg);
+}
+
+SchedulerConfig strategy(ScoringStrategy type,
+                         std::vector<ResourceWeight> res = {{"cpu", 1}, {"memory", 1}}) {
+  SchedulerConfig c;
+  c.scoring_strategy = type;
+  c.scoring_resources = std::move(res);
+  return c;
+}
+
+using testing::KV;
+
+PodInfo existing(KV req, const char* name = "e") { return PodBuilder(name).req(req).info(); }
+
+// ---------------------------------------------------------------- LeastAllocated
+
+TEST_CASE("LeastAllocated gives 100 to empty nodes when nothing is requested") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "4000"}, {"memory", "10000"}})});
+  CHECK(scores("NodeResourcesFit", PodBuilder().info(), s) == std::vector<int64_t>{100, 100});
+}
+
+TEST_CASE("LeastAllocated favours the node with more room: differently sized nodes 37 and 50") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}})});
+  auto pod = PodBuilder()
+                 .req({{"cpu", "1000"}, {"memory", "2000"}})
+                 .req({{"cpu", "2000"}, {"memory", "3000"}})
+                 .info();
+  CHECK(scores("NodeResourcesFit", pod, s) == std::vector<int64_t>{37, 50});
+}
+
+TEST_CASE("LeastAllocated counts existing pods' requests: 70 and 57") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "10000"}, {"memory", "20000"}}),
+                          make_node("node2", {{"cpu", "10000"}, {"memory", "20000"}})},
+                         {{existing({{"cpu", "3000"}, {"memory", "0"}}), "node1"},
+                          {existing({{"cpu", "3000"}, {"memory", "0"}}), "node1"},
+                          {existing({{"cpu", "3000"}, {"memory", "0"}}), "node2"},
+                          {existing({{"cpu", "3000"}, {"memory", "5000"}}), "node2"}});
+  CHECK(scores("NodeResourcesFit", PodBuilder().info(), s) == std::vector<int64_t>{70, 57});
+}
+
+TEST_CASE("LeastAllocated scores 0 for a resource whose request exceeds the node: 50 and 25") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "4000"}, {"memory", "10000"}})},
+                         {{existing({{"cpu", "3000"}, {"memory", "0"}}), "node1"},
+                          {existing({{"cpu", "3000"}, {"memory", "5000"}}), "node2"}});
+  auto pod = PodBuilder().req({{"cpu", "3000"}, {"memory", "0"}}).info();
+  CHECK(scores("NodeResourcesFit", pod, s) == std::vector<int64_t>{50, 25});
+}
+
+TEST_CASE("LeastAllocated weighs memory twice as much as cpu when configured: 41 and 50") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}})});
+  auto pod = PodBuilder()
+                 .req({{"cpu", "1000"}, {"memory", "2000"}})
+                 .req({{"cpu", "2000"}, {"memory", "3000"}})
+                 .info();
+  auto cfg = strategy(ScoringStrategy::kLeastAllocated, {{"memory", 2}, {"cpu", 1}});
+  CHECK(scores("NodeResourcesFit", pod, s, cfg) == std::vector<int64_t>{41, 50});
+}
+
+TEST_CASE("LeastAllocated honours an extended resource only when the pod requests it") {
+  auto s = make_snapshot(
+      {make_node("node1", {{"cpu", "6000"}, {"memory", "10000"}, {"intel.com/foo", "4"}}),
+       make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}, {"intel.com/foo", "10"}})});
+  auto cfg =
+      strategy(ScoringStrategy::kLeastAllocated, {{"cpu", 1}, {"memory", 1}, {"intel.com/foo", 1}});
+  auto without = PodBuilder()
+                     .req({{"cpu", "1000"}, {"memory", "2000"}})
+                     .req({{"cpu", "2000"}, {"memory", "3000"}})
+                     .info();
+  CHECK(scores("NodeResourcesFit", without, s, cfg) == std::vector<int64_t>{50, 50});
+  auto with =
+      PodBuilder().req({{"cpu", "3000"}, {"memory", "5000"}, {"intel.com/foo", "2"}}).info();
+  CHECK(scores("NodeResourcesFit", with, s, cfg) == std::vector<int64_t>{50, 60});
+}
+
+TEST_CASE(
+    "Scoring uses 100m / 200Mi for containers without requests, and 0 for a pod without "
+    "containers") {
+  // most_allocated_test.go "nonzero request for resource": node 250m / 1000Mi with two
+  // request-less pods; cpu 3 x 100m capped at 250m -> 100, memory 600Mi/1000Mi -> 60.
+  auto s = make_snapshot(
+      {make_node("node1", {{"cpu", "250m"}, {"memory", "1000Mi"}})},
+      {{PodBuilder("a").req({}).info(), "node1"}, {PodBuilder("b").req({}).info(), "node1"}});
+  auto pod = PodBuilder().req({}).info();
+  CHECK(scores("NodeResourcesFit", pod, s, strategy(ScoringStrategy::kMostAllocated)) ==
+        std::vector<int64_t>{80});
+  // A pod without containers adds nothing: against the node's own non-zero 200m / 400Mi,
+  // LeastAllocated = ((250-200)*100/250 + (1000-400)*100/1000) / 2 = (20 + 60) / 2 = 40.
+  CHECK(scores("NodeResourcesFit", PodBuilder().info(), s) == std::vector<int64_t>{40});
+}
+
+// ---------------------------------------------------------------- MostAllocated
+
+TEST_CASE("MostAllocated prefers the fuller node: 62 and 50") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}})});
+  auto pod = PodBuilder()
+                 .req({{"cpu", "1000"}, {"memory", "2000"}})
+                 .req({{"cpu", "2000"}, {"memory", "3000"}})
+                 .info();
+  CHECK(scores("NodeResourcesFit", pod, s, strategy(ScoringStrategy::kMostAllocated)) ==
+        std::vector<int64_t>{62, 50});
+}
+
+TEST_CASE("MostAllocated caps an over-committed resource at 100: 75 and 87") {
+  // most_allocated_test.go "requested resources exceed node capacity" analogue:
+  // node1 cpu 6000/4000 -> 100, memory 5000/10000 -> 50 -> 75;
+  // node2 cpu 100, memory 7500/10000 -> 75 -> 87.
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "4000"}, {"memory", "10000"}})},
+                         {{existing({{"cpu", "3000"}, {"memory", "0"}}), "node1"},
+                          {existing({{"cpu", "3000"}, {"memory", "2500"}}), "node2"}});
+  auto pod = PodBuilder().req({{"cpu", "3000"}, {"memory", "5000"}}).info();
+  CHECK(scores("NodeResourcesFit", pod, s, strategy(ScoringStrategy::kMostAllocated)) ==
+        std::vector<int64_t>{75, 87});
+}
+
+TEST_CASE("The pure resource scorers agree with the spec's worked examples") {
+  const int64_t req[] = {3000, 5000}, alloc[] = {4000, 10000}, w[] = {1, 1};
+  CHECK(least_allocated_score(req, alloc, w) == 37);
+  CHECK(most_allocated_score(req, alloc, w) == 62);
+  CHECK(balanced_allocation_score(req, alloc) == 87);
+  const int64_t zero_alloc[] = {0, 0};
+  CHECK(least_allocated_score(req, zero_alloc, w) == 0);
+}
+
+// ---------------------------------------------------------------- RequestedToCapacityRatio
+
+TEST_CASE("RequestedToCapacityRatio with shape (0,10),(100,0) rounds half up: 38 and 50") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}})},
+                         {{PodBuilder("a").info(), "node1"}, {PodBuilder("b").info(), "node1"}});
+  auto pod = PodBuilder()
+                 .req({{"cpu", "1000"}, {"memory", "2000"}})
+                 .req({{"cpu", "2000"}, {"memory", "3000"}})
+                 .info();
+  auto cfg = strategy(ScoringStrategy::kRequestedToCapacityRatio);
+  cfg.shape = {{0, 10}, {100, 0}};
+  CHECK(scores("NodeResourcesFit", pod, s, cfg) == std::vector<int64_t>{38, 50});
+}
+
+TEST_CASE("RequestedToCapacityRatio drops a resource scoring 0, weight included: 10 and 32") {
+  // fit_test.go TestFitScore "RequestedToCapacityRatio case1".
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}})},
+                         {{existing({{"cpu", "2000"}, {"memory", "4000"}}), "node1"},
+                          {existing({{"cpu", "1000"}, {"memory", "2000"}}), "node2"}});
+  auto pod = PodBuilder().req({{"cpu", "3000"}, {"memory", "5000"}}).info();
+  auto cfg = strategy(ScoringStrategy::kRequestedToCapacityRatio);
+  cfg.shape = {{0, 10}, {100, 0}};
+  CHECK(scores("NodeResourcesFit", pod, s, cfg) == std::vector<int64_t>{10, 32});
+}
+
+TEST_CASE("RequestedToCapacityRatio bin-packs a single extended resource: 2 and 5, then 2 and 10") {
+  // requested_to_capacity_ratio_test.go TestResourceBinPackingSingleExtended.
+  auto n1 = make_node("node1", {{"cpu", "4"}, {"memory", "10000Mi"}, {"intel.com/foo", "8"}});
+  auto n2 = make_node("node2", {{"cpu", "4"}, {"memory", "10000Mi"}, {"intel.com/foo", "4"}});
+  auto cfg = strategy(ScoringStrategy::kRequestedToCapacityRatio, {{"intel.com/foo", 1}});
+  cfg.shape = {{0, 0}, {100, 1}};
+  auto pod = PodBuilder().req({{"intel.com/foo", "2"}}).info();
+  auto s1 = make_snapshot({n1, n2}, {{PodBuilder("x").info(), "node1"}});
+  CHECK(scores("NodeResourcesFit", pod, s1, cfg) == std::vector<int64_t>{2, 5});
+  auto s2 =
+      make_snapshot({n1, n2}, {{PodBuilder("x").req({{"intel.com/foo", "2"}}).info(), "node2"}});
+  CHECK(scores("NodeResourcesFit", pod, s2, cfg) == std::vector<int64_t>{2, 10});
+  CHECK(scores("NodeResourcesFit", PodBuilder().info(), s1, cfg) == std::vector<int64_t>{0, 0});
+}
+
+TEST_CASE("The broken linear shape function interpolates with integer division") {
+  // TestBrokenLinearFunction.
+  const UtilizationShapePoint a[] = {{10, 1}, {90, 9}};
+  CHECK(broken_linear(a, -10) == 1);
+  CHECK(broken_linear(a, 15) == 1);
+  CHECK(broken_linear(a, 19) == 1);
+  CHECK(broken_linear(a, 20) == 2);
+  CHECK(broken_linear(a, 89) == 8);
+  CHECK(broken_linear(a, 90) == 9);
+  CHECK(broken_linear(a, 110) == 9);
+  const UtilizationShapePoint b[] = {{0, 2}, {40, 10}, {100, 0}};
+  CHECK(broken_linear(b, 20) == 6);
+  CHECK(broken_linear(b, 30) == 8);
+  CHECK(broken_linear(b, 70) == 5);
+  CHECK(broken_linear(b, 100) == 0);
+}
+
+// ---------------------------------------------------------------- BalancedAllocation
+
+TEST_CASE("BalancedAllocation rewards equal cpu and memory fractions: 87 and 100") {
+  // balanced_allocation_test.go: pod (3000, 5000); node1 (4000, 10000) -> 0.75 / 0.5 -> 87;
+  // node2 (6000, 10000) -> 0.5 / 0.5 -> 100.
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}}),
+                          make_node("node2", {{"cpu", "6000"}, {"memory", "10000"}})});
+  auto pod = PodBuilder()
+                 .req({{"cpu", "1000"}, {"memory", "2000"}})
+                 .req({{"cpu", "2000"}, {"memory", "3000"}})
+                 .info();
+  CHECK(scores("NodeResourcesBalancedAllocation", pod, s) == std::vector<int64_t>{87, 100});
+}
+
+TEST_CASE("BalancedAllocation uses the standard deviation over three resources: 70") {
+  // node (3500m, 40000, gpu 8) holding (3000m, 5000, gpu 3); pod asks gpu 1, memory 0.
+  auto s = make_snapshot(
+      {make_node("node1", {{"cpu", "3500m"}, {"memory", "40000"}, {"nvidia.com/gpu", "8"}})},
+      {{existing({{"cpu", "3000m"}, {"memory", "5000"}, {"nvidia.com/gpu", "3"}}), "node1"}});
+  auto pod = PodBuilder().req({{"nvidia.com/gpu", "1"}, {"memory", "0"}}).info();
+  SchedulerConfig cfg;
+  cfg.balanced_resources = {{"cpu", 1}, {"memory", 1}, {"nvidia.com/gpu", 1}};
+  CHECK(scores("NodeResourcesBalancedAllocation", pod, s, cfg) == std::vector<int64_t>{70});
+}
+
+TEST_CASE("BalancedAllocation skips a best-effort pod") {
+  auto s = make_snapshot({make_node("node1", {{"cpu", "4000"}, {"memory", "10000"}})},
+                         {{existing({{"cpu", "3000"}, {"memory", "0"}}), "node1"}});
+  CHECK(scores("NodeResourcesBalancedAllocation", PodBuilder().req({}).info(), s) ==
+        std::vector<int64_t>{0});
+}
+
+// ---------------------------------------------------------------- normalisation, taints
+
+TEST_CASE("DefaultNormalizeScore scales to the maximum and reverses") {
+  std::vector<int64_t> v{0, 1, 2};
+  default_normalize_score(v, true);
+  CHECK(v == std::vector<int64_t>{100, 50, 0});
+  std::vector<int64_t> z{0, 0};
+  default_normalize_score(z, true);
+  CHECK(z == std::vector<int64_t>{100, 100});
+  std::vector<int64_t> f{2, 3, 10};
+  default_normalize_score(f, false);
+  CHECK(f == std::vector<int64_t>{20, 30, 100});
+}
+
+TEST_CASE("TaintToleration scores intolerable PreferNoSchedule taints in reverse") {
+  Node a = make_node("A", {{"cpu", "1"}});
+  Node b = make_node("B", {{"cpu", "1"}});
+  b.taints = {{"k1", "v", "PreferNoSchedule"}};
+  Node c = make_node("C", {{"cpu", "1"}});
+  c.taints = {{"k1", "v", "PreferNoSchedule"}, {"k2", "v", "PreferNoSchedule"}};
+  auto s = make_snapshot({a, b, c});
+  CHECK(scores("TaintToleration", PodBuilder().info(), s) == std::vector<int64_t>{100, 50, 0});
+  auto tolerant = PodBuilder().toleration({"k2", "Exists", "", "PreferNoSchedule", {}}).info();
+  CHECK(scores("TaintToleration", tolerant, s) == std::vector<int64_t>{100, 0, 0});
+}
+
+// ---------------------------------------------------------------- numFeasibleNodesToFind
+
+TEST_CASE("numFeasibleNodesToFind adapts the percentage to the cluster size") {
+  CHECK(num_feasible_nodes_to_find(0, 10) == 10);
+  CHECK(num_feasible_nodes_to_find(40, 10) == 10);
+  CHECK(num_feasible_nodes_to_find(0, 1000) == 420);
+  CHECK(num_feasible_nodes_to_find(40, 1000) == 400);
+  CHECK(num_feasible_nodes_to_find(0, 6000) == 300);
+  CHECK(num_feasible_nodes_to_find(40, 6000) == 2400);
+  CHECK(num_feasible_nodes_to_find(0, 5000) == 500);
+  CHECK(num_feasible_nodes_to_find(0, 150) == 100);  // 150 * 48% = 72 -> minimum 100
+}
+
+}  // namespace
+}  // namespace simcluster
