@@ -237,9 +237,10 @@ void BM_NaiveBaseline(benchmark::State& state) {
     naive_placed += naive_place(nodes, order, templates, pods, rng1);
     const double t1 = cpu_seconds();
     Rng rng2(12345);
+    const SchedulerConfig cfg;
     for (int i = 0; i < pods; ++i) {
       const PodInfo& pod = templates[static_cast<size_t>(i) % templates.size()];
-      ScheduleResult r = schedule(pod, s, SchedulerConfig{}, rng2);
+      ScheduleResult r = schedule(pod, s, cfg, rng2);
       if (r.ok()) {
         s.add_pod(pod, *r.node);
         ++incr_placed;
@@ -266,9 +267,10 @@ void BM_Memory(benchmark::State& state) {
     const size_t empty = s.memory_bytes();
     Rng rng(1);
     int64_t placed = 0;
+    const SchedulerConfig cfg;
     for (int i = 0; i < kPods; ++i) {
       const PodInfo& pod = templates[static_cast<size_t>(i) % templates.size()];
-      ScheduleResult r = schedule(pod, s, SchedulerConfig{}, rng);
+      ScheduleResult r = schedule(pod, s, cfg, rng);
       if (r.ok()) {
         s.add_pod(pod, *r.node);
         ++placed;

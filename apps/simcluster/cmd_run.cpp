@@ -27,7 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kRunHelp = R"(simcluster run - simulate scenarios and report what the cluster did
+constexpr const char* kRunHelp =
+    R"(simcluster run - simulate scenarios and report what the cluster did
 
 Usage:
   simcluster run SCENARIO... [-o text|wide|json|yaml|csv|html] [--out FILE]
@@ -94,8 +95,8 @@ std::optional<uint64_t> parse_seed(const std::string& s) {
 
 RunOptions parse_args(const Args& args, bool* help) {
   RunOptions o;
-  static const std::vector<std::string> kFlags = {"--output", "--out", "--seed", "--duration",
-                                                  "--quiet", "--help"};
+  static const std::vector<std::string> kFlags = {"--output",   "--out",   "--seed",
+                                                  "--duration", "--quiet", "--help"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     // "--flag=value", "--flag value", "-o json", "-ojson".
@@ -107,9 +108,7 @@ RunOptions parse_args(const Args& args, bool* help) {
       if (i + 1 >= args.size()) throw UsageError{fmt::format("{} needs a value", flag)};
       return args[++i];
     };
-    auto is = [&](const std::string& flag) {
-      return a == flag || a.rfind(flag + "=", 0) == 0;
-    };
+    auto is = [&](const std::string& flag) { return a == flag || a.rfind(flag + "=", 0) == 0; };
     if (a == "-h" || a == "--help") {
       *help = true;
       return o;
@@ -119,8 +118,9 @@ RunOptions parse_args(const Args& args, bool* help) {
       auto f = parse_report_format(v);
       if (!f) {
         std::string hint = closest_match(v, {"text", "wide", "json", "yaml", "csv", "html"});
-        throw UsageError{fmt::format("unknown output format '{}'{}; use text, wide, json, yaml, csv or html", v,
-                                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+        throw UsageError{
+            fmt::format("unknown output format '{}'{}; use text, wide, json, yaml, csv or html", v,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
       }
       o.format = *f;
     } else if (is("--out")) {
@@ -134,7 +134,8 @@ RunOptions parse_args(const Args& args, bool* help) {
       std::string v = value("--duration");
       o.duration = parse_duration(v);
       if (!o.duration || o.duration->count() <= 0) {
-        throw UsageError{fmt::format("--duration '{}' is not a positive duration (e.g. 90s, 30m, 2h)", v)};
+        throw UsageError{
+            fmt::format("--duration '{}' is not a positive duration (e.g. 90s, 30m, 2h)", v)};
       }
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;

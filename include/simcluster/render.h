@@ -75,7 +75,7 @@ struct ClaimedLevel {
 struct ClaimedTotals {
   std::optional<int32_t> pods;
   std::optional<int64_t> cpu_milli;
-  std::optional<int64_t> memory;  // bytes
+  std::optional<int64_t> memory;   // bytes
   std::optional<int64_t> storage;  // bytes
 };
 
@@ -116,14 +116,14 @@ struct SizingInput {
   ClaimedTotals claimed_minimum, claimed_maximum;
   std::optional<ClusterSpec> recommended_cluster;
   std::optional<int32_t> claimed_full_scale_out_nodes;  // "10+ nodes for full scale-out"
-  std::optional<ManifestTotals> computed;  // from the manifests
-  std::string claims_source;               // where the claims come from, for the heading
+  std::optional<ManifestTotals> computed;               // from the manifests
+  std::string claims_source;  // where the claims come from, for the heading
 };
 
 // One workload's (or a total's) figure in one run.
 struct SizingCell {
-  int32_t simulated = 0;            // the most pods the workload had during the run
-  std::optional<int32_t> claimed;   // the claim for this load level, if any
+  int32_t simulated = 0;           // the most pods the workload had during the run
+  std::optional<int32_t> claimed;  // the claim for this load level, if any
   std::optional<int32_t> difference() const {
     if (!claimed) return std::nullopt;
     return simulated - *claimed;
@@ -131,8 +131,8 @@ struct SizingCell {
 };
 
 struct SizingRow {
-  std::string workload;  // "production/chat-service"
-  std::string name;      // "chat-service"
+  std::string workload;           // "production/chat-service"
+  std::string name;               // "chat-service"
   std::vector<SizingCell> cells;  // one per run; simulated 0 when absent from a run
 };
 
@@ -144,8 +144,8 @@ struct SizingColumn {
   int32_t max_nodes = 0;    // most Ready nodes at once (all pools)
   int32_t max_pending = 0;
   int64_t pending_pod_seconds = 0;
-  int32_t max_pods = 0;     // most pods at once
-  ResourceTotals peak;      // the sample with the most CPU requested (pending pods included)
+  int32_t max_pods = 0;  // most pods at once
+  ResourceTotals peak;   // the sample with the most CPU requested (pending pods included)
   // Nodes of the recommended shape needed to hold `peak` by requests alone
   // (a lower bound: ceil(cpu / node cpu) and ceil(memory / node memory)).
   int32_t nodes_needed = 0;
@@ -154,8 +154,8 @@ struct SizingColumn {
 
 // A claimed figure beside the computed one ("Minimum CPU: 2050m vs 2350m").
 struct TotalCheck {
-  std::string what;     // "minimum pods", "minimum CPU", ...
-  std::string unit;     // "", "m", "Mi"
+  std::string what;  // "minimum pods", "minimum CPU", ...
+  std::string unit;  // "", "m", "Mi"
   std::optional<int64_t> claimed;
   int64_t computed = 0;
 };

@@ -130,14 +130,14 @@ struct TimelineEvent {
 // ---------------------------------------------------------------- the scenario
 
 struct SloSpec {
-  std::optional<double> latency_ms;  // mean end-to-end latency of the entry Services
+  std::optional<double> latency_ms;  // mean end-to-end latency a Service should stay under
   SourceLocation source;
 };
 
 struct Scenario {
   std::string name;
   std::string description;
-  std::string file;  // the scenario file as given ("<string>" for parse_scenario)
+  std::string file;  // the scenario file as given (parse_scenario: its file_name)
   std::string dir;   // the directory relative paths resolve against
 
   // Paths to load, resolved ("-" = stdin), and where each was written.

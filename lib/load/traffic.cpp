@@ -12,7 +12,8 @@
 namespace simcluster {
 namespace {
 
-constexpr size_t kDenseLimit = 100;  // kAuto: dense LU below this many services (bench: the crossover)
+constexpr size_t kDenseLimit =
+    100;  // kAuto: dense LU below this many services (bench: the crossover)
 
 Eigen::VectorXd to_vector(std::span<const double> v) {
   Eigen::VectorXd out(static_cast<Eigen::Index>(v.size()));

@@ -48,9 +48,7 @@ std::string users_text(double users) {
   return fixed(users, 1);
 }
 
-std::string seconds_text(int64_t seconds) {
-  return format_duration(std::chrono::seconds(seconds));
-}
+std::string seconds_text(int64_t seconds) { return format_duration(std::chrono::seconds(seconds)); }
 
 std::string time_seconds_text(SimTime t) {
   int64_t ms = t.ms();
@@ -73,11 +71,21 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size() + 16);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default: {
         auto u = static_cast<unsigned char>(c);
         // Control characters are not allowed in HTML text; tab and newline are.

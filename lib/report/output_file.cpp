@@ -28,7 +28,8 @@ bool same_file(const fs::path& a, const fs::path& b) {
   fs::path cb = fs::weakly_canonical(b, ec);
   if (ec) cb = fs::absolute(b, ec).lexically_normal();
   if (ca == cb) return true;
-  struct stat sa {}, sb {};
+  struct stat sa {
+  }, sb{};
   if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0) {
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
   }
@@ -88,7 +89,8 @@ void write_file_atomically(const std::string& path, std::string_view content,
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   int fd = ::mkstemp(buf.data());
-  if (fd < 0) fail_write(path, fmt::format("creating a temporary file in '{}'", dir.string()), errno);
+  if (fd < 0)
+    fail_write(path, fmt::format("creating a temporary file in '{}'", dir.string()), errno);
   std::string tmp(buf.data());
   auto cleanup = [&](const std::string& what, int err) {
     ::close(fd);

@@ -32,7 +32,8 @@ std::string render_csv(const Report& r) {
       header.push_back(fmt::format("{} {}", label, what));
     }
   }
-  for (const char* what : {"nodes", "pending_pods", "pods", "cpu_requests_m", "memory_requests_mi"}) {
+  for (const char* what :
+       {"nodes", "pending_pods", "pods", "cpu_requests_m", "memory_requests_mi"}) {
     header.push_back(what);
   }
   for (const auto& s : r.services) header.push_back(fmt::format("{} latency_ms", service_label(s)));

@@ -45,8 +45,8 @@ double nice_step(double raw, bool integer) {
 }
 
 int64_t time_step_seconds(int64_t end_s) {
-  static constexpr int64_t kSteps[] = {1,    2,    5,     10,    15,    30,    60,
-                                       120,  300,  600,   900,   1800,  3600,  7200,
+  static constexpr int64_t kSteps[] = {1,     2,     5,     10,    15,     30,    60,
+                                       120,   300,   600,   900,   1800,   3600,  7200,
                                        10800, 21600, 43200, 86400, 172800, 604800};
   for (int64_t s : kSteps) {
     if (end_s / s <= 8) return s;
@@ -96,7 +96,9 @@ std::string html_chart(const Chart& c, const std::vector<int64_t>& t_ms, int64_t
   double top = max_v * 1.08;
   double step = nice_step(top > 0 ? top / 5 : 0.2, c.integer);
   double y_max = std::max(step, std::ceil(top / step - 1e-9) * step);
-  auto X = [&](int64_t t) { return kLeft + pw * static_cast<double>(t) / static_cast<double>(end_ms); };
+  auto X = [&](int64_t t) {
+    return kLeft + pw * static_cast<double>(t) / static_cast<double>(end_ms);
+  };
   auto Y = [&](double v) { return kTop + ph * (1 - std::clamp(v, 0.0, y_max) / y_max); };
 
   std::string svg = fmt::format(
@@ -122,16 +124,18 @@ std::string html_chart(const Chart& c, const std::vector<int64_t>& t_ms, int64_t
         num(x), num(kTop + ph), num(x), num(kTop + ph + 4), num(x), num(kTop + ph + 18),
         seconds_text(s));
   }
-  svg += fmt::format("<text class=\"unit\" x=\"{}\" y=\"{}\">{}</text>\n", num(kLeft - 6),
-                     num(kTop - 12), html_escape(c.unit));
-  // Reference lines.
-  for (const auto& r : c.references) {
+  svg += fmt::format("<text class=\"unit\" x=\"4\" y=\"{}\">{}</text>\n", num(kTop - 12),
+                     html_escape(c.unit));
+  // Reference lines; labels staggered leftwards so close lines stay readable.
+  for (size_t ri = 0; ri < c.references.size(); ++ri) {
+    const auto& r = c.references[ri];
     double y = Y(r.y);
     svg += fmt::format(
         "<line class=\"ref\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"><title>{}</title></line>"
         "<text class=\"reflabel\" x=\"{}\" y=\"{}\">{}</text>\n",
-        num(kLeft), num(y), num(kLeft + pw), num(y), html_escape(r.label), num(kLeft + pw - 4),
-        num(y - 4), html_escape(r.label));
+        num(kLeft), num(y), num(kLeft + pw), num(y), html_escape(r.label),
+        num(kLeft + pw - 4 - 160.0 * static_cast<double>(ri % 4)), num(y - 4),
+        html_escape(r.label));
   }
   // Series.
   for (size_t si = 0; si < c.series.size(); ++si) {
@@ -201,8 +205,9 @@ std::string html_table(const std::vector<std::string>& headers,
   auto is_num = [&](size_t i) {
     return std::find(numeric.begin(), numeric.end(), i) != numeric.end();
   };
-  std::string out = css_class.empty() ? "<table>\n" : fmt::format("<table class=\"{}\">\n",
-                                                                  html_escape(css_class));
+  std::string out = css_class.empty()
+                        ? "<table>\n"
+                        : fmt::format("<table class=\"{}\">\n", html_escape(css_class));
   out += "<thead><tr>";
   for (size_t i = 0; i < headers.size(); ++i) {
     out += fmt::format("<th{}>{}</th>", is_num(i) ? " class=\"num\"" : "", html_escape(headers[i]));
@@ -239,7 +244,7 @@ figcaption{font-weight:600;margin:0 0 4px}
 svg.chart{width:100%;height:auto;display:block}
 svg .grid{stroke:#e6e8ec;stroke-width:1}svg .tick{stroke:#8a93a3}
 svg .frame{fill:none;stroke:#8a93a3;stroke-width:1}
-svg text{font-size:11px;fill:#5a6375}svg .ylabel,svg .unit{text-anchor:end}svg .xlabel{text-anchor:middle}
+svg text{font-size:11px;fill:#5a6375}svg .ylabel{text-anchor:end}svg .xlabel{text-anchor:middle}
 svg .reflabel{text-anchor:end;fill:#c0392b}
 svg .ref{stroke:#c0392b;stroke-width:1.2;stroke-dasharray:6 4}
 svg .series{fill:none;stroke-width:1.8;stroke-linejoin:round}svg .dashed{stroke-dasharray:5 3}
@@ -257,15 +262,17 @@ details{margin:6px 0}summary{cursor:pointer}
       "style-src 'unsafe-inline'; img-src data:\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"simcluster\">\n"
-      "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
+      "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</"
+      "html>\n",
       html_escape(title), kStyle, body_html);
 }
 
 namespace {
 
 std::string card(const std::string& value, const std::string& key, bool bad = false) {
-  return fmt::format("<div class=\"card{}\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>",
-                     bad ? " bad" : "", html_escape(value), html_escape(key));
+  return fmt::format(
+      "<div class=\"card{}\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>",
+      bad ? " bad" : "", html_escape(value), html_escape(key));
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
@@ -295,7 +302,8 @@ std::string html_report_body(const Report& r, const std::string& p) {
 
   if (r.simulated_until.since_start < r.duration) {
     out += fmt::format(
-        "<p class=\"warn\"><b>Incomplete run:</b> it stopped at {} of {}; the figures cover that part "
+        "<p class=\"warn\"><b>Incomplete run:</b> it stopped at {} of {}; the figures cover that "
+        "part "
         "only.</p>\n",
         html_escape(format_duration(r.simulated_until.since_start)),
         html_escape(format_duration(r.duration)));
@@ -305,11 +313,13 @@ std::string html_report_body(const Report& r, const std::string& p) {
   out += card(users_text(peak_users(r)), "peak users");
   out += card(fmt::format("{}", max_pods(r)), "most pods at once");
   out += card(fmt::format("{}", max_nodes(r)), "most Ready nodes");
-  out += card(fmt::format("{}", r.pending.max_pending), "most pending pods", r.pending.max_pending > 0);
+  out += card(fmt::format("{}", r.pending.max_pending), "most pending pods",
+              r.pending.max_pending > 0);
   out += card(seconds_text(r.pending.pod_seconds), "pod time pending", r.pending.pod_seconds > 0);
   out += card(cpu_text(r.totals_peak.cpu_requests_milli), "CPU requested at peak");
   out += card(memory_text(r.totals_peak.memory_requests), "memory requested at peak");
-  out += card(percent_text(r.peak_cpu_utilization_of_allocatable), "peak CPU requested / allocatable");
+  out +=
+      card(percent_text(r.peak_cpu_utilization_of_allocatable), "peak CPU requested / allocatable");
   out += card(fixed(r.total_cost, 2), "cost");
   out += card(fmt::format("{}", r.warnings.size()), "warnings", !r.warnings.empty());
   out += "</div>\n";
@@ -317,7 +327,8 @@ std::string html_report_body(const Report& r, const std::string& p) {
   if (!r.warnings.empty()) {
     out += fmt::format("<h2 id=\"{}warnings\">Warnings</h2>\n<ul class=\"warn\">\n", p);
     for (const auto& w : r.warnings) {
-      out += fmt::format("<li><code>{}</code> {}</li>\n", html_escape(w.code), html_escape(w.message));
+      out +=
+          fmt::format("<li><code>{}</code> {}</li>\n", html_escape(w.code), html_escape(w.message));
     }
     out += "</ul>\n";
   }
@@ -348,8 +359,13 @@ std::string html_report_body(const Report& r, const std::string& p) {
     const auto& w = r.workloads[i];
     if (!w.hpa) continue;
     any_hpa = true;
-    Chart u{fmt::format("{}util-{}", p, i), fmt::format("Utilization vs target: {}", workload_label(w)),
-            "% of requests", false, false, {}, {}};
+    Chart u{fmt::format("{}util-{}", p, i),
+            fmt::format("Utilization vs target: {}", workload_label(w)),
+            "% of requests",
+            false,
+            false,
+            {},
+            {}};
     ChartSeries cpu{"cpu", {}, false}, mem{"memory", {}, true};
     bool mem_target = false;
     for (const auto& tg : w.hpa->targets) {
@@ -398,7 +414,8 @@ std::string html_report_body(const Report& r, const std::string& p) {
     out += html_chart(pending, t, end_ms);
   }
   if (!r.services.empty()) {
-    Chart lat{p + "latency", "Latency per service (mean response time)", "ms", false, false, {}, {}};
+    Chart lat{
+        p + "latency", "Latency per service (mean response time)", "ms", false, false, {}, {}};
     for (size_t i = 0; i < r.services.size(); ++i) {
       ChartSeries s{service_label(r.services[i]), {}, false};
       for (const auto& x : r.samples) {
@@ -407,7 +424,8 @@ std::string html_report_body(const Report& r, const std::string& p) {
       }
       lat.series.push_back(std::move(s));
     }
-    if (r.slo_latency_ms) lat.references.push_back({*r.slo_latency_ms, "SLO " + latency_text(*r.slo_latency_ms)});
+    if (r.slo_latency_ms)
+      lat.references.push_back({*r.slo_latency_ms, "SLO " + latency_text(*r.slo_latency_ms)});
     out += html_chart(lat, t, end_ms);
   }
 
@@ -434,7 +452,8 @@ std::string html_report_body(const Report& r, const std::string& p) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& w : r.workloads) {
       if (!w.hpa) continue;
-      rows.push_back({workload_label(w), fmt::format("{}-{}", w.hpa->min_replicas, w.hpa->max_replicas),
+      rows.push_back({workload_label(w),
+                      fmt::format("{}-{}", w.hpa->min_replicas, w.hpa->max_replicas),
                       w.hpa->targets.empty() ? "-" : join(w.hpa->targets, ", "),
                       fmt::format("{}", w.hpa->scale_ups), fmt::format("{}", w.hpa->scale_downs),
                       seconds_list(w.hpa->reaction_seconds)});
@@ -442,9 +461,9 @@ std::string html_report_body(const Report& r, const std::string& p) {
     if (rows.empty()) {
       out += "<p>No HorizontalPodAutoscaler.</p>\n";
     } else {
-      out += html_table({"workload", "min-max", "targets", "scale-ups", "scale-downs",
-                         "load change to Ready"},
-                        rows, {3, 4});
+      out += html_table(
+          {"workload", "min-max", "targets", "scale-ups", "scale-downs", "load change to Ready"},
+          rows, {3, 4});
     }
   }
   out += fmt::format("<h2 id=\"{}rollouts\">Rollouts</h2>\n", p);
@@ -462,8 +481,10 @@ std::string html_report_body(const Report& r, const std::string& p) {
     }
   }
   out += fmt::format("<h2 id=\"{}pending\">Pending pods</h2>\n", p);
-  out += fmt::format("<p>Most pending at once: <b>{}</b>; pending time: <b>{}</b> pod-seconds ({}).</p>\n",
-                     r.pending.max_pending, r.pending.pod_seconds, html_escape(seconds_text(r.pending.pod_seconds)));
+  out += fmt::format(
+      "<p>Most pending at once: <b>{}</b>; pending time: <b>{}</b> pod-seconds ({}).</p>\n",
+      r.pending.max_pending, r.pending.pod_seconds,
+      html_escape(seconds_text(r.pending.pod_seconds)));
   if (!r.pending.reasons.empty()) {
     std::vector<std::pair<std::string, int32_t>> reasons(r.pending.reasons.begin(),
                                                          r.pending.reasons.end());
@@ -485,9 +506,10 @@ std::string html_report_body(const Report& r, const std::string& p) {
     }
     out += html_table({"pool", "min Ready", "max Ready", "node-hours", "cost", "allocatable/node"},
                       rows, {1, 2, 3, 4});
-    out += fmt::format("<p>Total cost: <b>{}</b>. CPU requested / allocatable: average {}, peak {}.</p>\n",
-                       fixed(r.total_cost, 2), percent_text(r.avg_cpu_utilization_of_allocatable),
-                       percent_text(r.peak_cpu_utilization_of_allocatable));
+    out += fmt::format(
+        "<p>Total cost: <b>{}</b>. CPU requested / allocatable: average {}, peak {}.</p>\n",
+        fixed(r.total_cost, 2), percent_text(r.avg_cpu_utilization_of_allocatable),
+        percent_text(r.peak_cpu_utilization_of_allocatable));
   }
   out += fmt::format("<h2 id=\"{}totals\">Requests and limits</h2>\n", p);
   {
@@ -504,9 +526,10 @@ std::string html_report_body(const Report& r, const std::string& p) {
                        "memory limits", "storage"},
                       rows, {1, 2, 3, 4, 5, 6});
   }
-  out += fmt::format("<h2 id=\"{}latency\">Latency{}</h2>\n", p,
-                     r.slo_latency_ms ? html_escape(" (SLO " + latency_text(*r.slo_latency_ms) + ")")
-                                      : std::string());
+  out +=
+      fmt::format("<h2 id=\"{}latency\">Latency{}</h2>\n", p,
+                  r.slo_latency_ms ? html_escape(" (SLO " + latency_text(*r.slo_latency_ms) + ")")
+                                   : std::string());
   if (r.services.empty()) {
     out += "<p>No modelled service.</p>\n";
   } else {
@@ -542,14 +565,14 @@ std::string html_report_body(const Report& r, const std::string& p) {
 
 std::string render_html(const Report& r) {
   std::string body = fmt::format("<h1>simcluster report: {}</h1>\n", html_escape(r.scenario));
-  body += fmt::format("<p class=\"meta\">{} &middot; seed {} &middot; {} simulated{}{}</p>\n",
-                      html_escape(r.file.empty() ? r.scenario : r.file), r.seed,
-                      html_escape(format_duration(r.duration)),
-                      r.sample_interval.count() > 0
-                          ? html_escape(fmt::format(", sampled every {}", format_duration(r.sample_interval)))
-                          : std::string(),
-                      r.slo_latency_ms ? html_escape(", SLO " + latency_text(*r.slo_latency_ms))
-                                       : std::string());
+  body += fmt::format(
+      "<p class=\"meta\">{} &middot; seed {} &middot; {} simulated{}{}</p>\n",
+      html_escape(r.file.empty() ? r.scenario : r.file), r.seed,
+      html_escape(format_duration(r.duration)),
+      r.sample_interval.count() > 0
+          ? html_escape(fmt::format(", sampled every {}", format_duration(r.sample_interval)))
+          : std::string(),
+      r.slo_latency_ms ? html_escape(", SLO " + latency_text(*r.slo_latency_ms)) : std::string());
   body += html_report_body(r, "");
   return html_page("simcluster: " + r.scenario, body);
 }

@@ -184,11 +184,9 @@ Json report_to_json(const Report& r) {
                      {"peak", resource_totals_to_json(r.totals_peak)},
                      {"end", resource_totals_to_json(r.totals_end)},
                      {"max_pods", max_pods(r)}};
-  j["utilization"] =
-      Json{{"avg_cpu_requests_of_allocatable_percent",
-            number(r.avg_cpu_utilization_of_allocatable)},
-           {"peak_cpu_requests_of_allocatable_percent",
-            number(r.peak_cpu_utilization_of_allocatable)}};
+  j["utilization"] = Json{
+      {"avg_cpu_requests_of_allocatable_percent", number(r.avg_cpu_utilization_of_allocatable)},
+      {"peak_cpu_requests_of_allocatable_percent", number(r.peak_cpu_utilization_of_allocatable)}};
 
   Json pools = Json::array();
   for (const auto& p : r.node_pools) {
@@ -205,7 +203,8 @@ Json report_to_json(const Report& r) {
   j["total_cost"] = number(r.total_cost);
 
   Json warnings = Json::array();
-  for (const auto& w : r.warnings) warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
+  for (const auto& w : r.warnings)
+    warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
   j["warnings"] = std::move(warnings);
 
   Json events = Json::array();
@@ -266,17 +265,23 @@ bool is_scalar(const Json& j) { return !j.is_object() && !j.is_array(); }
 
 std::string scalar_text(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return j.get<bool>() ? "true" : "false";
-    case Json::value_t::number_integer: return fmt::format("{}", j.get<int64_t>());
-    case Json::value_t::number_unsigned: return fmt::format("{}", j.get<uint64_t>());
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return j.get<bool>() ? "true" : "false";
+    case Json::value_t::number_integer:
+      return fmt::format("{}", j.get<int64_t>());
+    case Json::value_t::number_unsigned:
+      return fmt::format("{}", j.get<uint64_t>());
     case Json::value_t::number_float: {
       double v = j.get<double>();
       if (!std::isfinite(v)) return "null";
       return trimmed(v, kJsonDecimals);
     }
-    case Json::value_t::string: return json_quote(j.get_ref<const std::string&>());
-    default: return "null";
+    case Json::value_t::string:
+      return json_quote(j.get_ref<const std::string&>());
+    default:
+      return "null";
   }
 }
 
@@ -334,17 +339,19 @@ bool plain_yaml_key(std::string_view k) {
     if (!ok) return false;
   }
   // Keys YAML 1.1 readers would turn into booleans or null stay quoted.
-  static const char* kReserved[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
-                                    "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-                                    "on", "On", "ON", "off", "Off", "OFF", "null", "Null",
-                                    "NULL", "~"};
+  static const char* kReserved[] = {"y",     "Y",     "yes",  "Yes",  "YES",  "n",    "N",
+                                    "no",    "No",    "NO",   "true", "True", "TRUE", "false",
+                                    "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
+                                    "OFF",   "null",  "Null", "NULL", "~"};
   for (const char* r : kReserved) {
     if (k == r) return false;
   }
   return !(k[0] >= '0' && k[0] <= '9') && k[0] != '-';
 }
 
-std::string yaml_key(std::string_view k) { return plain_yaml_key(k) ? std::string(k) : json_quote(k); }
+std::string yaml_key(std::string_view k) {
+  return plain_yaml_key(k) ? std::string(k) : json_quote(k);
+}
 
 std::string yaml_inline(const Json& j) {
   if (j.is_object()) return "{}";  // only called for empty containers and scalars
@@ -418,14 +425,36 @@ std::string json_quote(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out += "\\\""; ++i; continue;
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
-      case '\b': out += "\\b"; ++i; continue;
-      case '\f': out += "\\f"; ++i; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      case '\b':
+        out += "\\b";
+        ++i;
+        continue;
+      case '\f':
+        out += "\\f";
+        ++i;
+        continue;
+      default:
+        break;
     }
     if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\u{:04x}", c);

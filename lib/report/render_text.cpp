@@ -61,9 +61,10 @@ void section_header(std::string& out, const Report& r) {
                        format_duration(r.simulated_until.since_start), format_duration(r.duration));
   }
   out += fmt::format("Users:     peak {}\n", users_text(peak_users(r)));
-  out += fmt::format("SLO:       {}\n", r.slo_latency_ms
-                                            ? fmt::format("latency <= {}", latency_text(*r.slo_latency_ms))
-                                            : std::string("none"));
+  out +=
+      fmt::format("SLO:       {}\n",
+                  r.slo_latency_ms ? fmt::format("latency <= {}", latency_text(*r.slo_latency_ms))
+                                   : std::string("none"));
 }
 
 void section_workloads(std::string& out, const Report& r, bool wide) {
@@ -287,9 +288,8 @@ void section_utilization(std::string& out, const Report& r) {
 }
 
 void section_latency(std::string& out, const Report& r) {
-  heading(out, r.slo_latency_ms
-                   ? fmt::format("LATENCY (SLO {})", latency_text(*r.slo_latency_ms))
-                   : std::string("LATENCY (no SLO)"));
+  heading(out, r.slo_latency_ms ? fmt::format("LATENCY (SLO {})", latency_text(*r.slo_latency_ms))
+                                : std::string("LATENCY (no SLO)"));
   if (r.services.empty()) {
     out += "  (no modelled service)\n";
     return;
@@ -312,10 +312,9 @@ void section_latency(std::string& out, const Report& r) {
 
 bool notable(std::string_view kind) {
   static const std::set<std::string_view> kNotable = {
-      "RolloutFailed", "Preempted",    "Evicted",
-      "OOMKilled",     "ContainerRestarted", "NodeFailed", "NodeRecovered",
-      "NodeCordoned",  "NodeDrained",      "LoadChanged", "SLOBreached",
-      "SLORecovered"};
+      "RolloutFailed",      "Preempted",   "Evicted",       "OOMKilled",
+      "ContainerRestarted", "NodeFailed",  "NodeRecovered", "NodeCordoned",
+      "NodeDrained",        "LoadChanged", "SLOBreached",   "SLORecovered"};
   return kNotable.count(kind) > 0;
 }
 
@@ -369,12 +368,18 @@ std::optional<ReportFormat> parse_report_format(std::string_view name) {
 
 std::string_view report_format_name(ReportFormat format) {
   switch (format) {
-    case ReportFormat::kText: return "text";
-    case ReportFormat::kWide: return "wide";
-    case ReportFormat::kJson: return "json";
-    case ReportFormat::kYaml: return "yaml";
-    case ReportFormat::kCsv: return "csv";
-    case ReportFormat::kHtml: return "html";
+    case ReportFormat::kText:
+      return "text";
+    case ReportFormat::kWide:
+      return "wide";
+    case ReportFormat::kJson:
+      return "json";
+    case ReportFormat::kYaml:
+      return "yaml";
+    case ReportFormat::kCsv:
+      return "csv";
+    case ReportFormat::kHtml:
+      return "html";
   }
   return "text";
 }
@@ -397,12 +402,18 @@ std::string render_text(const Report& report, bool wide) {
 
 std::string render_report(const Report& report, ReportFormat format) {
   switch (format) {
-    case ReportFormat::kText: return render_text(report, false);
-    case ReportFormat::kWide: return render_text(report, true);
-    case ReportFormat::kJson: return render_json(report);
-    case ReportFormat::kYaml: return render_yaml(report);
-    case ReportFormat::kCsv: return render_csv(report);
-    case ReportFormat::kHtml: return render_html(report);
+    case ReportFormat::kText:
+      return render_text(report, false);
+    case ReportFormat::kWide:
+      return render_text(report, true);
+    case ReportFormat::kJson:
+      return render_json(report);
+    case ReportFormat::kYaml:
+      return render_yaml(report);
+    case ReportFormat::kCsv:
+      return render_csv(report);
+    case ReportFormat::kHtml:
+      return render_html(report);
   }
   return render_text(report, false);
 }

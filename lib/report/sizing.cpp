@@ -93,9 +93,9 @@ SizingComparison compare_sizing(const SizingInput& in) {
     }
     if (in.recommended_cluster) {
       const auto& rc = *in.recommended_cluster;
-      c.nodes_needed = static_cast<int32_t>(
-          std::max(ceil_div(c.peak.cpu_requests_milli, rc.cpu_milli_per_node),
-                   ceil_div(c.peak.memory_requests, rc.memory_per_node)));
+      c.nodes_needed =
+          static_cast<int32_t>(std::max(ceil_div(c.peak.cpu_requests_milli, rc.cpu_milli_per_node),
+                                        ceil_div(c.peak.memory_requests, rc.memory_per_node)));
       c.fits_recommended = c.max_pending == 0 && c.nodes_needed <= rc.nodes;
     } else {
       c.fits_recommended = c.max_pending == 0;
@@ -258,14 +258,16 @@ std::string render_text_sizing(const SizingComparison& s) {
   };
   figure("most pods at once", [](const SizingColumn& c) { return fmt::format("{}", c.max_pods); });
   figure("most Ready nodes", [](const SizingColumn& c) { return fmt::format("{}", c.max_nodes); });
-  figure("most pending pods", [](const SizingColumn& c) { return fmt::format("{}", c.max_pending); });
+  figure("most pending pods",
+         [](const SizingColumn& c) { return fmt::format("{}", c.max_pending); });
   figure("CPU requested at peak",
          [](const SizingColumn& c) { return cpu_text(c.peak.cpu_requests_milli); });
   figure("memory requested at peak",
          [](const SizingColumn& c) { return memory_text(c.peak.memory_requests); });
   out += t.render(0);
-  out += "  SIM: most replicas during the run; CLAIM: the plan's figure for that load level;\n"
-         "  '!' marks a difference. 'claimed workloads' sums only the workloads a claim lists.\n";
+  out +=
+      "  SIM: most replicas during the run; CLAIM: the plan's figure for that load level;\n"
+      "  '!' marks a difference. 'claimed workloads' sums only the workloads a claim lists.\n";
 
   out += fmt::format("\nDIFFERENCES FROM THE CLAIMS ({})\n", s.differences.size());
   if (s.differences.empty()) out += "  (none)\n";
@@ -273,7 +275,9 @@ std::string render_text_sizing(const SizingComparison& s) {
 
   if (!s.totals.empty()) {
     out += "\nCLAIMED TOTALS vs COMPUTED FROM THE MANIFESTS (min/max replicas x requests)\n";
-    TextTable tt({{"WHAT"}, {"REPORT SAYS", Align::kRight}, {"COMPUTED", Align::kRight},
+    TextTable tt({{"WHAT"},
+                  {"REPORT SAYS", Align::kRight},
+                  {"COMPUTED", Align::kRight},
                   {"DIFF", Align::kRight}});
     for (const auto& c : s.totals) {
       std::string diff = "-";
@@ -281,8 +285,8 @@ std::string render_text_sizing(const SizingComparison& s) {
         int64_t d = c.computed - *c.claimed;
         diff = d == 0 ? "0" : signed_text(d, c.unit) + " !";
       }
-      tt.add_row({c.what, text_total_value(c.claimed, c.unit), fmt::format("{}{}", c.computed, c.unit),
-                  diff});
+      tt.add_row({c.what, text_total_value(c.claimed, c.unit),
+                  fmt::format("{}{}", c.computed, c.unit), diff});
     }
     out += tt.render(2);
   }
@@ -310,11 +314,13 @@ std::string render_text_sizing(const SizingComparison& s) {
                   c.fits_recommended ? "fits" : "DOES NOT FIT"});
     }
     out += ct.render(2);
-    out += "  * nodes of the recommended shape the peak requests need at the very least\n"
-           "    (ceil of CPU and of memory over one node's capacity; no reserve, no packing loss).\n";
+    out +=
+        "  * nodes of the recommended shape the peak requests need at the very least\n"
+        "    (ceil of CPU and of memory over one node's capacity; no reserve, no packing loss).\n";
     if (s.full_scale_out_nodes_needed) {
-      out += fmt::format("  Full scale-out (every workload at its maximum) needs at least {} such nodes",
-                         *s.full_scale_out_nodes_needed);
+      out += fmt::format(
+          "  Full scale-out (every workload at its maximum) needs at least {} such nodes",
+          *s.full_scale_out_nodes_needed);
       out += s.claimed_full_scale_out_nodes
                  ? fmt::format("; the report says {}.\n", *s.claimed_full_scale_out_nodes)
                  : std::string(".\n");
@@ -402,10 +408,10 @@ std::string render_csv_sizing(const SizingComparison& s) {
   auto emit = [&](size_t ci, const SizingRow& row) {
     const auto& c = row.cells[ci];
     auto d = c.difference();
-    out += fmt::format("{},{},{},{},{},{}\n", csv_field(s.columns[ci].scenario),
-                       users_text(s.columns[ci].peak_users), csv_field(row.workload), c.simulated,
-                       c.claimed ? fmt::format("{}", *c.claimed) : "",
-                       d ? fmt::format("{}", *d) : "");
+    out +=
+        fmt::format("{},{},{},{},{},{}\n", csv_field(s.columns[ci].scenario),
+                    users_text(s.columns[ci].peak_users), csv_field(row.workload), c.simulated,
+                    c.claimed ? fmt::format("{}", *c.claimed) : "", d ? fmt::format("{}", *d) : "");
   };
   for (size_t ci = 0; ci < s.columns.size(); ++ci) {
     for (const auto& row : s.rows) emit(ci, row);
@@ -420,7 +426,9 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
   if (!s.claims_source.empty()) {
     body += fmt::format("<p class=\"meta\">Claims from {}</p>\n", html_escape(s.claims_source));
   }
-  body += "<h2 id=\"sizing\">Most pods per workload</h2>\n<table>\n<thead><tr><th rowspan=\"2\">workload</th>";
+  body +=
+      "<h2 id=\"sizing\">Most pods per workload</h2>\n<table>\n<thead><tr><th "
+      "rowspan=\"2\">workload</th>";
   for (const auto& c : s.columns) {
     body += fmt::format("<th colspan=\"3\">{}<br>{} users</th>", html_escape(column_title(c)),
                         html_escape(users_text(c.peak_users)));
@@ -434,9 +442,10 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
     std::string r = fmt::format("<tr><td>{}</td>", html_escape(row.workload));
     for (const auto& c : row.cells) {
       auto d = c.difference();
-      r += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num{}\">{}</td>",
-                       c.simulated, html_escape(cell_claim(c)), d && *d != 0 ? " flag" : "",
-                       html_escape(d ? (*d == 0 ? "0" : signed_text(*d)) : "-"));
+      r += fmt::format(
+          "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num{}\">{}</td>",
+          c.simulated, html_escape(cell_claim(c)), d && *d != 0 ? " flag" : "",
+          html_escape(d ? (*d == 0 ? "0" : signed_text(*d)) : "-"));
     }
     return r + "</tr>\n";
   };
@@ -454,15 +463,16 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
     body += "<h2>Claimed totals vs computed from the manifests</h2>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : s.totals) {
-      rows.push_back({c.what, text_total_value(c.claimed, c.unit), fmt::format("{}{}", c.computed, c.unit),
+      rows.push_back({c.what, text_total_value(c.claimed, c.unit),
+                      fmt::format("{}{}", c.computed, c.unit),
                       c.claimed ? signed_text(c.computed - *c.claimed, c.unit) : "-"});
     }
     body += html_table({"what", "report says", "computed", "difference"}, rows, {1, 2, 3});
   }
   if (s.recommended_cluster) {
     const auto& rc = *s.recommended_cluster;
-    body += fmt::format("<h2>Recommended cluster: {} nodes &times; {} CPU &times; {}</h2>\n", rc.nodes,
-                        html_escape(cpu_text(rc.cpu_milli_per_node)),
+    body += fmt::format("<h2>Recommended cluster: {} nodes &times; {} CPU &times; {}</h2>\n",
+                        rc.nodes, html_escape(cpu_text(rc.cpu_milli_per_node)),
                         html_escape(memory_text(rc.memory_per_node)));
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : s.columns) {
@@ -479,8 +489,9 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
   }
   for (size_t i = 0; i < in.runs.size(); ++i) {
     const Report& r = *in.runs[i].report;
-    body += fmt::format("<h2 id=\"run-{}\">Run: {}</h2>\n<p class=\"meta\">{} &middot; seed {}</p>\n", i,
-                        html_escape(r.scenario), html_escape(r.file), r.seed);
+    body +=
+        fmt::format("<h2 id=\"run-{}\">Run: {}</h2>\n<p class=\"meta\">{} &middot; seed {}</p>\n",
+                    i, html_escape(r.scenario), html_escape(r.file), r.seed);
     body += html_report_body(r, fmt::format("r{}-", i));
   }
   return html_page("simcluster sizing comparison", body);
@@ -501,10 +512,14 @@ std::string render_sizing(const SizingInput& input, ReportFormat format) {
       }
       return out;
     }
-    case ReportFormat::kJson: return dump_json(sizing_json(s, input));
-    case ReportFormat::kYaml: return dump_yaml(sizing_json(s, input));
-    case ReportFormat::kCsv: return render_csv_sizing(s);
-    case ReportFormat::kHtml: return render_html_sizing(s, input);
+    case ReportFormat::kJson:
+      return dump_json(sizing_json(s, input));
+    case ReportFormat::kYaml:
+      return dump_yaml(sizing_json(s, input));
+    case ReportFormat::kCsv:
+      return render_csv_sizing(s);
+    case ReportFormat::kHtml:
+      return render_html_sizing(s, input);
   }
   return render_text_sizing(s);
 }

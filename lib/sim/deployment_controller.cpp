@@ -142,9 +142,18 @@ void DeploymentController::reconcile(KeyId key) {
   // The status write is an update of the Deployment: it syncs again (and
   // then, status unchanged, arms the progress-deadline timer).
   if (plan.status_changed) add(key);
-  if (plan.requeue_after) {
-    const SimDuration after = std::max(*plan.requeue_after, SimDuration{1'000});
-    w_.requeue_at(ControllerId::kDeployment, key, now + after);
+  // requeueStuckDeployment's timer. Upstream re-queues with rate limiting
+  // (5 ms and up) when less than a second is left; a Deployment whose
+  // Progressing reason is NewReplicaSetAvailable (an HPA scaled a finished
+  // rollout) can never time out, so upstream's repeated no-op syncs are
+  // skipped here: they change nothing, and any change in its pods wakes it.
+  if (plan.requeue_after && !(plan.status.progressing &&
+                              plan.status.progressing->reason == kReasonNewRSAvailable)) {
+    const SimTime at = now + std::max(*plan.requeue_after, SimDuration{1'000});
+    if (d->deadline_timer != at) {
+      d->deadline_timer = at;
+      w_.requeue_at(ControllerId::kDeployment, key, at);
+    }
   }
 
   // ---- rollout reporting

@@ -228,6 +228,7 @@ struct SimDeployment {
   std::set<KeyId> replica_sets;
   int32_t workload_index = -1;
   RolloutTracker rollout;
+  std::optional<SimTime> deadline_timer;  // the progress-deadline re-sync armed
 };
 
 struct SimStatefulSet {

@@ -118,10 +118,12 @@ void World::drain_controllers() {
   constexpr int kMaxRounds = 10'000;
   for (int round = 0; round < kMaxRounds; ++round) {
     bool any = false;
-    for (auto& c : controllers) {
-      if (!c->has_work()) continue;
+    for (size_t i = 0; i < kNumControllers; ++i) {
+      Controller& c = *controllers[i];
+      if (!c.has_work()) continue;
       any = true;
-      c->process_round();
+      c.process_round();
+      reconcile_counts[i] += 1;
     }
     if (!any) return;
   }
@@ -129,6 +131,9 @@ void World::drain_controllers() {
 }
 
 void World::fire(const SimEvent& e) {
+  event_counts[e.kind == EventKind::kRequeue ? e.a
+                                             : kNumControllers + static_cast<size_t>(e.kind) - 1] +=
+      1;
   switch (e.kind) {
     case EventKind::kRequeue:
       enqueue(static_cast<ControllerId>(e.a), static_cast<KeyId>(e.b));

@@ -105,6 +105,10 @@ class World {
   std::array<std::unique_ptr<Controller>, kNumControllers> controllers;
   Recorder recorder;
   uint64_t events_processed = 0;
+  // Events processed by kind (requeues by controller, then timeline, metrics,
+  // samples) and reconciles by controller: where the engine's time goes.
+  std::array<uint64_t, kNumControllers + 3> event_counts{};
+  std::array<uint64_t, kNumControllers> reconcile_counts{};
 
   Controller& controller(ControllerId id) { return *controllers[static_cast<size_t>(id)]; }
   // Queues `key` for controller `c` now.

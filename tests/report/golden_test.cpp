@@ -95,8 +95,9 @@ TEST_CASE("each shipped scenario's JSON report matches its golden file byte for 
       MESSAGE("rewrote " << golden.string());
       continue;
     }
-    REQUIRE_MESSAGE(fs::exists(golden), "no golden file " << golden.string()
-                                                          << "; run with SIMCLUSTER_UPDATE_GOLDEN=1");
+    REQUIRE_MESSAGE(fs::exists(golden), "no golden file "
+                                            << golden.string()
+                                            << "; run with SIMCLUSTER_UPDATE_GOLDEN=1");
     std::string expected = slurp(golden);
     CHECK_MESSAGE(now == expected, name << ": " << first_difference(expected, now));
   }
@@ -118,7 +119,8 @@ TEST_CASE("the same scenario and seed give identical bytes in every format") {
     Scenario sc = load_scenario("scenarios/" + name + ".yaml");
     Report a = run_scenario(sc).report;
     Report b = run_scenario(sc).report;
-    for (auto f : {ReportFormat::kJson, ReportFormat::kWide, ReportFormat::kCsv, ReportFormat::kHtml}) {
+    for (auto f :
+         {ReportFormat::kJson, ReportFormat::kWide, ReportFormat::kCsv, ReportFormat::kHtml}) {
       CHECK(render_report(a, f) == render_report(b, f));
     }
     CHECK(a.simulated_until.since_start == sc.duration);  // ran to the end

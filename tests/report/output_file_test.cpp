@@ -73,8 +73,9 @@ TEST_CASE("--out refuses to overwrite an input, however it is named") {
   CHECK_THROWS_AS(write_file_atomically(scenario.string(), "x", inputs), InputError);
   // Through "..", a symbolic link and a hard link.
   fs::create_directory(d.path / "sub");
-  CHECK_THROWS_AS(write_file_atomically((d.path / "sub" / ".." / "deploy.yaml").string(), "x", inputs),
-                  InputError);
+  CHECK_THROWS_AS(
+      write_file_atomically((d.path / "sub" / ".." / "deploy.yaml").string(), "x", inputs),
+      InputError);
   fs::create_symlink(scenario, d.path / "link.yaml");
   CHECK_THROWS_AS(write_file_atomically((d.path / "link.yaml").string(), "x", inputs), InputError);
   fs::create_hard_link(manifest, d.path / "hard.yaml");
@@ -95,7 +96,8 @@ TEST_CASE("--out refuses to overwrite an input, however it is named") {
 TEST_CASE("--out reports a directory or an unwritable place as an input error") {
   TempDir d;
   CHECK_THROWS_AS(write_file_atomically(d.path.string(), "x", {}), InputError);
-  CHECK_THROWS_AS(write_file_atomically((d.path / "missing" / "r.txt").string(), "x", {}), InputError);
+  CHECK_THROWS_AS(write_file_atomically((d.path / "missing" / "r.txt").string(), "x", {}),
+                  InputError);
   CHECK_THROWS_AS(write_file_atomically("", "x", {}), InputError);
   CHECK(entries(d.path) == 0);
 }

@@ -35,8 +35,8 @@ TEST_CASE("the CSV has a header and one row per sample with fixed columns") {
   // t, users, 5 per workload, 5 totals, 1 per service.
   size_t columns = 2 + 5 * r.workloads.size() + 5 + r.services.size();
   for (const auto& l : ls) CHECK(count(l, ",") + 1 == columns);
-  CHECK(ls[0].rfind("t_s,users,production/auth-service replicas,production/auth-service ready,", 0) ==
-        0);
+  CHECK(ls[0].rfind("t_s,users,production/auth-service replicas,production/auth-service ready,",
+                    0) == 0);
   CHECK(ls[0].find("production/chat-service cpu_pct") != std::string::npos);
   CHECK(ls[0].find(",nodes,pending_pods,pods,cpu_requests_m,memory_requests_mi,") !=
         std::string::npos);
@@ -61,12 +61,13 @@ TEST_CASE("the HTML report is one self-contained page that loads nothing") {
   CHECK(html.find("</html>") != std::string::npos);
   CHECK(html.find("Content-Security-Policy") != std::string::npos);
   CHECK(html.find("default-src 'none'") != std::string::npos);
-  for (const char* forbidden : {"<script", "<link", "<img", "<iframe", "@import", "url(", " src=",
-                                "href=", "https://", "@font-face"}) {
+  for (const char* forbidden : {"<script", "<link", "<img", "<iframe", "@import", "url(",
+                                " src=", "href=", "https://", "@font-face"}) {
     CHECK_MESSAGE(html.find(forbidden) == std::string::npos, forbidden);
   }
   // The only URL is the SVG namespace name, which is never fetched.
-  std::string stripped = std::regex_replace(html, std::regex("xmlns=\"http://www.w3.org/2000/svg\""), "");
+  std::string stripped =
+      std::regex_replace(html, std::regex("xmlns=\"http://www.w3.org/2000/svg\""), "");
   CHECK(stripped.find("http://") == std::string::npos);
 }
 
@@ -97,8 +98,8 @@ TEST_CASE("the HTML chart points stay inside the plot") {
   std::string html = render_html(sample_report());
   std::regex points("points=\"([^\"]*)\"");
   size_t polylines = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), points); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), points);
+       it != std::sregex_iterator(); ++it) {
     ++polylines;
     std::istringstream in((*it)[1].str());
     for (std::string p; in >> p;) {
@@ -132,7 +133,8 @@ TEST_CASE("the HTML report escapes every string from the input") {
   std::string html = render_html(r);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("alert('x')") == std::string::npos);
-  CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;") != std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;") !=
+        std::string::npos);
   // In the title, in an SVG <title>, in a legend and in a table cell.
   CHECK(html.find("<title>simcluster: &lt;script&gt;") != std::string::npos);
   CHECK(html.find("<title>&lt;script&gt;") != std::string::npos);

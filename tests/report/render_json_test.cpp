@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <yaml-cpp/yaml.h>
 
 #include "report/json_tree.h"
 #include "sample_report.h"
@@ -11,8 +11,8 @@
 #include "simcluster/render.h"
 
 using namespace simcluster;
-using simcluster::testing::sample_report;
 using nlohmann::json;
+using simcluster::testing::sample_report;
 
 namespace {
 

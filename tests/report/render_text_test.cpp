@@ -113,7 +113,8 @@ TEST_CASE("the text report shows HPA reaction times, decisions and rollouts") {
 
 TEST_CASE("the text report gives pending pods with reasons, most frequent first") {
   std::string out = render_text(sample_report());
-  CHECK(out.find("most pending at once: 4   pending time: 300 pod-seconds (5m)") != std::string::npos);
+  CHECK(out.find("most pending at once: 4   pending time: 300 pod-seconds (5m)") !=
+        std::string::npos);
   size_t cpu = out.find("3 Insufficient cpu.");
   size_t mem = out.find("5 Insufficient memory.");
   REQUIRE(cpu != std::string::npos);
@@ -147,8 +148,11 @@ TEST_CASE("the text report compares latency with the SLO and marks saturation") 
 TEST_CASE("the wide text report adds limits, storage and utilization, and every event") {
   Report r = sample_report();
   for (int i = 0; i < 30; ++i) {
-    r.events.push_back({SimTime::from_seconds(300 + i), "Evicted", "Pod/production/x",
-                        fmt::format("evicted {}", i), {}});
+    r.events.push_back({SimTime::from_seconds(300 + i),
+                        "Evicted",
+                        "Pod/production/x",
+                        fmt::format("evicted {}", i),
+                        {}});
   }
   std::string narrow = render_text(r);
   std::string wide = render_text(r, true);

@@ -60,14 +60,16 @@ inline Report sample_report(std::string name = "peak", int32_t auth_max = 10, in
   r.sample_interval = std::chrono::seconds(60);
   r.slo_latency_ms = 250;
 
-  auto auth = workload("Deployment", "auth-service", 3, 2, auth_max, 2, res(250, 256), res(500, 512));
+  auto auth =
+      workload("Deployment", "auth-service", 3, 2, auth_max, 2, res(250, 256), res(500, 512));
   auth.hpa = hpa(2, 10, 3, 1, {75, 90});
   auth.seconds_at_max = 180;
-  auto chat = workload("Deployment", "chat-service", 5, 3, chat_max, 4, res(300, 384), res(750, 768));
+  auto chat =
+      workload("Deployment", "chat-service", 5, 3, chat_max, 4, res(300, 384), res(750, 768));
   chat.hpa = hpa(3, 20, 4, 2, {105});
   chat.rollout_seconds = {135};
-  auto billing = workload("Deployment", "billing-service", 3, 2, billing_max, 2, res(250, 256),
-                          res(500, 512));
+  auto billing =
+      workload("Deployment", "billing-service", 3, 2, billing_max, 2, res(250, 256), res(500, 512));
   billing.hpa = hpa(2, 8, 2, 1, {});
   auto jaeger = workload("Deployment", "jaeger", 1, 1, 1, 1, res(100, 256), res(500, 512));
   auto postgres = workload("StatefulSet", "postgres", 1, 1, 1, 1, res(250, 256), res(1000, 1024));
@@ -88,8 +90,9 @@ inline Report sample_report(std::string name = "peak", int32_t auth_max = 10, in
     s.saturated_seconds = saturated;
     return s;
   };
-  r.services = {service("auth-service", 420.5, 38.25, 21.125, 0, 0),
-                service("chat-service", 910, std::numeric_limits<double>::infinity(), 180.5, 120, 60)};
+  r.services = {
+      service("auth-service", 420.5, 38.25, 21.125, 0, 0),
+      service("chat-service", 910, std::numeric_limits<double>::infinity(), 180.5, 120, 60)};
   r.simulated_until = SimTime{r.duration};
   r.events_processed = 12345;
 
@@ -120,7 +123,8 @@ inline Report sample_report(std::string name = "peak", int32_t auth_max = 10, in
                 {"SingleReplicaStateful", "postgres has one replica: a node failure stops it"}};
 
   auto ev = [](int64_t s, std::string kind, std::string obj, std::string msg) {
-    return ReportEvent{SimTime::from_seconds(s), std::move(kind), std::move(obj), std::move(msg), {}};
+    return ReportEvent{
+        SimTime::from_seconds(s), std::move(kind), std::move(obj), std::move(msg), {}};
   };
   r.events = {ev(0, "LoadChanged", "Scenario/peak", "users 100 -> 10000"),
               ev(60, "HPAScaled", "HorizontalPodAutoscaler/production/chat-service",

@@ -62,7 +62,8 @@ class SchemaChecker {
       } else {
         ok = has_type(v, s["type"]);
       }
-      if (!ok) return path + ": expected type " + s["type"].dump() + ", got " + v.dump().substr(0, 60);
+      if (!ok)
+        return path + ": expected type " + s["type"].dump() + ", got " + v.dump().substr(0, 60);
     }
     if (s.contains("const") && v != s["const"]) return path + ": expected " + s["const"].dump();
     if (s.contains("enum")) {

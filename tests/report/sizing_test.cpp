@@ -15,8 +15,8 @@ namespace {
 
 // The seed report's six workloads as its manifests declare them.
 std::vector<WorkloadBounds> seed_bounds() {
-  auto b = [](std::string kind, std::string name, int32_t min, int32_t max, int64_t cpu, int64_t mem,
-              int64_t storage) {
+  auto b = [](std::string kind, std::string name, int32_t min, int32_t max, int64_t cpu,
+              int64_t mem, int64_t storage) {
     WorkloadBounds w;
     w.kind = std::move(kind);
     w.ns = "production";
@@ -46,9 +46,17 @@ struct Fixture {
     baseline.totals_peak = baseline.totals_start;
     for (auto& s : baseline.samples) s.totals = baseline.totals_start;
     input.runs = {
-        {&baseline, ClaimedLevel{"Normal Load", 100, {{"auth-service", 2}, {"chat-service", 3}, {"billing-service", 2}}}},
-        {&high, ClaimedLevel{"High Load", 5000, {{"auth-service", 7}, {"chat-service", 15}, {"billing-service", 5}}}},
-        {&peak, ClaimedLevel{"Peak Load", 10000, {{"auth-service", 10}, {"chat-service", 20}, {"billing-service", 8}}}}};
+        {&baseline,
+         ClaimedLevel{"Normal Load",
+                      100,
+                      {{"auth-service", 2}, {"chat-service", 3}, {"billing-service", 2}}}},
+        {&high, ClaimedLevel{"High Load",
+                             5000,
+                             {{"auth-service", 7}, {"chat-service", 15}, {"billing-service", 5}}}},
+        {&peak,
+         ClaimedLevel{"Peak Load",
+                      10000,
+                      {{"auth-service", 10}, {"chat-service", 20}, {"billing-service", 8}}}}};
     input.claimed_minimum = {9, 2050, 2304 * kMi, 15 * kGi};
     input.claimed_maximum = {38, 13850, 17536 * kMi, 15 * kGi};
     input.recommended_cluster = ClusterSpec{3, 2000, 4 * kGi};
@@ -72,12 +80,12 @@ std::string squeeze(const std::string& text) {
 
 TEST_CASE("the seed's own totals do not add up: computed from its manifests they differ") {
   ManifestTotals t = compute_manifest_totals(seed_bounds());
-  CHECK(t.minimum.pods == 10);  // the report says 9, listing ten
-  CHECK(t.minimum.cpu_requests_milli == 2350);  // the report says ~2050m
+  CHECK(t.minimum.pods == 10);                     // the report says 9, listing ten
+  CHECK(t.minimum.cpu_requests_milli == 2350);     // the report says ~2050m
   CHECK(t.minimum.memory_requests == 2816 * kMi);  // the report says ~2304Mi
   CHECK(t.minimum.storage == 15 * kGi);
-  CHECK(t.maximum.pods == 41);  // the report says 38
-  CHECK(t.maximum.cpu_requests_milli == 10950);  // the report says ~13850m
+  CHECK(t.maximum.pods == 41);                      // the report says 38
+  CHECK(t.maximum.cpu_requests_milli == 10950);     // the report says ~13850m
   CHECK(t.maximum.memory_requests == 12928 * kMi);  // the report says ~17536Mi
   CHECK(t.maximum.storage == 15 * kGi);
 }
@@ -97,9 +105,9 @@ TEST_CASE("the sizing comparison puts each run's pods beside the claim and flags
   CHECK(s.claimed_subtotal.cells[1].simulated == 8 + 18 + 5);
   CHECK(s.claimed_subtotal.cells[1].claimed == 7 + 15 + 5);
   CHECK(s.total.cells[1].simulated == 8 + 18 + 5 + 3);
-  CHECK(s.differences == std::vector<std::string>{
-                             "auth-service @5000 users: simulated 8, report says 7 (+1)",
-                             "chat-service @5000 users: simulated 18, report says 15 (+3)"});
+  CHECK(s.differences ==
+        std::vector<std::string>{"auth-service @5000 users: simulated 8, report says 7 (+1)",
+                                 "chat-service @5000 users: simulated 18, report says 15 (+3)"});
 }
 
 TEST_CASE("the sizing comparison checks the claimed totals against the manifests") {
@@ -156,7 +164,8 @@ TEST_CASE("the sizing text table shows runs in columns with claims and differenc
   CHECK(out.find("\nclaimed workloads 7 7 0 31 27 +4 ! 38 38 0\n") != std::string::npos);
   CHECK(out.find("\nall workloads 10 - - 34 - - 41 - -\n") != std::string::npos);
   CHECK(out.find("\nmost pending pods 0 4 4\n") != std::string::npos);
-  CHECK(out.find("chat-service @5000 users: simulated 18, report says 15 (+3)") != std::string::npos);
+  CHECK(out.find("chat-service @5000 users: simulated 18, report says 15 (+3)") !=
+        std::string::npos);
   CHECK(out.find(" minimum pods 9 10 +1 !\n") != std::string::npos);
   CHECK(out.find(" minimum CPU requests 2050m 2350m +300m !\n") != std::string::npos);
   CHECK(out.find(" minimum memory requests 2304Mi 2816Mi +512Mi !\n") != std::string::npos);

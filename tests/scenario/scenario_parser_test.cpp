@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "scenario/manifests_helper.h"
 #include "scenario/scenario_fixtures.h"
+#include "simcluster/manifests.h"
 #include "simcluster/scenario.h"
 
 using namespace simcluster;
@@ -197,7 +197,7 @@ hpa:
   CHECK(s.hpa.downscale_stabilization == SimDuration(600'000));
 
   // References check out against the manifests, and the engine config follows.
-  Manifests m = testing::load_test_manifests(s.manifests);
+  Manifests m = load_manifests(s.manifests);
   CHECK_NOTHROW(check_scenario_references(s, m));
   LoadModel model(m, s.load);
   SimulationConfig cfg = to_simulation_config(s, m, &model);
@@ -413,7 +413,7 @@ TEST_CASE("References into the manifests are checked with suggestions") {
   ScratchDir dir;
   auto check_refs = [&](const std::string& extra) -> std::string {
     Scenario s = dir.parse(minimal_scenario(extra));
-    Manifests m = testing::load_test_manifests(s.manifests);
+    Manifests m = load_manifests(s.manifests);
     try {
       check_scenario_references(s, m);
     } catch (const InputError& e) {

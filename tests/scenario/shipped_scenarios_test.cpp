@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "scenario/manifests_helper.h"
+#include "simcluster/manifests.h"
 #include "simcluster/scenario.h"
 
 using namespace simcluster;
@@ -45,7 +45,7 @@ TEST_CASE("Every shipped scenario loads, resolves and builds its load model") {
     CHECK(s.node_pools[0].shape.capacity.cpu_milli == 2000);
     CHECK(s.node_pools[0].shape.capacity.memory == 4LL << 30);
     REQUIRE(s.claims.has_value());
-    Manifests m = testing::load_test_manifests(s.manifests);
+    Manifests m = load_manifests(s.manifests);
     CHECK_NOTHROW(check_scenario_references(s, m));
     LoadModel model(m, s.load);
     CHECK(model.services().size() == 6);
@@ -79,7 +79,7 @@ TEST_CASE("The shipped load levels are the report's") {
 
 TEST_CASE("At 5,000 users with the report's pod counts, CPU demand is 80% of requests") {
   Scenario s = load_scenario(kScenarios + "/high.yaml");
-  Manifests m = testing::load_test_manifests(s.manifests);
+  Manifests m = load_manifests(s.manifests);
   LoadModel model(m, s.load);
   std::vector<ServiceReadiness> in;
   for (const auto& [ns, name] : model.services()) {
@@ -113,7 +113,7 @@ TEST_CASE("The call graph of My-SaaS-Chat comes from its ConfigMap") {
   Scenario s = load_scenario(kScenarios + "/baseline.yaml");
   LoadSpec bare = s.load;
   bare.services.clear();  // no explicit fan-out: what the manifests alone say
-  ServiceGraph g = build_service_graph(testing::load_test_manifests(s.manifests), bare);
+  ServiceGraph g = build_service_graph(load_manifests(s.manifests), bare);
   std::vector<std::string> edges;
   for (const CallEdge& e : g.edges) {
     edges.push_back(g.services[e.from].name + "->" + g.services[e.to].name);
@@ -166,7 +166,7 @@ TEST_CASE("The full example of scenarios/README.md parses and resolves") {
   Scenario s = parse_scenario(readme.substr(start, end - start), kScenarios + "/example.yaml");
   CHECK(s.name == "example");
   CHECK_FALSE(s.timeline.empty());
-  Manifests m = testing::load_test_manifests(s.manifests);
+  Manifests m = load_manifests(s.manifests);
   CHECK_NOTHROW(check_scenario_references(s, m));
   LoadModel model(m, s.load);
   CHECK_NOTHROW((void)to_simulation_config(s, m, &model));
@@ -174,7 +174,7 @@ TEST_CASE("The full example of scenarios/README.md parses and resolves") {
 
 TEST_CASE("A workload named without its suffix is suggested in full") {
   Scenario s = load_scenario(kScenarios + "/rollout.yaml");
-  Manifests m = testing::load_test_manifests(s.manifests);
+  Manifests m = load_manifests(s.manifests);
   WorkloadRef chat = resolve_workload({"", "", "chat-service"}, m, s.namespaces, {});
   CHECK(chat.kind == "Deployment");
   CHECK(chat.ns == "production");
