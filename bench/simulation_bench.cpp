@@ -61,8 +61,8 @@ void run_scenario(benchmark::State& state, const std::string& file, SimDuration 
     benchmark::DoNotOptimize(sim.report().total_cost);
   }
   state.counters["events"] = static_cast<double>(events);
-  state.counters["sim_s_per_s"] = benchmark::Counter(
-      static_cast<double>(duration.count()) / 1000.0, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["sim_s_per_s"] = benchmark::Counter(static_cast<double>(duration.count()) / 1000.0,
+                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_ScenarioRun_peak_24h(benchmark::State& state) {

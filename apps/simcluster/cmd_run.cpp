@@ -210,9 +210,13 @@ int cmd_run(const Args& args) {
     std::string label =
         opt.scenarios[i] == "-" ? "<stdin>" : fs::path(opt.scenarios[i]).filename().string();
     std::function<void(SimTime, SimTime)> progress;
+    int64_t last_pct = -1;
     if (show_progress) {
-      progress = [&label](SimTime now, SimTime end) {
+      // Redrawn when the percentage changes: at most ~100 writes per run.
+      progress = [&label, &last_pct](SimTime now, SimTime end) {
         int64_t pct = end.ms() > 0 ? now.ms() * 100 / end.ms() : 100;
+        if (pct == last_pct) return;
+        last_pct = pct;
         fmt::print(stderr, "\rsimulating {}  {:3}% (t={})\033[K", label, pct,
                    format_duration(now.since_start));
         std::fflush(stderr);
@@ -233,7 +237,8 @@ int cmd_run(const Args& args) {
     // A single run with claims: the comparison follows the text report.
     bool text = opt.format == ReportFormat::kText || opt.format == ReportFormat::kWide;
     if (text && scenarios[0].claims) {
-      output += "\n" + render_sizing(sizing_input(scenario_ptrs, runs), ReportFormat::kText);
+      output += '\n';
+      output += render_sizing(sizing_input(scenario_ptrs, runs), ReportFormat::kText);
     }
   } else {
     output = render_sizing(sizing_input(scenario_ptrs, runs), opt.format);

@@ -122,7 +122,10 @@ struct SizingInput {
 
 // One workload's (or a total's) figure in one run.
 struct SizingCell {
-  int32_t simulated = 0;           // the most pods the workload had during the run
+  // Replicas at the end of the run: settled at the run's load level, the
+  // figure a claim "at N users: X pods" is compared with.
+  int32_t simulated = 0;
+  int32_t max = 0;                 // the most during the run: what the cluster had to hold
   std::optional<int32_t> claimed;  // the claim for this load level, if any
   std::optional<int32_t> difference() const {
     if (!claimed) return std::nullopt;

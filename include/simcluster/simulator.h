@@ -9,8 +9,8 @@
 // The world mirrors kube-controller-manager, kube-scheduler and the kubelets:
 // an object store, level-triggered controllers that reconcile one key at a
 // time from de-duplicating work queues, woken only by changes to the kinds
-// they watch, and run in a fixed order (see lib/sim/simulator.cpp for the
-// list and docs in lib/sim/README.md). Decisions are the pure functions of
+// they watch, and run in a fixed order (lib/sim/README.md describes the
+// step, the order, the timing models and what is simplified). Decisions are the pure functions of
 // hpa.h, workload.h and scheduler.h; the engine only feeds them the state and
 // applies their results. Timing that Kubernetes drives by polling (probes,
 // back-offs, deadlines, toleration seconds) is computed ahead as the instant a
@@ -128,9 +128,9 @@ enum class TimelineAction {
   kRecoverNode,  // it reports again (Ready)
   kCordon,       // spec.unschedulable = true
   kUncordon,
-  kDrain,        // cordon + evict every pod through the eviction API (PDBs respected)
-  kRemoveNode,   // the Node object is deleted (VM gone); its pods are garbage-collected
-  kScale,        // kubectl scale: set spec.replicas of a workload (an HPA may undo it)
+  kDrain,       // cordon + evict every pod through the eviction API (PDBs respected)
+  kRemoveNode,  // the Node object is deleted (VM gone); its pods are garbage-collected
+  kScale,       // kubectl scale: set spec.replicas of a workload (an HPA may undo it)
 };
 std::string_view to_string(TimelineAction action);
 
@@ -170,7 +170,7 @@ struct SimTimelineEvent {
 struct PodUsageQuery {
   SimTime t;
   std::string ns, pod;
-  std::string workload;  // "Kind/ns/name" of the owning workload ("" for a bare pod)
+  std::string workload;   // "Kind/ns/name" of the owning workload ("" for a bare pod)
   int64_t cpu_milli = 0;  // what the LoadSource (or idle usage) gave
   int64_t memory = 0;
 };
@@ -195,9 +195,9 @@ struct SimulationConfig {
 
   SimDuration duration{3'600'000};
   uint64_t seed = 1;
-  SimDuration sample_interval{60'000};      // Report samples
-  SimDuration metrics_resolution{15'000};   // metrics-server scrape period
-  HPAConfig hpa;                            // sync period 15 s, tolerance 0.1, ...
+  SimDuration sample_interval{60'000};     // Report samples
+  SimDuration metrics_resolution{15'000};  // metrics-server scrape period
+  HPAConfig hpa;                           // sync period 15 s, tolerance 0.1, ...
   KubeletConfig kubelet;
   NodeLifecycleConfig node_lifecycle;
   JobConfig jobs;
@@ -224,16 +224,16 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
 // A pod as `kubectl get pods -o wide` would show it.
 struct PodView {
   std::string ns, name;
-  std::string owner;  // "ReplicaSet/web-5d8f7", "StatefulSet/db", "" for a bare pod
+  std::string owner;     // "ReplicaSet/web-5d8f7", "StatefulSet/db", "" for a bare pod
   std::string workload;  // "Deployment/ns/web", "StatefulSet/ns/db", ...
-  std::string node;   // "" while Pending
-  std::string phase;  // Pending, Running, Succeeded, Failed
-  std::string status;  // kubectl's STATUS column: Pending, ContainerCreating, Running,
-                       // CrashLoopBackOff, OOMKilled, Terminating, Completed
+  std::string node;      // "" while Pending
+  std::string phase;     // Pending, Running, Succeeded, Failed
+  std::string status;    // kubectl's STATUS column: Pending, ContainerCreating, Running,
+                         // CrashLoopBackOff, OOMKilled, Terminating, Completed
   bool ready = false;
   int32_t restarts = 0;
-  std::string revision;  // pod-template-hash or controller-revision-hash
-  std::string pending_reason;  // the scheduler's last message while unschedulable
+  std::string revision;             // pod-template-hash or controller-revision-hash
+  std::string pending_reason;       // the scheduler's last message while unschedulable
   std::vector<std::string> claims;  // PVC names mounted
 };
 
@@ -261,8 +261,10 @@ class Simulator {
  public:
   // Builds the world at t = 0: nodes of the pools, workloads, Services, HPAs,
   // PDBs; nothing runs until run/run_until. Throws InputError for a config the
-  // engine cannot run (timeline naming a missing workload/node/zone, an HPA
-  // whose target is not modelled, invalid HPA or scheduler settings).
+  // engine cannot run (a timeline naming a missing workload, node or zone, an
+  // invalid HPA (validate_hpa), scheduler config or node pool, a duplicate
+  // node name, a non-positive sample interval). An HPA whose target does not
+  // exist is not an error: it reports FailedGetScale, as in Kubernetes.
   explicit Simulator(SimulationConfig config);
   ~Simulator();
   Simulator(Simulator&&) noexcept;
@@ -284,8 +286,8 @@ class Simulator {
   // Computed on each call; the reference stays valid until the next call.
   const Report& report();
 
-  std::vector<PodView> pods() const;  // sorted by ns, name
-  std::vector<NodeView> nodes() const;  // sorted by name
+  std::vector<PodView> pods() const;            // sorted by ns, name
+  std::vector<NodeView> nodes() const;          // sorted by name
   std::vector<WorkloadView> workloads() const;  // sorted by ns, kind, name
   std::optional<WorkloadView> workload(std::string_view kind, std::string_view ns,
                                        std::string_view name) const;

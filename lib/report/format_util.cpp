@@ -132,7 +132,7 @@ std::string TextTable::render(int indent) const {
   for (const auto& row : rows_) {
     for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
   }
-  // A group's text must fit over its columns: widen the first one if not.
+  // A group's text must fit over its columns: widen them if not.
   size_t group_lines = 0;
   for (const auto& g : groups_) {
     if (g.first >= width.size() || g.count == 0) continue;
@@ -141,7 +141,10 @@ std::string TextTable::render(int indent) const {
     for (size_t i = g.first; i < last; ++i) span += width[i];
     size_t need = 0;
     for (const auto& l : g.lines) need = std::max(need, display_width(sanitize(l)));
-    if (need > span) width[g.first] += need - span;
+    // Spread the extra width over the group's columns, so none stands out.
+    for (size_t extra = need > span ? need - span : 0, i = 0; extra > 0; --extra, ++i) {
+      ++width[g.first + i % (last - g.first)];
+    }
     group_lines = std::max(group_lines, g.lines.size());
   }
   std::string out;
@@ -211,6 +214,24 @@ bool parse_utilization_target(std::string_view target, std::string* resource, do
   *percent = v;
   return true;
 }
+
+namespace {
+bool saturated_throughout(const Report& r, const ServiceSummary& s) {
+  return r.duration.count() > 0 && s.saturated_seconds * 1000 >= r.duration.count();
+}
+}  // namespace
+
+std::optional<double> mean_latency(const Report& r, const ServiceSummary& s) {
+  if (saturated_throughout(r, s)) return std::nullopt;
+  return s.mean_latency_ms;
+}
+
+std::optional<double> worst_latency(const Report& r, const ServiceSummary& s) {
+  if (saturated_throughout(r, s)) return std::nullopt;
+  return s.p_max_latency_ms;
+}
+
+std::string latency_text(const std::optional<double>& ms) { return ms ? latency_text(*ms) : "-"; }
 
 int32_t max_pods(const Report& r) {
   int64_t m = std::max({r.totals_start.pods, r.totals_peak.pods, r.totals_end.pods});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,14 @@ std::string service_label(const ServiceSummary& s);
 // Parses "cpu 70%" / "memory 80%" (HPASummary::targets) into the resource and
 // the percent; false when the target is not a resource utilization.
 bool parse_utilization_target(std::string_view target, std::string* resource, double* percent);
+
+// A Service's mean and worst latency leave out its saturated samples; when it
+// was saturated for the whole run there is no such figure (nullopt), whatever
+// the Report's fields hold.
+std::optional<double> mean_latency(const Report& r, const ServiceSummary& s);
+std::optional<double> worst_latency(const Report& r, const ServiceSummary& s);
+// "12.3ms", "saturated" (infinite), or "-" (none).
+std::string latency_text(const std::optional<double>& ms);
 
 // Most pods / Ready nodes seen at once over the samples.
 int32_t max_pods(const Report& r);

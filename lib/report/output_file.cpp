@@ -85,7 +85,10 @@ void write_file_atomically(const std::string& path, std::string_view content,
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
   // The temporary file lives beside the target so rename() stays on one file system.
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmp.XXXXXX";
+  std::string tmpl = (dir / name).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   int fd = ::mkstemp(buf.data());

@@ -535,8 +535,8 @@ std::string html_report_body(const Report& r, const std::string& p) {
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : r.services) {
-      rows.push_back({service_label(s), fixed(s.peak_rps, 1), latency_text(s.mean_latency_ms),
-                      latency_text(s.p_max_latency_ms),
+      rows.push_back({service_label(s), fixed(s.peak_rps, 1), latency_text(mean_latency(r, s)),
+                      latency_text(worst_latency(r, s)),
                       r.slo_latency_ms ? seconds_text(s.seconds_over_slo) : "-",
                       seconds_text(s.saturated_seconds)});
     }

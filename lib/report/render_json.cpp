@@ -151,7 +151,6 @@ Json report_to_json(const Report& r) {
   j["slo_latency_ms"] = r.slo_latency_ms ? number(*r.slo_latency_ms) : Json(nullptr);
   j["simulated_until_ms"] = r.simulated_until.ms();
   j["complete"] = r.simulated_until.since_start >= r.duration;
-  j["events_processed"] = r.events_processed;
   j["peak_users"] = number(peak_users(r));
 
   Json workloads = Json::array();
@@ -164,8 +163,9 @@ Json report_to_json(const Report& r) {
     sj["namespace"] = s.ns;
     sj["name"] = s.name;
     sj["peak_rps"] = number(s.peak_rps);
-    sj["max_latency_ms"] = number(s.p_max_latency_ms);
-    sj["mean_latency_ms"] = number(s.mean_latency_ms);
+    auto worst = worst_latency(r, s), mean = mean_latency(r, s);
+    sj["max_latency_ms"] = worst ? number(*worst) : Json(nullptr);
+    sj["mean_latency_ms"] = mean ? number(*mean) : Json(nullptr);
     sj["seconds_over_slo"] = s.seconds_over_slo;
     sj["saturated_seconds"] = s.saturated_seconds;
     services.push_back(std::move(sj));

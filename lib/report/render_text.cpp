@@ -301,12 +301,14 @@ void section_latency(std::string& out, const Report& r) {
                {"OVER SLO", Align::kRight},
                {"SATURATED", Align::kRight}});
   for (const auto& s : r.services) {
-    t.add_row({service_label(s), fixed(s.peak_rps, 1), latency_text(s.mean_latency_ms),
-               latency_text(s.p_max_latency_ms),
+    t.add_row({service_label(s), fixed(s.peak_rps, 1), latency_text(mean_latency(r, s)),
+               latency_text(worst_latency(r, s)),
                r.slo_latency_ms ? seconds_text(s.seconds_over_slo) : "-",
                seconds_text(s.saturated_seconds)});
   }
-  out += "  MEAN/WORST leave out saturated samples (no Ready pod, or arrivals >= capacity).\n";
+  out +=
+      "  MEAN/WORST leave out saturated samples (no Ready pod, or arrivals >= capacity);\n"
+      "  '-' when the Service was saturated throughout.\n";
   out += t.render(2);
 }
 

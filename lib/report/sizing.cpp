@@ -113,7 +113,8 @@ SizingComparison compare_sizing(const SizingInput& in) {
         row.name = w.name;
         row.cells.resize(n);
       }
-      row.cells[ri].simulated = w.max_replicas;
+      row.cells[ri].simulated = w.end_replicas;
+      row.cells[ri].max = w.max_replicas;
       if (in.runs[ri].claim) row.cells[ri].claimed = claim_for(*in.runs[ri].claim, w);
     }
   }
@@ -145,8 +146,10 @@ SizingComparison compare_sizing(const SizingInput& in) {
     for (const auto& row : out.rows) {
       const auto& cell = row.cells[ri];
       out.total.cells[ri].simulated += cell.simulated;
+      out.total.cells[ri].max += cell.max;
       if (cell.claimed) {
         out.claimed_subtotal.cells[ri].simulated += cell.simulated;
+        out.claimed_subtotal.cells[ri].max += cell.max;
         claimed_sum += *cell.claimed;
       }
     }
@@ -202,6 +205,7 @@ SizingComparison compare_sizing(const SizingInput& in) {
 namespace {
 
 std::string cell_sim(const SizingCell& c) { return fmt::format("{}", c.simulated); }
+std::string cell_max(const SizingCell& c) { return fmt::format("{}", c.max); }
 std::string cell_claim(const SizingCell& c) {
   return c.claimed ? fmt::format("{}", *c.claimed) : "-";
 }
@@ -221,15 +225,16 @@ std::string text_total_value(const std::optional<int64_t>& v, const std::string&
 
 std::string render_text_sizing(const SizingComparison& s) {
   std::string out;
-  out += "SIZING: the most pods each workload had in each run";
+  out += "SIZING: pods per workload in each run";
   if (!s.claims_source.empty()) out += fmt::format(", against {}", sanitize(s.claims_source));
   out += "\n\n";
 
   std::vector<TextTable::Column> cols = {{"WORKLOAD"}};
   std::vector<TextTable::Group> groups;
   for (const auto& c : s.columns) {
-    groups.push_back({cols.size(), 3, {column_title(c), users_text(c.peak_users) + " users"}});
-    cols.push_back({"SIM", Align::kRight});
+    groups.push_back({cols.size(), 4, {column_title(c), users_text(c.peak_users) + " users"}});
+    cols.push_back({"END", Align::kRight});
+    cols.push_back({"MAX", Align::kRight});
     cols.push_back({"CLAIM", Align::kRight});
     cols.push_back({"DIFF", Align::kRight});
   }
@@ -239,6 +244,7 @@ std::string render_text_sizing(const SizingComparison& s) {
     std::vector<std::string> cells = {row.workload};
     for (const auto& c : row.cells) {
       cells.push_back(cell_sim(c));
+      cells.push_back(cell_max(c));
       cells.push_back(cell_claim(c));
       cells.push_back(cell_diff(c));
     }
@@ -247,27 +253,12 @@ std::string render_text_sizing(const SizingComparison& s) {
   for (const auto& row : s.rows) add(row);
   add(s.claimed_subtotal);
   add(s.total);
-  auto figure = [&](const std::string& what, auto get) {
-    std::vector<std::string> cells = {what};
-    for (const auto& c : s.columns) {
-      cells.push_back(get(c));
-      cells.push_back("");
-      cells.push_back("");
-    }
-    t.add_row(std::move(cells));
-  };
-  figure("most pods at once", [](const SizingColumn& c) { return fmt::format("{}", c.max_pods); });
-  figure("most Ready nodes", [](const SizingColumn& c) { return fmt::format("{}", c.max_nodes); });
-  figure("most pending pods",
-         [](const SizingColumn& c) { return fmt::format("{}", c.max_pending); });
-  figure("CPU requested at peak",
-         [](const SizingColumn& c) { return cpu_text(c.peak.cpu_requests_milli); });
-  figure("memory requested at peak",
-         [](const SizingColumn& c) { return memory_text(c.peak.memory_requests); });
   out += t.render(0);
   out +=
-      "  SIM: most replicas during the run; CLAIM: the plan's figure for that load level;\n"
-      "  '!' marks a difference. 'claimed workloads' sums only the workloads a claim lists.\n";
+      "  END: replicas at the end of the run (settled at its load); MAX: the most during the run;\n"
+      "  CLAIM: the plan's figure for that load level; DIFF: END - CLAIM, '!' when not 0.\n"
+      "  Replicas count every pod that existed, Running or Pending. 'claimed workloads' sums\n"
+      "  only the workloads a claim lists.\n";
 
   out += fmt::format("\nDIFFERENCES FROM THE CLAIMS ({})\n", s.differences.size());
   if (s.differences.empty()) out += "  (none)\n";
@@ -291,32 +282,53 @@ std::string render_text_sizing(const SizingComparison& s) {
     out += tt.render(2);
   }
 
-  if (s.recommended_cluster) {
+  // What each run needed, and against the recommended cluster when one is claimed.
+  const bool rec = s.recommended_cluster.has_value();
+  out += "\nRUNS: what each run needed\n";
+  if (rec) {
     const auto& rc = *s.recommended_cluster;
     out += fmt::format(
-        "\nRECOMMENDED CLUSTER: {} nodes x {} CPU x {} = {} CPU, {} (before system reserves)\n",
+        "  Recommended cluster (claimed): {} nodes x {} CPU x {} = {} CPU, {} (before system "
+        "reserves)\n",
         rc.nodes, cpu_text(rc.cpu_milli_per_node), memory_text(rc.memory_per_node),
         cpu_text(rc.nodes * rc.cpu_milli_per_node), memory_text(rc.nodes * rc.memory_per_node));
-    TextTable ct({{"RUN"},
-                  {"USERS", Align::kRight},
-                  {"CPU REQ PEAK", Align::kRight},
-                  {"MEM REQ PEAK", Align::kRight},
-                  {"NODES NEEDED*", Align::kRight},
-                  {"MOST READY", Align::kRight},
-                  {"MOST PENDING", Align::kRight},
-                  {"PENDING POD-S", Align::kRight},
-                  {"VERDICT"}});
-    for (const auto& c : s.columns) {
-      ct.add_row({c.scenario, users_text(c.peak_users), cpu_text(c.peak.cpu_requests_milli),
-                  memory_text(c.peak.memory_requests), fmt::format("{}", c.nodes_needed),
-                  fmt::format("{}", c.max_nodes), fmt::format("{}", c.max_pending),
-                  fmt::format("{}", c.pending_pod_seconds),
-                  c.fits_recommended ? "fits" : "DOES NOT FIT"});
+  }
+  std::vector<TextTable::Column> rcols = {{"RUN"},
+                                          {"USERS", Align::kRight},
+                                          {"MOST PODS", Align::kRight},
+                                          {"MOST READY NODES", Align::kRight},
+                                          {"MOST PENDING", Align::kRight},
+                                          {"PENDING POD-S", Align::kRight},
+                                          {"CPU REQ PEAK", Align::kRight},
+                                          {"MEM REQ PEAK", Align::kRight}};
+  if (rec) {
+    rcols.push_back({"NODES NEEDED*", Align::kRight});
+    rcols.push_back({"RECOMMENDED CLUSTER"});
+  }
+  TextTable rt(rcols);
+  for (const auto& c : s.columns) {
+    std::vector<std::string> row = {c.scenario,
+                                    users_text(c.peak_users),
+                                    fmt::format("{}", c.max_pods),
+                                    fmt::format("{}", c.max_nodes),
+                                    fmt::format("{}", c.max_pending),
+                                    fmt::format("{}", c.pending_pod_seconds),
+                                    cpu_text(c.peak.cpu_requests_milli),
+                                    memory_text(c.peak.memory_requests)};
+    if (rec) {
+      row.push_back(fmt::format("{}", c.nodes_needed));
+      row.push_back(c.fits_recommended ? "fits" : "DOES NOT FIT");
     }
-    out += ct.render(2);
+    rt.add_row(std::move(row));
+  }
+  out += rt.render(2);
+  out +=
+      "  CPU/MEM REQ PEAK: requests at the sample with the most CPU requested, pending pods\n"
+      "  included (what a cluster would have to hold).\n";
+  if (rec) {
     out +=
-        "  * nodes of the recommended shape the peak requests need at the very least\n"
-        "    (ceil of CPU and of memory over one node's capacity; no reserve, no packing loss).\n";
+        "  * nodes of the recommended shape those requests need at the very least (ceil of CPU\n"
+        "    and of memory over one node's capacity; no reserve, no packing loss).\n";
     if (s.full_scale_out_nodes_needed) {
       out += fmt::format(
           "  Full scale-out (every workload at its maximum) needs at least {} such nodes",
@@ -332,6 +344,7 @@ std::string render_text_sizing(const SizingComparison& s) {
 Json cell_json(const SizingCell& c) {
   Json j = Json::object();
   j["simulated"] = c.simulated;
+  j["max"] = c.max;
   j["claimed"] = c.claimed ? Json(*c.claimed) : Json(nullptr);
   auto d = c.difference();
   j["difference"] = d ? Json(*d) : Json(nullptr);
@@ -404,14 +417,14 @@ Json sizing_json(const SizingComparison& s, const SizingInput& in) {
 }
 
 std::string render_csv_sizing(const SizingComparison& s) {
-  std::string out = "scenario,users,workload,simulated,claimed,difference\n";
+  std::string out = "scenario,users,workload,simulated,max,claimed,difference\n";
   auto emit = [&](size_t ci, const SizingRow& row) {
     const auto& c = row.cells[ci];
     auto d = c.difference();
-    out +=
-        fmt::format("{},{},{},{},{},{}\n", csv_field(s.columns[ci].scenario),
-                    users_text(s.columns[ci].peak_users), csv_field(row.workload), c.simulated,
-                    c.claimed ? fmt::format("{}", *c.claimed) : "", d ? fmt::format("{}", *d) : "");
+    out += fmt::format("{},{},{},{},{},{},{}\n", csv_field(s.columns[ci].scenario),
+                       users_text(s.columns[ci].peak_users), csv_field(row.workload), c.simulated,
+                       c.max, c.claimed ? fmt::format("{}", *c.claimed) : "",
+                       d ? fmt::format("{}", *d) : "");
   };
   for (size_t ci = 0; ci < s.columns.size(); ++ci) {
     for (const auto& row : s.rows) emit(ci, row);
@@ -427,15 +440,17 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
     body += fmt::format("<p class=\"meta\">Claims from {}</p>\n", html_escape(s.claims_source));
   }
   body +=
-      "<h2 id=\"sizing\">Most pods per workload</h2>\n<table>\n<thead><tr><th "
+      "<h2 id=\"sizing\">Pods per workload</h2>\n<table>\n<thead><tr><th "
       "rowspan=\"2\">workload</th>";
   for (const auto& c : s.columns) {
-    body += fmt::format("<th colspan=\"3\">{}<br>{} users</th>", html_escape(column_title(c)),
+    body += fmt::format("<th colspan=\"4\">{}<br>{} users</th>", html_escape(column_title(c)),
                         html_escape(users_text(c.peak_users)));
   }
   body += "</tr><tr>";
   for (size_t i = 0; i < s.columns.size(); ++i) {
-    body += "<th class=\"num\">sim</th><th class=\"num\">claim</th><th class=\"num\">diff</th>";
+    body +=
+        "<th class=\"num\">end</th><th class=\"num\">max</th><th class=\"num\">claim</th>"
+        "<th class=\"num\">diff</th>";
   }
   body += "</tr></thead>\n<tbody>\n";
   auto row_html = [&](const SizingRow& row) {
@@ -443,8 +458,9 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
     for (const auto& c : row.cells) {
       auto d = c.difference();
       r += fmt::format(
-          "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num{}\">{}</td>",
-          c.simulated, html_escape(cell_claim(c)), d && *d != 0 ? " flag" : "",
+          "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+          "<td class=\"num{}\">{}</td>",
+          c.simulated, c.max, html_escape(cell_claim(c)), d && *d != 0 ? " flag" : "",
           html_escape(d ? (*d == 0 ? "0" : signed_text(*d)) : "-"));
     }
     return r + "</tr>\n";
@@ -453,6 +469,9 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
   body += row_html(s.claimed_subtotal);
   body += row_html(s.total);
   body += "</tbody>\n</table>\n";
+  body +=
+      "<p>end: replicas at the end of the run (settled at its load); max: the most during the "
+      "run; claim: the plan's figure for that load level; diff: end - claim.</p>\n";
   body += fmt::format("<h2>Differences from the claims ({})</h2>\n", s.differences.size());
   if (!s.differences.empty()) {
     body += "<ul class=\"warn\">\n";
@@ -463,29 +482,62 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
     body += "<h2>Claimed totals vs computed from the manifests</h2>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : s.totals) {
-      rows.push_back({c.what, text_total_value(c.claimed, c.unit),
-                      fmt::format("{}{}", c.computed, c.unit),
-                      c.claimed ? signed_text(c.computed - *c.claimed, c.unit) : "-"});
+      rows.push_back(
+          {c.what, text_total_value(c.claimed, c.unit), fmt::format("{}{}", c.computed, c.unit),
+           c.claimed
+               ? (c.computed == *c.claimed ? "0" : signed_text(c.computed - *c.claimed, c.unit))
+               : "-"});
     }
     body += html_table({"what", "report says", "computed", "difference"}, rows, {1, 2, 3});
   }
+  body += "<h2>What each run needed</h2>\n";
   if (s.recommended_cluster) {
     const auto& rc = *s.recommended_cluster;
-    body += fmt::format("<h2>Recommended cluster: {} nodes &times; {} CPU &times; {}</h2>\n",
-                        rc.nodes, html_escape(cpu_text(rc.cpu_milli_per_node)),
-                        html_escape(memory_text(rc.memory_per_node)));
+    body += fmt::format(
+        "<p>Recommended cluster (claimed): {} nodes &times; {} CPU &times; {}{}.</p>\n", rc.nodes,
+        html_escape(cpu_text(rc.cpu_milli_per_node)), html_escape(memory_text(rc.memory_per_node)),
+        s.full_scale_out_nodes_needed
+            ? html_escape(fmt::format(
+                  "; a full scale-out needs at least {} such nodes{}",
+                  *s.full_scale_out_nodes_needed,
+                  s.claimed_full_scale_out_nodes
+                      ? fmt::format(" (the report says {})", *s.claimed_full_scale_out_nodes)
+                      : std::string()))
+            : std::string());
+  }
+  {
+    std::vector<std::string> headers = {"run",
+                                        "users",
+                                        "most pods",
+                                        "most Ready nodes",
+                                        "most pending",
+                                        "pending pod-seconds",
+                                        "CPU requested at peak",
+                                        "memory requested at peak"};
+    if (s.recommended_cluster) {
+      headers.push_back("nodes needed (lower bound)");
+      headers.push_back("recommended cluster");
+    }
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : s.columns) {
-      rows.push_back({c.scenario, users_text(c.peak_users), cpu_text(c.peak.cpu_requests_milli),
-                      memory_text(c.peak.memory_requests), fmt::format("{}", c.nodes_needed),
-                      fmt::format("{}", c.max_nodes), fmt::format("{}", c.max_pending),
-                      fmt::format("{}", c.pending_pod_seconds),
-                      c.fits_recommended ? "fits" : "DOES NOT FIT"});
+      std::vector<std::string> row = {c.scenario,
+                                      users_text(c.peak_users),
+                                      fmt::format("{}", c.max_pods),
+                                      fmt::format("{}", c.max_nodes),
+                                      fmt::format("{}", c.max_pending),
+                                      fmt::format("{}", c.pending_pod_seconds),
+                                      cpu_text(c.peak.cpu_requests_milli),
+                                      memory_text(c.peak.memory_requests)};
+      if (s.recommended_cluster) {
+        row.push_back(fmt::format("{}", c.nodes_needed));
+        row.push_back(c.fits_recommended ? "fits" : "DOES NOT FIT");
+      }
+      rows.push_back(std::move(row));
     }
-    body += html_table({"run", "users", "CPU requested at peak", "memory requested at peak",
-                        "nodes needed (lower bound)", "most Ready nodes", "most pending",
-                        "pending pod-seconds", "verdict"},
-                       rows, {1, 2, 3, 4, 5, 6, 7});
+    body += html_table(headers, rows, {1, 2, 3, 4, 5, 6, 7, 8});
+    body +=
+        "<p>Requests at the sample with the most CPU requested, pending pods included. Nodes "
+        "needed: of the recommended shape, by requests alone (no reserve, no packing loss).</p>\n";
   }
   for (size_t i = 0; i < in.runs.size(); ++i) {
     const Report& r = *in.runs[i].report;

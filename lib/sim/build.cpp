@@ -34,12 +34,16 @@ void resolve_timeline(const World& w, SimTimelineEvent& e) {
       if (!e.ns.empty() && e.ns != ns) return;
       found.emplace_back(kind, ns);
     };
-    for (const auto& [k, d] : st.deployments) consider("Deployment", d.d.metadata.ns, d.d.metadata.name);
-    for (const auto& [k, s] : st.stateful_sets) consider("StatefulSet", s.s.metadata.ns, s.s.metadata.name);
+    for (const auto& [k, d] : st.deployments)
+      consider("Deployment", d.d.metadata.ns, d.d.metadata.name);
+    for (const auto& [k, s] : st.stateful_sets)
+      consider("StatefulSet", s.s.metadata.ns, s.s.metadata.name);
     if (!scale) {
-      for (const auto& [k, d] : st.daemon_sets) consider("DaemonSet", d.ds.metadata.ns, d.ds.metadata.name);
+      for (const auto& [k, d] : st.daemon_sets)
+        consider("DaemonSet", d.ds.metadata.ns, d.ds.metadata.name);
     } else {
-      for (const auto& [k, r] : st.replica_sets) consider("ReplicaSet", r.rs.metadata.ns, r.rs.metadata.name);
+      for (const auto& [k, r] : st.replica_sets)
+        consider("ReplicaSet", r.rs.metadata.ns, r.rs.metadata.name);
     }
     if (found.empty()) {
       std::vector<std::string> names;
@@ -47,11 +51,11 @@ void resolve_timeline(const World& w, SimTimelineEvent& e) {
       for (const auto& [k, s] : st.stateful_sets) names.push_back(s.s.metadata.name);
       for (const auto& [k, d] : st.daemon_sets) names.push_back(d.ds.metadata.name);
       std::string hint = closest_match(e.name, names);
-      throw InputError(e.source,
-                       fmt::format("{} of unknown workload '{}{}{}'", to_string(e.action),
-                                   e.kind.empty() ? "" : e.kind + "/",
-                                   e.ns.empty() ? "" : e.ns + "/", e.name),
-                       hint.empty() ? "" : fmt::format("did you mean '{}'?", hint));
+      throw InputError(
+          e.source,
+          fmt::format("{} of unknown workload '{}{}{}'", to_string(e.action),
+                      e.kind.empty() ? "" : e.kind + "/", e.ns.empty() ? "" : e.ns + "/", e.name),
+          hint.empty() ? "" : fmt::format("did you mean '{}'?", hint));
     }
     if (found.size() > 1) {
       throw InputError(e.source, fmt::format("{} target '{}' is ambiguous ({} workloads "
@@ -84,8 +88,8 @@ void resolve_timeline(const World& w, SimTimelineEvent& e) {
     }
     return;
   }
-  throw InputError(e.source, fmt::format("timeline action '{}' names no node or zone",
-                                         to_string(e.action)));
+  throw InputError(e.source,
+                   fmt::format("timeline action '{}' names no node or zone", to_string(e.action)));
 }
 
 }  // namespace
@@ -262,8 +266,8 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     sd.d.replicas = sd.replicas;
     const std::string wl = "Deployment/" + key;
     sd.workload_index = index_of(wl);
-    sd.tmpl = make_template(d.template_, wl, sd.workload_index, RolloutFault::kNone,
-                            "pod-template-hash");
+    sd.tmpl =
+        make_template(d.template_, wl, sd.workload_index, RolloutFault::kNone, "pod-template-hash");
     enqueue(ControllerId::kDeployment, sd.key);
   }
   for (const ReplicaSet& r : m.replica_sets) {

@@ -26,6 +26,8 @@ std::string find_broken_invariant(World& w) {
   }
   for (const auto& [key, d] : w.store.deployments) {
     if (!d.rollout.active || d.rollout.disrupted) continue;
+    // Recreate stops every old pod first: the floor only binds RollingUpdate.
+    if (d.d.strategy.type == "Recreate") continue;
     const DeploymentView view = deployment_view(d.d, d.generation);
     const int32_t floor = d.replicas - max_unavailable(view);
     if (d.rollout.start_available < floor) continue;  // it started below the floor
@@ -42,9 +44,10 @@ std::string find_broken_invariant(World& w) {
       }
     }
     if (available < floor) {
-      return fmt::format("Deployment {} has {} available pods during its rollout, below "
-                         "replicas - maxUnavailable = {}",
-                         key, available, floor);
+      return fmt::format(
+          "Deployment {} has {} available pods during its rollout, below "
+          "replicas - maxUnavailable = {}",
+          key, available, floor);
     }
   }
   for (const auto& [key, p] : w.store.pods) {

@@ -47,7 +47,8 @@ void DaemonSetController::rollout(SimDaemonSet& ds, std::shared_ptr<const Templa
   ds.rollout = RolloutTracker{};
   ds.rollout.active = true;
   ds.rollout.started = w_.now;
-  w_.recorder.event(w_.now, "RolloutStarted", fmt::format("DaemonSet/{}", w_.store.keys.name(ds.key)),
+  w_.recorder.event(w_.now, "RolloutStarted",
+                    fmt::format("DaemonSet/{}", w_.store.keys.name(ds.key)),
                     fmt::format("new revision {}", ds.tmpl->hash), {{"revision", ds.tmpl->hash}});
   add(ds.key);
 }

@@ -42,7 +42,8 @@ void DeploymentController::rollout(SimDeployment& d, std::shared_ptr<const Templ
   d.rollout.active = true;
   d.rollout.started = w_.now;
   d.rollout.start_available = d.status.available_replicas;
-  w_.recorder.event(w_.now, "RolloutStarted", fmt::format("Deployment/{}", w_.store.keys.name(d.key)),
+  w_.recorder.event(w_.now, "RolloutStarted",
+                    fmt::format("Deployment/{}", w_.store.keys.name(d.key)),
                     fmt::format("new revision {} ({} replicas, strategy {})", d.tmpl->hash,
                                 d.replicas, d.d.strategy.type),
                     {{"revision", d.tmpl->hash}});
@@ -147,8 +148,8 @@ void DeploymentController::reconcile(KeyId key) {
   // Progressing reason is NewReplicaSetAvailable (an HPA scaled a finished
   // rollout) can never time out, so upstream's repeated no-op syncs are
   // skipped here: they change nothing, and any change in its pods wakes it.
-  if (plan.requeue_after && !(plan.status.progressing &&
-                              plan.status.progressing->reason == kReasonNewRSAvailable)) {
+  if (plan.requeue_after &&
+      !(plan.status.progressing && plan.status.progressing->reason == kReasonNewRSAvailable)) {
     const SimTime at = now + std::max(*plan.requeue_after, SimDuration{1'000});
     if (d->deadline_timer != at) {
       d->deadline_timer = at;
@@ -178,12 +179,12 @@ void DeploymentController::reconcile(KeyId key) {
   if (r.active && !r.failed_reported && plan.status.progressing &&
       plan.status.progressing->reason == kReasonProgressDeadlineExceeded) {
     r.failed_reported = true;
-    w_.recorder.event(now, "RolloutFailed", object,
-                      fmt::format("ReplicaSet \"{}-{}\" has timed out progressing "
-                                  "(progressDeadlineSeconds {})",
-                                  d->d.metadata.name, d->tmpl->hash,
-                                  d->d.progress_deadline_seconds),
-                      {{"reason", std::string(kReasonProgressDeadlineExceeded)}});
+    w_.recorder.event(
+        now, "RolloutFailed", object,
+        fmt::format("ReplicaSet \"{}-{}\" has timed out progressing "
+                    "(progressDeadlineSeconds {})",
+                    d->d.metadata.name, d->tmpl->hash, d->d.progress_deadline_seconds),
+        {{"reason", std::string(kReasonProgressDeadlineExceeded)}});
   }
 }
 

@@ -178,16 +178,22 @@ class EventQueue {
   void refill() {
     const unsigned i = lowest_bucket();
     auto& bucket = buckets_[i];
-    last_ = min_valid_ ? min_cache_ : min_of(bucket);
-    min_valid_ = false;
     current_.clear();
     head_ = 0;
-    for (const Entry& e : bucket) {
-      const uint64_t key = static_cast<uint64_t>(e.time);
-      if (key == last_) {
-        current_.push_back(e);
-      } else {
-        append(bucket_of(key), e);
+    const bool had_min = min_valid_;
+    min_valid_ = false;
+    if (bucket.size() == 1) {  // the common case with few pending events
+      last_ = static_cast<uint64_t>(bucket[0].time);
+      current_.push_back(bucket[0]);
+    } else {
+      last_ = had_min ? min_cache_ : min_of(bucket);
+      for (const Entry& e : bucket) {
+        const uint64_t key = static_cast<uint64_t>(e.time);
+        if (key == last_) {
+          current_.push_back(e);
+        } else {
+          append(bucket_of(key), e);
+        }
       }
     }
     bucket.clear();

@@ -168,21 +168,25 @@ void HPAController::reconcile(KeyId key) {
   }
 
   HPADecision d = hpa_reconcile(h->hpa, h->state, in, now, w_.cfg.hpa);
-  const std::string object = fmt::format("HorizontalPodAutoscaler/{}", w_.store.keys.name(key));
-  std::map<std::string, std::string> details;
-  if (d.winning_metric) details["metric"] = d.proposals[*d.winning_metric].metric;
-  for (const HPAMetricProposal& p : d.proposals) {
-    if (p.is_valid && p.current.average_utilization) {
-      details["utilization." + p.current.name] = std::to_string(*p.current.average_utilization);
+  // What the report shows of a decision (built only when an event is recorded).
+  auto object = [&] { return fmt::format("HorizontalPodAutoscaler/{}", w_.store.keys.name(key)); };
+  auto details = [&] {
+    std::map<std::string, std::string> out;
+    if (d.winning_metric) out["metric"] = d.proposals[*d.winning_metric].metric;
+    for (const HPAMetricProposal& p : d.proposals) {
+      if (p.is_valid && p.current.average_utilization) {
+        out["utilization." + p.current.name] = std::to_string(*p.current.average_utilization);
+      }
     }
-  }
-  details["raw"] = std::to_string(d.metric_replicas);
-  details["stabilized"] = std::to_string(d.normalization.stabilized);
-  details["limitedBy"] = d.normalization.limit_reason;
-  details["outcome"] = to_string(d.outcome);
-  details["AbleToScale"] = condition_reason(d, "AbleToScale");
-  details["ScalingActive"] = condition_reason(d, "ScalingActive");
-  details["ScalingLimited"] = condition_reason(d, "ScalingLimited");
+    out["raw"] = std::to_string(d.metric_replicas);
+    out["stabilized"] = std::to_string(d.normalization.stabilized);
+    out["limitedBy"] = d.normalization.limit_reason;
+    out["outcome"] = to_string(d.outcome);
+    out["AbleToScale"] = condition_reason(d, "AbleToScale");
+    out["ScalingActive"] = condition_reason(d, "ScalingActive");
+    out["ScalingLimited"] = condition_reason(d, "ScalingLimited");
+    return out;
+  };
   if (d.rescale) {
     h->last_held_reason.clear();
     const int32_t from = d.current_replicas, to = d.desired_replicas;
@@ -218,20 +222,21 @@ void HPAController::reconcile(KeyId key) {
       default:
         break;
     }
-    details["from"] = std::to_string(from);
-    details["to"] = std::to_string(to);
-    details["explain"] = explain_decision(d);
-    w_.recorder.event(now, "HPAScaled", object,
-                      fmt::format("New size: {}; reason: {}", to, d.rescale_reason), details);
+    auto det = details();
+    det["from"] = std::to_string(from);
+    det["to"] = std::to_string(to);
+    det["explain"] = explain_decision(d);
+    w_.recorder.event(now, "HPAScaled", object(),
+                      fmt::format("New size: {}; reason: {}", to, d.rescale_reason),
+                      std::move(det));
     w_.recorder.hpa_scaled(w_, workload_index, from, to);
   } else if (d.outcome == HPAOutcome::kNormalized && d.metric_replicas != d.current_replicas) {
     // Held: the metrics asked for a change that stabilization or a limit refused.
-    const std::string why = d.normalization.stabilization_reason + "/" +
-                            d.normalization.limit_reason + "/" +
-                            std::to_string(d.metric_replicas);
+    std::string why = d.normalization.stabilization_reason + "/" + d.normalization.limit_reason +
+                      "/" + std::to_string(d.metric_replicas);
     if (why != h->last_held_reason) {
-      h->last_held_reason = why;
-      w_.recorder.event(now, "HPAHeld", object, explain_decision(d), details);
+      h->last_held_reason = std::move(why);
+      w_.recorder.event(now, "HPAHeld", object(), explain_decision(d), details());
     }
   } else {
     h->last_held_reason.clear();

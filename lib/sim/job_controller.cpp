@@ -181,9 +181,9 @@ void JobController::reconcile(KeyId key) {
   const std::string object = fmt::format("Job/{}", w_.store.keys.name(key));
   if (j->succeeded >= completions) {
     j->completed = now;
-    w_.recorder.event(now, "JobComplete", object,
-                      fmt::format("{} completions in {}", j->succeeded,
-                                  format_duration(now - j->created)));
+    w_.recorder.event(
+        now, "JobComplete", object,
+        fmt::format("{} completions in {}", j->succeeded, format_duration(now - j->created)));
     if (j->cron_job) w_.enqueue(ControllerId::kCronJob, *j->cron_job);
     return;
   }

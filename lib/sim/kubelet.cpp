@@ -136,8 +136,8 @@ void KubeletController::reconcile(KeyId key) {
   if (p == nullptr || !p->bound()) return;
   SimNode* n = w_.store.node_of(*p);
   const SimTime now = w_.now;
-  if (n != nullptr && !n->heartbeating) return;  // the kubelet is down: nothing moves
-
+  // A pod being deleted leaves at gone_at; on a node that cannot report, that
+  // is the API server's / pod GC's doing (NodeLifecycleConfig), not the kubelet's.
   if (p->terminating()) {
     if (p->gone_at && *p->gone_at <= now) {
       w_.remove_pod(*p);
@@ -146,7 +146,7 @@ void KubeletController::reconcile(KeyId key) {
     if (p->gone_at) w_.requeue_at(ControllerId::kKubelet, key, *p->gone_at);
     return;
   }
-  if (n == nullptr) return;
+  if (n == nullptr || !n->heartbeating) return;  // the kubelet is down: nothing moves
 
   bool changed = false;
   for (int guard = 0; guard < 8; ++guard) {

@@ -114,9 +114,10 @@ void NodeLifecycleController::apply(const SimTimelineEvent& e, SimNode& n) {
       if (!n.heartbeating) return;
       n.heartbeating = false;
       n.heartbeat_lost_at = now;
-      w_.recorder.event(now, "NodeFailed", object,
-                        fmt::format("kubelet stopped reporting; NotReady after {}",
-                                    format_duration(w_.cfg.node_lifecycle.node_monitor_grace_period)));
+      w_.recorder.event(
+          now, "NodeFailed", object,
+          fmt::format("kubelet stopped reporting; NotReady after {}",
+                      format_duration(w_.cfg.node_lifecycle.node_monitor_grace_period)));
       w_.requeue_at(ControllerId::kNodeLifecycle, n.key,
                     now + w_.cfg.node_lifecycle.node_monitor_grace_period);
       break;
@@ -229,10 +230,11 @@ void NodeLifecycleController::reconcile(KeyId key) {
         later(due);
         continue;
       }
-      w_.recorder.event(now, "Evicted", "Pod/" + w_.store.keys.name(pk),
-                        fmt::format("Marking for deletion: node {} unreachable for {}",
-                                    n->node.metadata.name, format_duration(now - n->not_ready_since)),
-                        {{"reason", "TaintManagerEviction"}, {"node", n->node.metadata.name}});
+      w_.recorder.event(
+          now, "Evicted", "Pod/" + w_.store.keys.name(pk),
+          fmt::format("Marking for deletion: node {} unreachable for {}", n->node.metadata.name,
+                      format_duration(now - n->not_ready_since)),
+          {{"reason", "TaintManagerEviction"}, {"node", n->node.metadata.name}});
       w_.delete_pod(*p, "Evicted");
     }
   }
@@ -345,8 +347,7 @@ void apply_timeline(World& w, const SimTimelineEvent& e) {
       }
       if (e.image.empty() && e.fault == RolloutFault::kNone) {
         // kubectl rollout restart
-        t.metadata.annotations["kubectl.kubernetes.io/restartedAt"] =
-            fmt::format("{}", w.now.ms());
+        t.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = fmt::format("{}", w.now.ms());
       }
       return w.make_template(t, workload, index, e.fault, label, prefix);
     };
@@ -354,8 +355,8 @@ void apply_timeline(World& w, const SimTimelineEvent& e) {
       auto it = w.store.deployments.find(key);
       if (it == w.store.deployments.end()) return;
       SimDeployment& d = it->second;
-      auto t = retemplate(d.d.template_, "Deployment/" + key, d.workload_index,
-                          "pod-template-hash", "");
+      auto t =
+          retemplate(d.d.template_, "Deployment/" + key, d.workload_index, "pod-template-hash", "");
       static_cast<DeploymentController&>(w.controller(ControllerId::kDeployment)).rollout(d, t);
     } else if (e.kind == "StatefulSet") {
       auto it = w.store.stateful_sets.find(key);
@@ -383,7 +384,8 @@ void apply_timeline(World& w, const SimTimelineEvent& e) {
       if (n.zone == e.zone) names.push_back(name);
     }
   }
-  auto& lifecycle = static_cast<NodeLifecycleController&>(w.controller(ControllerId::kNodeLifecycle));
+  auto& lifecycle =
+      static_cast<NodeLifecycleController&>(w.controller(ControllerId::kNodeLifecycle));
   for (const std::string& name : names) {
     auto it = w.store.nodes.find(name);
     if (it != w.store.nodes.end()) lifecycle.apply(e, it->second);

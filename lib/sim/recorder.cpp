@@ -16,30 +16,41 @@ namespace {
 
 std::string hpa_target_text(const MetricSpec& m) {
   const std::string what = !m.resource_name.empty() ? m.resource_name : m.metric_name;
-  if (m.target.average_utilization) return fmt::format("{} {}%", what, *m.target.average_utilization);
-  if (m.target.average_value) return fmt::format("{} {}/pod", what, m.target.average_value->to_string());
+  if (m.target.average_utilization)
+    return fmt::format("{} {}%", what, *m.target.average_utilization);
+  if (m.target.average_value)
+    return fmt::format("{} {}/pod", what, m.target.average_value->to_string());
   if (m.target.value) return fmt::format("{} {}", what, m.target.value->to_string());
   return what;
 }
 
 // The workload's desired replicas now (DaemonSet: nodes that should run it).
-int32_t desired_of(World& w, const Recorder::WorkloadTrack& t) {
+int32_t desired_of(World& w, Recorder::WorkloadTrack& t) {
+  if (t.desired_ptr != nullptr) return *t.desired_ptr;
   const std::string key = object_key(t.ns, t.name);
   if (t.kind == "Deployment") {
     auto it = w.store.deployments.find(key);
-    return it == w.store.deployments.end() ? 0 : it->second.replicas;
+    if (it == w.store.deployments.end()) return 0;
+    t.desired_ptr = &it->second.replicas;
+    return *t.desired_ptr;
   }
   if (t.kind == "StatefulSet") {
     auto it = w.store.stateful_sets.find(key);
-    return it == w.store.stateful_sets.end() ? 0 : it->second.replicas;
+    if (it == w.store.stateful_sets.end()) return 0;
+    t.desired_ptr = &it->second.replicas;
+    return *t.desired_ptr;
   }
   if (t.kind == "ReplicaSet") {
     auto it = w.store.replica_sets.find(key);
-    return it == w.store.replica_sets.end() ? 0 : it->second.replicas;
+    if (it == w.store.replica_sets.end()) return 0;
+    t.desired_ptr = &it->second.replicas;
+    return *t.desired_ptr;
   }
   if (t.kind == "DaemonSet") {
     auto it = w.store.daemon_sets.find(key);
-    return it == w.store.daemon_sets.end() ? 0 : it->second.desired;
+    if (it == w.store.daemon_sets.end()) return 0;
+    t.desired_ptr = &it->second.desired;
+    return *t.desired_ptr;
   }
   if (t.kind == "Job") {
     auto it = w.store.jobs.find(key);
@@ -145,8 +156,8 @@ void Recorder::init(World& w) {
 void Recorder::event(SimTime t, std::string kind, std::string object, std::string message,
                      std::map<std::string, std::string> details) {
   if (kind == "FailedScheduling") pending_reasons_[message] += 1;
-  events_.push_back(ReportEvent{t, std::move(kind), std::move(object), std::move(message),
-                                std::move(details)});
+  events_.push_back(
+      ReportEvent{t, std::move(kind), std::move(object), std::move(message), std::move(details)});
 }
 
 void Recorder::integrate(World& w, SimTime to) {
@@ -190,8 +201,8 @@ void Recorder::observe(World& w) {
   }
   cpu_allocatable_ = allocatable;
   if (allocatable > 0) {
-    util_peak_ = std::max(util_peak_, 100.0 * static_cast<double>(requested) /
-                                          static_cast<double>(allocatable));
+    util_peak_ = std::max(
+        util_peak_, 100.0 * static_cast<double>(requested) / static_cast<double>(allocatable));
   }
   if (requested != cpu_requested_ || !have_start_) {
     cpu_requested_ = requested;
@@ -216,8 +227,7 @@ void Recorder::observe(World& w) {
             if (!n.ready || n.unschedulable) continue;
             const NodeInfo& info = w.store.snapshot.node(n.snap);
             Resources free = info.allocatable - info.requested;
-            if (need.cpu_milli <= free.cpu_milli && need.memory <= free.memory &&
-                free.pods >= 1) {
+            if (need.cpu_milli <= free.cpu_milli && need.memory <= free.memory && free.pods >= 1) {
               room = true;
               break;
             }
@@ -264,9 +274,8 @@ void Recorder::hpa_scaled(World& w, int32_t index, int32_t from, int32_t to) {
   if (to > from) {
     t.scale_ups += 1;
     if (!t.burst_start) {
-      const SimTime start = last_load_increase_ && *last_load_increase_ <= w.now
-                                ? *last_load_increase_
-                                : w.now;
+      const SimTime start =
+          last_load_increase_ && *last_load_increase_ <= w.now ? *last_load_increase_ : w.now;
       // A further step up for the same load change continues its burst: the
       // reaction is measured to the last step's pods being Ready.
       if (t.last_burst_recorded && t.last_burst_start == start && !t.reaction_seconds.empty()) {
@@ -280,7 +289,9 @@ void Recorder::hpa_scaled(World& w, int32_t index, int32_t from, int32_t to) {
     }
   } else if (to < from) {
     t.scale_downs += 1;
-    if (t.burst_start && to < t.burst_target) t.burst_target = to;
+    // Scaled down before the scale-up was Ready: that burst never completed.
+    t.burst_start.reset();
+    t.last_burst_recorded = false;
   }
 }
 
@@ -302,9 +313,10 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
       rising_ = false;
     }
     if (std::abs(users - recorded_users_) > 0.1 * std::max(recorded_users_, 1.0)) {
-      event(now, "LoadChanged", "Load/users",
-            fmt::format("{:.0f} -> {:.0f} users", recorded_users_, users),
-            {{"from", fmt::format("{:.0f}", recorded_users_)}, {"to", fmt::format("{:.0f}", users)}});
+      event(
+          now, "LoadChanged", "Load/users",
+          fmt::format("{:.0f} -> {:.0f} users", recorded_users_, users),
+          {{"from", fmt::format("{:.0f}", recorded_users_)}, {"to", fmt::format("{:.0f}", users)}});
       recorded_users_ = users;
     }
   } else {
@@ -318,14 +330,14 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     ServiceTrack& s = services_[i];
     const ServiceLoad& l = loads[i];
     if (last_metrics_ && s.over) s.ms_over_slo += (now - *last_metrics_).count();
+    if (last_metrics_ && s.saturated) s.saturated_ms += (now - *last_metrics_).count();
+    s.saturated = !std::isfinite(l.latency_ms);
     s.peak_rps = std::max(s.peak_rps, l.arrival_rps);
     s.latency = l.latency_ms;
     if (std::isfinite(l.latency_ms)) {
       s.max_latency = std::max(s.max_latency, l.latency_ms);
       s.latency_sum += l.latency_ms;
       s.latency_n += 1;
-    } else {
-      s.saturated_samples += 1;
     }
     if (slo) {
       const bool over = !std::isfinite(l.latency_ms) || l.latency_ms > *slo;
@@ -335,8 +347,8 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
               std::isfinite(l.latency_ms)
                   ? fmt::format("latency {:.1f} ms vs SLO {:.1f} ms", l.latency_ms, *slo)
                   : fmt::format("saturated (no finite latency) vs SLO {:.1f} ms", *slo),
-              {{"latency_ms", std::isfinite(l.latency_ms) ? fmt::format("{:.1f}", l.latency_ms)
-                                                          : "inf"}});
+              {{"latency_ms",
+                std::isfinite(l.latency_ms) ? fmt::format("{:.1f}", l.latency_ms) : "inf"}});
       }
       s.over = over;
     }
@@ -464,9 +476,9 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                                d)});
   }
   if (w.store.pending_pods > 0) {
-    out.push_back({"PodsPendingAtEnd",
-                   fmt::format("{} pods were still Pending at the end of the run",
-                               w.store.pending_pods)});
+    out.push_back(
+        {"PodsPendingAtEnd",
+         fmt::format("{} pods were still Pending at the end of the run", w.store.pending_pods)});
   }
   if (!w.cfg.jobs.run_duration &&
       (!w.cfg.manifests.jobs.empty() || !w.cfg.manifests.cron_jobs.empty())) {
@@ -528,7 +540,8 @@ const Report& Recorder::build(World& w) {
         HPASummary hs;
         hs.min_replicas = h.hpa.min_replicas.value_or(1);
         hs.max_replicas = h.hpa.max_replicas;
-        for (const MetricSpec& m : effective_metrics(h.hpa)) hs.targets.push_back(hpa_target_text(m));
+        for (const MetricSpec& m : effective_metrics(h.hpa))
+          hs.targets.push_back(hpa_target_text(m));
         hs.scale_ups = t.scale_ups;
         hs.scale_downs = t.scale_downs;
         hs.reaction_seconds = t.reaction_seconds;
@@ -548,7 +561,7 @@ const Report& Recorder::build(World& w) {
     s.p_max_latency_ms = t.max_latency;
     s.mean_latency_ms = t.latency_n > 0 ? t.latency_sum / static_cast<double>(t.latency_n) : 0;
     s.seconds_over_slo = t.ms_over_slo / 1000;
-    s.saturated_seconds = t.saturated_samples * (w.cfg.metrics_resolution.count() / 1000);
+    s.saturated_seconds = t.saturated_ms / 1000;
     r.services.push_back(std::move(s));
   }
   r.pending.max_pending = max_pending_;

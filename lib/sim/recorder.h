@@ -30,13 +30,19 @@ class Recorder {
   struct WorkloadTrack {
     std::string kind, ns, name;
     std::string key;  // "Kind/ns/name"
+    // Deployments, StatefulSets, ReplicaSets and DaemonSets are never erased
+    // from the store: their replica count is read through this pointer.
+    const int32_t* desired_ptr = nullptr;
     int32_t hpa_max = 0;
     bool has_hpa = false;
     int32_t start = -1, min = 0, max = 0, end = 0;
     int32_t last_desired = -1;
     std::map<int32_t, int64_t> ms_at;  // desired replicas -> ms spent there
     std::vector<int64_t> rollout_seconds;
-    // HPA
+    // HPA. A scale-up burst starts at the load change (the first metrics
+    // scrape of the current rise in users, >1% per scrape) and ends when as
+    // many pods are Ready as the burst's highest scale-up asked for; further
+    // scale-ups for the same rise extend it; a scale-down abandons it.
     int32_t scale_ups = 0, scale_downs = 0;
     std::vector<int64_t> reaction_seconds;
     std::optional<SimTime> burst_start;  // load change that opened the scale-up burst
@@ -102,8 +108,9 @@ class Recorder {
     double latency_sum = 0;
     int64_t latency_n = 0;
     int64_t ms_over_slo = 0;
-    int64_t saturated_samples = 0;
+    int64_t saturated_ms = 0;
     bool over = false;
+    bool saturated = false;
   };
   std::vector<ServiceTrack> services_;
   std::optional<SimTime> last_metrics_;

@@ -90,10 +90,10 @@ void SchedulerController::reconcile(KeyId key) {
   const std::string pod_name = fmt::format("Pod/{}", w_.store.keys.name(key));
   if (r.ok()) {
     w_.bind_pod(*p, *r.node);
-    w_.recorder.event(now, "Scheduled", pod_name,
-                      fmt::format("Successfully assigned {} to {}", w_.store.keys.name(key),
-                                  r.node_name),
-                      {{"node", r.node_name}});
+    w_.recorder.event(
+        now, "Scheduled", pod_name,
+        fmt::format("Successfully assigned {} to {}", w_.store.keys.name(key), r.node_name),
+        {{"node", r.node_name}});
     return;
   }
   p->schedule_attempts += 1;
@@ -117,10 +117,10 @@ void SchedulerController::reconcile(KeyId key) {
       const SnapshotPod& sp = w_.store.snapshot.pod(victim);
       auto it = w_.store.pods.find(object_key(sp.ns, sp.name));
       if (it == w_.store.pods.end()) continue;
-      w_.recorder.event(now, "Preempted", fmt::format("Pod/{}/{}", sp.ns, sp.name),
-                        fmt::format("Preempted by {} on node {}", w_.store.keys.name(key),
-                                    node_name),
-                        {{"preemptor", w_.store.keys.name(key)}, {"node", node_name}});
+      w_.recorder.event(
+          now, "Preempted", fmt::format("Pod/{}/{}", sp.ns, sp.name),
+          fmt::format("Preempted by {} on node {}", w_.store.keys.name(key), node_name),
+          {{"preemptor", w_.store.keys.name(key)}, {"node", node_name}});
       w_.delete_pod(it->second, "Preempted");
     }
   }

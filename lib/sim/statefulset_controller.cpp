@@ -44,7 +44,8 @@ void StatefulSetController::rollout(SimStatefulSet& s, std::shared_ptr<const Tem
   s.rollout = RolloutTracker{};
   s.rollout.active = true;
   s.rollout.started = w_.now;
-  w_.recorder.event(w_.now, "RolloutStarted", fmt::format("StatefulSet/{}", w_.store.keys.name(s.key)),
+  w_.recorder.event(w_.now, "RolloutStarted",
+                    fmt::format("StatefulSet/{}", w_.store.keys.name(s.key)),
                     fmt::format("new revision {} ({} replicas, partition {})", tmpl->hash,
                                 s.replicas, s.s.partition),
                     {{"revision", tmpl->hash}});
@@ -75,8 +76,7 @@ void StatefulSetController::reconcile(KeyId key) {
   if (s == nullptr) return;
   const SimTime now = w_.now;
   s->s.replicas = s->replicas;
-  StatefulSetView view =
-      stateful_set_view(s->s, s->status.current_revision, s->update_revision);
+  StatefulSetView view = stateful_set_view(s->s, s->status.current_revision, s->update_revision);
   view.replicas = s->replicas;
   std::vector<StatefulPodView> pods = pod_views(w_, *s);
   std::vector<StatefulSetAction> actions = sync_stateful_set(view, pods, now);
@@ -144,9 +144,9 @@ void StatefulSetController::reconcile(KeyId key) {
           auto it = s->pods.find(a.ordinal);
           const SimPod* p = it == s->pods.end() ? nullptr : w_.store.pod(it->second);
           if (p != nullptr && p->ready_since) {
-            w_.requeue_at(ControllerId::kStatefulSet, key,
-                          api_time(*p->ready_since) +
-                              SimDuration{(s->s.min_ready_seconds + 1) * 1000LL});
+            w_.requeue_at(
+                ControllerId::kStatefulSet, key,
+                api_time(*p->ready_since) + SimDuration{(s->s.min_ready_seconds + 1) * 1000LL});
           }
         }
         break;

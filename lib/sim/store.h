@@ -82,10 +82,10 @@ struct TemplateInfo {
   PodTemplateSpec tmpl;  // labels include the revision label
   std::string hash;      // pod-template-hash / controller-revision-hash
   RolloutFault fault = RolloutFault::kNone;
-  Resources requests;  // pod_requests(spec)
-  Resources limits;    // pod_limits(spec)
-  int64_t cpu_limit_milli = 0;  // 0 = no limit (some container has none)
-  int64_t memory_limit = 0;     // 0 = no limit
+  Resources requests;                            // pod_requests(spec)
+  Resources limits;                              // pod_limits(spec)
+  int64_t cpu_limit_milli = 0;                   // 0 = no limit (some container has none)
+  int64_t memory_limit = 0;                      // 0 = no limit
   std::vector<HPAContainerInfo> hpa_containers;  // regular containers + sidecars
   // Share of the pod's usage given to each container (hpa_containers order),
   // in parts per 1'000'000, by CPU and memory request (equal split without).
@@ -102,7 +102,7 @@ struct TemplateInfo {
 // ---------------------------------------------------------------- objects
 
 enum class ContainerState : uint8_t {
-  kWaiting,     // ContainerCreating: image pull / start
+  kWaiting,  // ContainerCreating: image pull / start
   kRunning,
   kBackOff,     // crashed, waiting for the restart back-off (CrashLoopBackOff)
   kTerminated,  // exited for good (Job completion) or killed on deletion
@@ -119,8 +119,8 @@ struct SimPod {
   std::string workload;        // "Kind/ns/name"
   int32_t workload_index = -1;
   std::string revision;
-  int32_t ordinal = -1;  // StatefulSet pods
-  std::string daemon_node;  // DaemonSet pods: the node they are for
+  int32_t ordinal = -1;             // StatefulSet pods
+  std::string daemon_node;          // DaemonSet pods: the node they are for
   std::vector<std::string> claims;  // PVC keys ("ns/name")
   std::vector<size_t> services;     // indices into Store::services selecting the pod
   PodInfo info;                     // what the scheduler reads
@@ -129,11 +129,11 @@ struct SimPod {
   // scheduling
   std::optional<NodeId> node;  // bound node (snapshot id)
   std::string node_name;
-  std::optional<PodId> snap;   // id in the snapshot while bound
+  std::optional<PodId> snap;  // id in the snapshot while bound
   SimTime scheduled_at;
   int32_t schedule_attempts = 0;
   SimTime backoff_until;
-  bool unschedulable = false;  // last attempt failed
+  bool unschedulable = false;    // last attempt failed
   bool retry_requested = false;  // a cluster event moved it back to the active queue
   SimTime last_attempt;
   std::string unschedulable_message;
@@ -142,7 +142,7 @@ struct SimPod {
   // kubelet
   PodPhase phase = PodPhase::kPending;
   ContainerState container = ContainerState::kWaiting;
-  std::optional<SimTime> start_time;  // status.startTime (kubelet accepted the pod)
+  std::optional<SimTime> start_time;   // status.startTime (kubelet accepted the pod)
   SimTime running_at;                  // containers (re)start at / started at
   std::optional<SimTime> started_at;   // startup probe passed (or running without one)
   std::optional<SimTime> ready_at;     // planned Ready transition
@@ -360,9 +360,7 @@ class Store {
     auto it = pod_by_uid.find(uid);
     return it == pod_by_uid.end() ? nullptr : it->second;
   }
-  SimNode* node_of(const SimPod& p) {
-    return p.node ? node(node_by_snap[*p.node]) : nullptr;
-  }
+  SimNode* node_of(const SimPod& p) { return p.node ? node(node_by_snap[*p.node]) : nullptr; }
 
  private:
   template <typename T>

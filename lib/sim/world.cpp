@@ -195,8 +195,8 @@ SimPod& World::create_pod(const std::string& ns, const std::string& name,
   // DefaultTolerationSeconds admission plugin: 300 s for not-ready and unreachable.
   for (const char* taint : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
     if (!tolerates_key(p.pod.spec.tolerations, taint, "NoExecute")) {
-      p.pod.spec.tolerations.push_back(
-          Toleration{taint, "Exists", "", "NoExecute", cfg.node_lifecycle.default_toleration_seconds});
+      p.pod.spec.tolerations.push_back(Toleration{taint, "Exists", "", "NoExecute",
+                                                  cfg.node_lifecycle.default_toleration_seconds});
     }
   }
   if (!p.pod.spec.priority && !p.pod.spec.priority_class_name.empty()) {

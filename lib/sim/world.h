@@ -6,7 +6,8 @@
 //   1. now = the time of the next event; fire every event queued for now, in
 //      (time, sequence) order. An event either puts a key into a controller's
 //      work queue (a timer: Requeue{after}) or does periodic work itself
-//      (timeline action, metrics scrape, report sample).
+//      (timeline action, metrics scrape; a report sample is taken once the
+//      controllers have settled).
 //   2. Drain the controllers in the fixed order of ControllerId, round after
 //      round, until every work queue is empty. In a round each controller
 //      processes the keys queued when its turn starts; keys it queues meanwhile
@@ -150,9 +151,8 @@ class World {
   // A TemplateInfo for a pod template of `workload` ("Kind/ns/name").
   // The revision label (`revision_label`) is set to revision_prefix + hash.
   std::shared_ptr<TemplateInfo> make_template(const PodTemplateSpec& tmpl,
-                                              const std::string& workload,
-                                              int32_t workload_index, RolloutFault fault,
-                                              const std::string& revision_label,
+                                              const std::string& workload, int32_t workload_index,
+                                              RolloutFault fault, const std::string& revision_label,
                                               const std::string& revision_prefix = {}) const;
   std::string random_suffix();  // 5 characters of k8s' rand.String alphabet
 

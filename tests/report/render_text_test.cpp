@@ -211,3 +211,20 @@ TEST_CASE("failed scheduling is counted under pending pods, listed as events onl
   CHECK(row_in(narrow, "LATENCY (SLO 250.0ms)", "production/chat-service").find("1m") !=
         std::string::npos);  // 60 s saturated
 }
+
+TEST_CASE("a Service saturated throughout has no mean or worst latency") {
+  Report r = sample_report();
+  r.services[1].saturated_seconds = 600;  // the whole 10m run
+  r.services[1].mean_latency_ms = 0;
+  r.services[1].p_max_latency_ms = 0;
+  std::string chat = row_in(render_text(r), "LATENCY (SLO 250.0ms)", "production/chat-service");
+  CHECK(chat.find("0.0ms") == std::string::npos);
+  std::string squeezed;
+  for (char c : chat) {
+    if (!(c == ' ' && !squeezed.empty() && squeezed.back() == ' ')) squeezed.push_back(c);
+  }
+  CHECK(squeezed.find(" 910.0 - - 2m 10m") != std::string::npos);
+  std::string json = render_json(r);
+  CHECK(json.find("\"mean_latency_ms\": null") != std::string::npos);
+  CHECK(json.find("\"max_latency_ms\": null") != std::string::npos);
+}

@@ -36,12 +36,18 @@ std::vector<WorkloadBounds> seed_bounds() {
 }
 
 struct Fixture {
-  Report baseline = sample_report("baseline", 2, 3, 2, 100);
+  Report baseline = sample_report("baseline", 3, 5, 3, 100);
   Report high = sample_report("high", 8, 18, 5, 5000);
   Report peak = sample_report("peak", 10, 20, 8, 10000);
   SizingInput input;
 
   Fixture() {
+    // high and peak settle at their maximum; baseline starts at 3/5/3 and
+    // settles at 2/3/2 (the claims' figures).
+    for (Report* r : {&high, &peak}) {
+      for (auto& w : r->workloads) w.end_replicas = w.max_replicas;
+    }
+    baseline.workloads[2].end_replicas = 3;
     baseline.pending = {};
     baseline.totals_peak = baseline.totals_start;
     for (auto& s : baseline.samples) s.totals = baseline.totals_start;
@@ -99,12 +105,17 @@ TEST_CASE("the sizing comparison puts each run's pods beside the claim and flags
   REQUIRE(s.rows.size() == 6);
   CHECK(s.rows[2].workload == "production/chat-service");
   CHECK(s.rows[2].cells[1].simulated == 18);
+  CHECK(s.rows[2].cells[1].max == 18);
+  CHECK(s.rows[2].cells[0].simulated == 3);  // baseline: settled at the claim
+  CHECK(s.rows[2].cells[0].max == 5);
+  CHECK(s.rows[2].cells[0].difference() == 0);
   CHECK(s.rows[2].cells[1].claimed == 15);
   CHECK(s.rows[2].cells[1].difference() == 3);
   CHECK_FALSE(s.rows[3].cells[1].claimed);  // jaeger: not claimed
   CHECK(s.claimed_subtotal.cells[1].simulated == 8 + 18 + 5);
   CHECK(s.claimed_subtotal.cells[1].claimed == 7 + 15 + 5);
   CHECK(s.total.cells[1].simulated == 8 + 18 + 5 + 3);
+  CHECK(s.total.cells[0].max == 3 + 5 + 3 + 3);
   CHECK(s.differences ==
         std::vector<std::string>{"auth-service @5000 users: simulated 8, report says 7 (+1)",
                                  "chat-service @5000 users: simulated 18, report says 15 (+3)"});
@@ -159,11 +170,13 @@ TEST_CASE("the sizing text table shows runs in columns with claims and differenc
   CHECK(out.find("against scenarios/seed-claims.yaml") != std::string::npos);
   CHECK(out.find("high (High Load)") != std::string::npos);
   CHECK(out.find("5000 users") != std::string::npos);
-  CHECK(out.find("\nproduction/chat-service 3 3 0 18 15 +3 ! 20 20 0\n") != std::string::npos);
-  CHECK(out.find("\nproduction/jaeger 1 - - 1 - - 1 - -\n") != std::string::npos);
-  CHECK(out.find("\nclaimed workloads 7 7 0 31 27 +4 ! 38 38 0\n") != std::string::npos);
-  CHECK(out.find("\nall workloads 10 - - 34 - - 41 - -\n") != std::string::npos);
-  CHECK(out.find("\nmost pending pods 0 4 4\n") != std::string::npos);
+  CHECK(out.find("\nWORKLOAD END MAX CLAIM DIFF END MAX CLAIM DIFF END MAX CLAIM DIFF\n") !=
+        std::string::npos);
+  CHECK(out.find("\nproduction/chat-service 3 5 3 0 18 18 15 +3 ! 20 20 20 0\n") !=
+        std::string::npos);
+  CHECK(out.find("\nproduction/jaeger 1 1 - - 1 1 - - 1 1 - -\n") != std::string::npos);
+  CHECK(out.find("\nclaimed workloads 7 11 7 0 31 31 27 +4 ! 38 38 38 0\n") != std::string::npos);
+  CHECK(out.find("\nall workloads 10 14 - - 34 34 - - 41 41 - -\n") != std::string::npos);
   CHECK(out.find("chat-service @5000 users: simulated 18, report says 15 (+3)") !=
         std::string::npos);
   CHECK(out.find(" minimum pods 9 10 +1 !\n") != std::string::npos);
@@ -173,9 +186,10 @@ TEST_CASE("the sizing text table shows runs in columns with claims and differenc
   CHECK(out.find(" maximum pods 38 41 +3 !\n") != std::string::npos);
   CHECK(out.find(" maximum CPU requests 13850m 10950m -2900m !\n") != std::string::npos);
   CHECK(out.find(" maximum memory requests 17536Mi 12928Mi -4608Mi !\n") != std::string::npos);
-  CHECK(out.find(" baseline 100 3350m 4224Mi 2 5 0 0 fits\n") != std::string::npos);
-  CHECK(out.find(" peak 10000 10550m 12544Mi 6 5 4 300 DOES NOT FIT\n") != std::string::npos);
-  CHECK(out.find("RECOMMENDED CLUSTER: 3 nodes x 2000m CPU x 4096Mi = 6000m CPU, 12288Mi") !=
+  CHECK(out.find(" baseline 100 14 5 0 0 3350m 4224Mi 2 fits\n") != std::string::npos);
+  CHECK(out.find(" peak 10000 39 5 4 300 10550m 12544Mi 6 DOES NOT FIT\n") != std::string::npos);
+  CHECK(out.find(
+            "Recommended cluster (claimed): 3 nodes x 2000m CPU x 4096Mi = 6000m CPU, 12288Mi") !=
         std::string::npos);
   CHECK(out.find("DOES NOT FIT") != std::string::npos);
   CHECK(out.find("Full scale-out (every workload at its maximum) needs at least 6 such nodes; "
@@ -189,7 +203,8 @@ TEST_CASE("the sizing JSON holds the comparison and every run's report, per the 
   CHECK(j["kind"] == "SizingComparison");
   CHECK(j["reports"].size() == 3);
   CHECK(j["reports"][1]["scenario"] == "high");
-  CHECK(j["rows"][2]["cells"][1] == json{{"simulated", 18}, {"claimed", 15}, {"difference", 3}});
+  CHECK(j["rows"][2]["cells"][1] ==
+        json{{"simulated", 18}, {"max", 18}, {"claimed", 15}, {"difference", 3}});
   CHECK(j["totals"][1]["difference"] == 300);
   CHECK(j["recommended_cluster"]["nodes"] == 3);
   std::ifstream in(std::string(SIMCLUSTER_SOURCE_DIR) + "/docs/report.schema.json");
@@ -200,10 +215,11 @@ TEST_CASE("the sizing JSON holds the comparison and every run's report, per the 
 TEST_CASE("the sizing CSV has one row per workload and run") {
   Fixture f;
   std::string csv = render_sizing(f.input, ReportFormat::kCsv);
-  CHECK(csv.rfind("scenario,users,workload,simulated,claimed,difference\n", 0) == 0);
-  CHECK(csv.find("high,5000,production/chat-service,18,15,3\n") != std::string::npos);
-  CHECK(csv.find("high,5000,production/jaeger,1,,\n") != std::string::npos);
-  CHECK(csv.find("peak,10000,all workloads,41,,\n") != std::string::npos);
+  CHECK(csv.rfind("scenario,users,workload,simulated,max,claimed,difference\n", 0) == 0);
+  CHECK(csv.find("high,5000,production/chat-service,18,18,15,3\n") != std::string::npos);
+  CHECK(csv.find("baseline,100,production/chat-service,3,5,3,0\n") != std::string::npos);
+  CHECK(csv.find("high,5000,production/jaeger,1,1,,\n") != std::string::npos);
+  CHECK(csv.find("peak,10000,all workloads,41,41,,\n") != std::string::npos);
 }
 
 TEST_CASE("a claim naming a workload the manifests lack is shown, not dropped") {
@@ -232,5 +248,7 @@ TEST_CASE("runs without claims still line up in the sizing table") {
   CHECK_FALSE(s.claimed_subtotal.cells[0].claimed);
   std::string out = render_sizing(in, ReportFormat::kText);
   CHECK(out.find("DIFFERENCES FROM THE CLAIMS (0)") != std::string::npos);
-  CHECK(out.find("RECOMMENDED CLUSTER") == std::string::npos);
+  CHECK(out.find("Recommended cluster") == std::string::npos);
+  CHECK(squeeze(out).find(" b 2000 39 5 4 300 10550m 12544Mi\n") !=
+        std::string::npos);  // no verdict
 }

@@ -1,5 +1,7 @@
 // The event queue orders events by (time, sequence number); the work queue
 // merges repeated keys.
+#include "sim/event_queue.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -7,7 +9,6 @@
 #include <random>
 #include <vector>
 
-#include "sim/event_queue.h"
 #include "sim/work_queue.h"
 
 namespace simcluster {
@@ -125,9 +126,7 @@ TEST_CASE("random pushes and pops come out exactly as from a (time, seq) binary 
   SUBCASE("many ties (times within 8 ms)") { compare_with_heap(1, 8, 200'000); }
   SUBCASE("one digit level (times within 200 ms)") { compare_with_heap(2, 200, 200'000); }
   SUBCASE("three levels (ten simulated minutes)") { compare_with_heap(3, 600'000, 200'000); }
-  SUBCASE("far apart (up to a simulated year)") {
-    compare_with_heap(4, 31'536'000'000LL, 100'000);
-  }
+  SUBCASE("far apart (up to a simulated year)") { compare_with_heap(4, 31'536'000'000LL, 100'000); }
 }
 
 TEST_CASE("a one-bit-digit queue keeps the same order") {

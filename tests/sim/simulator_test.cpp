@@ -1,5 +1,7 @@
 // Whole runs of small worlds built in code: the engine's controllers working
 // together, checked to the replica and the second.
+#include "simcluster/simulator.h"
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -8,7 +10,6 @@
 
 #include "sim/store.h"
 #include "sim_builders.h"
-#include "simcluster/simulator.h"
 
 namespace simcluster {
 namespace {
@@ -439,7 +440,8 @@ TEST_CASE("an OOM-killed container restarts with CrashLoopBackOff 0, 10, 20, 40 
   CHECK(at == std::vector<int64_t>{60, 62, 74, 96, 138, 220});
 }
 
-TEST_CASE("readiness follows the probe ticks: initialDelaySeconds, periodSeconds, successThreshold") {
+TEST_CASE(
+    "readiness follows the probe ticks: initialDelaySeconds, periodSeconds, successThreshold") {
   SimulationConfig cfg = one_node_world();
   Container c = container("app", "web:1", "100m", "64Mi");
   // Running at 7 s; ticks every 10 s from the bind (0 s); the first tick at
@@ -483,9 +485,8 @@ SimulationConfig busy_world(const LoadSource* load, uint64_t seed) {
 }
 
 TEST_CASE("two runs with the same seed give identical reports") {
-  ScriptedLoad load({{"default", "web", [](SimTime t) -> int64_t {
-                        return 100 + (t.ms() / 1000 % 1800) / 3;
-                      }}});
+  ScriptedLoad load(
+      {{"default", "web", [](SimTime t) -> int64_t { return 100 + (t.ms() / 1000 % 1800) / 3; }}});
   Simulator a(busy_world(&load, 42)), b(busy_world(&load, 42));
   a.run();
   b.run();
