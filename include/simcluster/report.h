@@ -25,7 +25,7 @@ struct ResourceTotals {
   int64_t memory_requests = 0;  // bytes
   int64_t cpu_limits_milli = 0;
   int64_t memory_limits = 0;
-  int64_t storage = 0;          // bytes of PVCs bound
+  int64_t storage = 0;          // bytes requested by the PVCs that exist (bound or not)
 };
 
 struct WorkloadSample {

@@ -71,9 +71,10 @@ ResourceTotals totals_of(World& w) {
     t.cpu_limits_milli += p.tmpl->limits.cpu_milli;
     t.memory_limits += p.tmpl->limits.memory;
   }
-  for (const auto& [key, c] : w.store.pvcs) {
-    if (!c.zone.empty() || c.owner_set.empty()) t.storage += c.storage;
-  }
+  // Storage requested: every PVC that exists, bound or not (a claim asks for
+  // its size from the moment it is created, as pods' requests count while
+  // Pending). StatefulSet claims outlive their pods (retained on scale-down).
+  for (const auto& [key, c] : w.store.pvcs) t.storage += c.storage;
   return t;
 }
 
@@ -204,15 +205,20 @@ void Recorder::observe(World& w) {
     util_peak_ = std::max(
         util_peak_, 100.0 * static_cast<double>(requested) / static_cast<double>(allocatable));
   }
-  if (requested != cpu_requested_ || !have_start_) {
+  // The totals count every pod that exists, bound or Pending (what a cluster
+  // would have to hold), so they are re-summed when the bound requests or the
+  // number of pods change; the peak is the step with the most CPU requested.
+  if (requested != cpu_requested_ || w.store.pods.size() != pods_seen_ || !have_start_) {
     cpu_requested_ = requested;
-    if (!have_start_ || requested > totals_peak_.cpu_requests_milli) {
+    pods_seen_ = w.store.pods.size();
+    {
       ResourceTotals t = totals_of(w);
-      if (!have_start_) {
+      const bool first = !have_start_;
+      if (first) {
         totals_start_ = t;
         have_start_ = true;
       }
-      if (t.cpu_requests_milli >= totals_peak_.cpu_requests_milli) {
+      if (first || t.cpu_requests_milli > totals_peak_.cpu_requests_milli) {
         totals_peak_ = t;
         // Which Deployments could not surge one pod now: no Ready, schedulable
         // node has room for one more of their pods.

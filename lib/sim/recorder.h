@@ -124,6 +124,7 @@ class Recorder {
   ResourceTotals totals_start_, totals_peak_;
   bool have_start_ = false;
   int64_t cpu_requested_ = 0, cpu_allocatable_ = 0;
+  size_t pods_seen_ = 0;  // w.store.pods.size() when the totals were last summed
   double util_integral_ = 0;  // percent x ms
   int64_t util_ms_ = 0;
   double util_peak_ = 0;

@@ -128,6 +128,20 @@ TEST_CASE("the same scenario and seed give identical bytes in every format") {
   }
 }
 
+TEST_CASE("the peak totals are the most CPU requested, and the PVCs' storage is counted") {
+  InSourceDir here;
+  constexpr int64_t kGi = 1024LL * 1024 * 1024;
+  for (const auto& name : shipped_scenarios()) {
+    CAPTURE(name);
+    Scenario sc = load_scenario("scenarios/" + name + ".yaml");
+    Report r = run_scenario(sc).report;
+    CHECK(r.totals_peak.cpu_requests_milli >= r.totals_start.cpu_requests_milli);
+    CHECK(r.totals_peak.cpu_requests_milli >= r.totals_end.cpu_requests_milli);
+    // postgres (10Gi) and redis (5Gi) volumeClaimTemplates, one replica each.
+    CHECK(r.totals_end.storage == 15 * kGi);
+  }
+}
+
 TEST_CASE("the seed's manifests give the computed totals the seed report gets wrong") {
   InSourceDir here;
   Scenario sc = load_scenario("scenarios/baseline.yaml");
