@@ -94,11 +94,14 @@ struct NodeLifecycleConfig {
   // the not-ready/unreachable NoExecute taints get 300 s.
   int64_t default_toleration_seconds = 300;
   // Evicted pods on an unreachable node cannot be confirmed gone by their
-  // kubelet. true: they are removed once their grace period has passed (what
-  // pod GC does when the node is deleted or tainted out-of-service); false:
-  // they stay Terminating until the node recovers, as on a bare cluster,
-  // which blocks a StatefulSet from re-creating them.
-  bool force_delete_unreachable_pods = true;
+  // kubelet. false (Kubernetes' behaviour while the Node object exists): they
+  // stay Terminating until the node recovers; a ReplicaSet replaces them at
+  // once (it ignores terminating pods) but a StatefulSet does not, since it
+  // guarantees at most one pod per ordinal. true: they are removed once
+  // their grace period has passed, which is what pod GC does when the cloud
+  // provider deletes the Node (the VM is gone) or an operator taints it
+  // node.kubernetes.io/out-of-service (pkg/controller/podgc/gc_controller.go).
+  bool force_delete_unreachable_pods = false;
 };
 
 // ---------------------------------------------------------------- scheduler queue

@@ -404,8 +404,18 @@ void Recorder::sample(World& w) {
   samples_.push_back(std::move(s));
 }
 
+void Recorder::stuck_terminating(std::string pod, std::string node, SimTime since) {
+  stuck_.push_back(fmt::format(
+      "{} was evicted from unreachable node {} at {} and stays Terminating until the node's "
+      "kubelet confirms it gone: its StatefulSet does not start a replacement meanwhile (at "
+      "most one pod per ordinal). To recover sooner, force-delete it or taint the node "
+      "node.kubernetes.io/out-of-service (scenario: nodeLifecycle.forceDeleteUnreachablePods)",
+      pod, node, format_duration(since.since_start)));
+}
+
 std::vector<Warning> Recorder::warnings(World& w) const {
   std::vector<Warning> out;
+  for (const std::string& m : stuck_) out.push_back({"StatefulSetPodStuckTerminating", m});
   // Capacity: every HPA at maxReplicas (others at their replicas) vs the pools.
   Resources need, capacity;
   int64_t nodes = 0;

@@ -63,6 +63,10 @@ class Recorder {
   // One metrics scrape: users and the LoadSource's answer per Service.
   void metrics(World& w, double users, const std::vector<ServiceLoad>& loads);
 
+  // A StatefulSet pod evicted from an unreachable node that stays Terminating
+  // (its controller will not replace it until the node's kubelet confirms).
+  void stuck_terminating(std::string pod, std::string node, SimTime since);
+
   // HPA bookkeeping for the workload summary.
   void hpa_scaled(World& w, int32_t workload_index, int32_t from, int32_t to);
   void rollout_finished(int32_t workload_index, SimDuration took);
@@ -124,7 +128,8 @@ class Recorder {
   ResourceTotals totals_start_, totals_peak_;
   bool have_start_ = false;
   int64_t cpu_requested_ = 0, cpu_allocatable_ = 0;
-  size_t pods_seen_ = 0;  // w.store.pods.size() when the totals were last summed
+  size_t pods_seen_ = 0;
+  std::vector<std::string> stuck_;  // warnings from stuck_terminating()  // w.store.pods.size() when the totals were last summed
   double util_integral_ = 0;  // percent x ms
   int64_t util_ms_ = 0;
   double util_peak_ = 0;

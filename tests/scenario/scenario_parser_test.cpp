@@ -117,7 +117,7 @@ timeline:
   - {at: 45m, removeNode: eks-0}
   - {at: 50m, load: {scale: 2}}
 kubelet: {imagePull: 20s, containerStart: 3s, shutdown: 5s, idleMemory: 32Mi}
-nodeLifecycle: {nodeMonitorGracePeriod: 50s, defaultTolerationSeconds: 60, forceDeleteUnreachablePods: false}
+nodeLifecycle: {nodeMonitorGracePeriod: 50s, defaultTolerationSeconds: 60, forceDeleteUnreachablePods: true}
 hpa:
   syncPeriod: 30s
   tolerance: 0.05
@@ -191,7 +191,7 @@ hpa:
   CHECK(s.kubelet.idle_memory == 32LL << 20);
   CHECK(s.node_lifecycle.node_monitor_grace_period == SimDuration(50'000));
   CHECK(s.node_lifecycle.default_toleration_seconds == 60);
-  CHECK_FALSE(s.node_lifecycle.force_delete_unreachable_pods);
+  CHECK(s.node_lifecycle.force_delete_unreachable_pods);  // the default is false
   CHECK(s.hpa.sync_period == SimDuration(30'000));
   CHECK(s.hpa.tolerance == 0.05);
   CHECK(s.hpa.downscale_stabilization == SimDuration(600'000));
@@ -374,6 +374,55 @@ TEST_CASE("Node pools are checked") {
       "node pool 'p' is declared twice"));
   CHECK(contains(pool("{name: p, count: 1, preset: 2cpu-4gi, pricePerHour: -1}"),
                  "pricePerHour must be between 0 and"));
+}
+
+TEST_CASE("A preset whose pods or disk are overridden recomputes its cloud's reservations") {
+  ScratchDir dir;
+  auto pool = [&](const std::string& body) {
+    Scenario s =
+        dir.parse("name: t\nmanifests: [app.yaml]\ncluster:\n  nodePools:\n    - " + body + "\n");
+    REQUIRE(s.node_pools.size() == 1);
+    return s.node_pools[0].shape;
+  };
+  constexpr int64_t kMi = int64_t{1} << 20;
+  constexpr int64_t kGi = int64_t{1} << 30;
+  // m5.large (2 vCPU, 8 GiB, 20 GiB disk, EKS policy) at its ENI default of 29 pods: memory
+  // reserved 255Mi + 11Mi * 29 = 574Mi, eviction 100Mi -> 8192 - 574 - 100 = 7518Mi.
+  const MachineShape plain = pool("{name: p, count: 1, preset: m5.large}");
+  CHECK(allocatable(plain).memory == 7518 * kMi);
+  // With pods: 110 (prefix delegation): 255Mi + 11Mi * 110 = 1465Mi reserved,
+  // 8192 - 1465 - 100 = 6627Mi allocatable. CPU is unchanged: 2000 - (60 + 10) = 1930m.
+  const MachineShape eks110 = pool("{name: p, count: 1, preset: m5.large, pods: 110}");
+  CHECK(eks110.name == "m5.large");
+  CHECK(eks110.capacity.pods == 110);
+  CHECK(eks110.kube_reserved.memory == 1465 * kMi);
+  CHECK(allocatable(eks110).memory == 6627 * kMi);
+  CHECK(allocatable(eks110).cpu_milli == 1930);
+  CHECK(allocatable(eks110).pods == 110);
+  CHECK(eks110.price_micro_usd_per_hour == 96'000);  // the preset's price is kept
+  // A bigger disk moves the 10% nodefs eviction threshold: 100Gi - 10Gi = 90Gi (the 20Gi
+  // default disk would have left 20 - 2 = 18Gi; the stale 2Gi threshold would give 98Gi).
+  CHECK(allocatable(pool("{name: p, count: 1, preset: m5.large}")).ephemeral_storage == 18 * kGi);
+  CHECK(allocatable(pool("{name: p, count: 1, preset: m5.large, ephemeralStorage: 100Gi}"))
+            .ephemeral_storage == 90 * kGi);
+  // AKS Standard_D2s_v3 (8 GiB) with pods: 110: min(20Mi * 110 + 50Mi, 25% of 8Gi) =
+  // min(2250Mi, 2048Mi) = 2048Mi -> 8192 - 2048 - 100 = 6044Mi (30 pods gave 7442Mi).
+  CHECK(allocatable(pool("{name: p, count: 1, preset: Standard_D2s_v3, pods: 110}")).memory ==
+        6044 * kMi);
+  // GKE e2-standard-2 with a 50Gi disk: kube-reserved min(25Gi, 6Gi + 17.5Gi, 100Gi) = 23.5Gi,
+  // eviction 5Gi -> 50 - 23.5 - 5 = 21.5Gi.
+  CHECK(allocatable(pool("{name: p, count: 1, preset: e2-standard-2, ephemeralStorage: 50Gi}"))
+            .ephemeral_storage == 21 * kGi + 512 * kMi);
+  // An explicit reserved mapping still wins: only what it names is reserved, no eviction.
+  const MachineShape explicit_reserved =
+      pool("{name: p, count: 1, preset: m5.large, pods: 110, reserved: {memory: 1Gi}}");
+  CHECK(allocatable(explicit_reserved).memory == 7 * kGi);
+  CHECK(allocatable(explicit_reserved).cpu_milli == 2000);
+  CHECK(allocatable(explicit_reserved).pods == 110);
+  // So does a named policy: the AKS formula on the overridden 110 pods, as above.
+  CHECK(
+      allocatable(pool("{name: p, count: 1, preset: m5.large, pods: 110, reserved: aks}")).memory ==
+      6044 * kMi);
 }
 
 TEST_CASE("Scheduler settings are checked") {
