@@ -94,6 +94,11 @@ int64_t gke_reserved_memory(int64_t capacity_bytes);
 // "m5.xlarge", "m5.2xlarge", "Standard_D2s_v3", "Standard_D4s_v3", "2cpu-4gi", "4cpu-8gi"),
 // or nullopt.
 std::optional<MachineShape> find_machine_shape(std::string_view name);
+// The reservation policy of the preset of that name (m5.large -> kEks), or nullopt. A scenario
+// that overrides a preset's pods or disk rebuilds the shape with
+// make_machine_shape(name, overridden capacity, policy), so reservations that depend on them
+// (EKS/AKS memory on max pods, ephemeral-storage on the disk) follow the override.
+std::optional<ReservationPolicy> machine_shape_policy(std::string_view name);
 // All preset names, sorted (for "did you mean").
 std::vector<std::string> machine_shape_names();
 

@@ -265,7 +265,10 @@ class ScenarioParser {
     } else if (custom) {
       pool.shape = make_machine_shape(shape_name, capacity, ReservationPolicy::kGke);
     } else {
-      pool.shape.capacity = capacity;  // a preset keeps its reservations
+      // A preset keeps its cloud's reservation policy, recomputed for the capacity after the
+      // pods / ephemeralStorage overrides: m5.large with pods: 110 reserves
+      // 255Mi + 11Mi * 110 = 1465Mi of memory, not the 574Mi of its 29-pod default.
+      pool.shape = make_machine_shape(shape_name, capacity, *machine_shape_policy(shape_name));
     }
     pool.shape.price_micro_usd_per_hour = price;
     if (n["pricePerHour"].IsDefined()) {

@@ -150,6 +150,13 @@ std::optional<MachineShape> find_machine_shape(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<ReservationPolicy> machine_shape_policy(std::string_view name) {
+  for (const Preset& p : kPresets) {
+    if (name == p.name) return p.policy;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> machine_shape_names() {
   std::vector<std::string> names;
   for (const Preset& p : kPresets) names.emplace_back(p.name);

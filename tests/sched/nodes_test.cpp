@@ -45,6 +45,22 @@ TEST_CASE("Presets give the documented allocatable") {
   CHECK(machine_shape_names().size() == 10);
 }
 
+TEST_CASE("Each preset names the reservation policy that rebuilds it") {
+  CHECK(machine_shape_policy("m5.large") == ReservationPolicy::kEks);
+  CHECK(machine_shape_policy("Standard_D4s_v3") == ReservationPolicy::kAks);
+  CHECK(machine_shape_policy("2cpu-4gi") == ReservationPolicy::kGke);
+  CHECK_FALSE(machine_shape_policy("m5.huge"));
+  // Rebuilding every preset from its capacity and policy gives back its reservations.
+  for (const std::string& name : machine_shape_names()) {
+    CAPTURE(name);
+    const MachineShape preset = *find_machine_shape(name);
+    const MachineShape rebuilt =
+        make_machine_shape(name, preset.capacity, *machine_shape_policy(name));
+    CHECK(allocatable(rebuilt) == allocatable(preset));
+    CHECK(rebuilt.kube_reserved == preset.kube_reserved);
+  }
+}
+
 TEST_CASE("A pool expands into named nodes with zones round robin and labels") {
   NodePool pool;
   pool.name = "web";
