@@ -264,6 +264,140 @@ TEST_CASE("TaintToleration scores intolerable PreferNoSchedule taints in reverse
   CHECK(scores("TaintToleration", tolerant, s) == std::vector<int64_t>{100, 0, 0});
 }
 
+// ---------------------------------------------------------------- NodeAffinity, weights
+
+// A preferred node-affinity term {weight, key In [value]} (several pairs are ANDed).
+PreferredSchedulingTerm prefer(int32_t weight, KV labels) {
+  PreferredSchedulingTerm t;
+  t.weight = weight;
+  for (const auto& [k, v] : labels) t.preference.match_expressions.push_back({k, "In", {v}});
+  return t;
+}
+
+PodInfo with_preferences(std::vector<PreferredSchedulingTerm> terms) {
+  PodInfo pod = PodBuilder().info();
+  pod.node_affinity.emplace();
+  pod.node_affinity->preferred = std::move(terms);
+  return pod;
+}
+
+// Ported from upstream nodeaffinity/node_affinity_test.go TestNodeAffinityPriority: the raw
+// score is the sum of the weights of the matching preferred terms, then
+// DefaultNormalizeScore(100, reverse=false): 100 * s / max (integer division).
+TEST_CASE("NodeAffinity scores the weights of matching preferred terms, normalised to 0..100") {
+  const KV label1{{"foo", "bar"}};
+  const KV label2{{"key", "value"}};
+  const KV label3{{"az", "az1"}};
+  const KV label4{{"abc", "az11"}, {"def", "az22"}};
+  const KV label5{{"foo", "bar"}, {"key", "value"}, {"az", "az1"}};
+  auto node = [](const char* name, KV labels) {
+    StringMap l;
+    for (const auto& [k, v] : labels) l[k] = v;
+    return make_node(name, {{"cpu", "1"}}, l);
+  };
+  const PodInfo affinity1 = with_preferences({prefer(2, {{"foo", "bar"}})});
+  const PodInfo affinity2 = with_preferences({
+      prefer(2, {{"foo", "bar"}}),
+      prefer(4, {{"key", "value"}}),
+      prefer(5, {{"foo", "bar"}, {"key", "value"}, {"az", "az1"}}),
+  });
+
+  SUBCASE("all nodes score 0 when the pod has no node affinity") {
+    auto s = make_snapshot({node("m1", label1), node("m2", label2), node("m3", label3)});
+    CHECK(scores("NodeAffinity", PodBuilder().info(), s) == std::vector<int64_t>{0, 0, 0});
+  }
+  SUBCASE("no node matches the preferred terms: all 0") {
+    auto s = make_snapshot({node("m1", label4), node("m2", label2), node("m3", label3)});
+    CHECK(scores("NodeAffinity", affinity1, s) == std::vector<int64_t>{0, 0, 0});
+  }
+  SUBCASE("only machine1 matches: 100, 0, 0") {
+    auto s = make_snapshot({node("m1", label1), node("m2", label2), node("m3", label3)});
+    CHECK(scores("NodeAffinity", affinity1, s) == std::vector<int64_t>{100, 0, 0});
+  }
+  SUBCASE("every node matches a different subset: 18, 100, 36") {
+    // machine1 {foo: bar} matches the first term only: 2.
+    // machine5 matches all three: 2 + 4 + 5 = 11 (the maximum).
+    // machine2 {key: value} matches the second: 4.
+    // Normalised: 100 * 2 / 11 = 18, 100 * 11 / 11 = 100, 100 * 4 / 11 = 36.
+    auto s = make_snapshot(
+        {node("machine1", label1), node("machine5", label5), node("machine2", label2)});
+    CHECK(scores("NodeAffinity", affinity2, s) == std::vector<int64_t>{18, 100, 36});
+  }
+  SUBCASE("a term with no expressions or weight 0 matches nothing") {
+    // nodeaffinity.NewPreferredSchedulingTerms skips empty terms; a weight-0 term adds 0.
+    PreferredSchedulingTerm empty;
+    empty.weight = 7;
+    const PodInfo pod = with_preferences({empty, prefer(0, {{"foo", "bar"}}), prefer(3, label2)});
+    auto s = make_snapshot({node("m1", label1), node("m2", label2)});
+    CHECK(scores("NodeAffinity", pod, s) == std::vector<int64_t>{0, 100});
+  }
+}
+
+// The default profile's weights (default_plugins.go): TaintToleration 3, NodeAffinity 2,
+// NodeResourcesFit 1, BalancedAllocation 1, and total[n] = sum_p score[p][n] * weight[p].
+TEST_CASE(
+    "Default plugin weights: an untolerated PreferNoSchedule taint (x3) beats a preferred "
+    "node affinity (x2) plus a small LeastAllocated lead") {
+  // Two 4-CPU / 8Gi nodes. "ssd" has label disk=ssd and a PreferNoSchedule taint and is
+  // empty; "plain" already runs a 1 CPU / 1Gi pod. The pod asks 1 CPU / 1Gi and prefers
+  // disk=ssd (weight 10).
+  //   NodeResourcesFit, LeastAllocated (cpu:1, memory:1):
+  //     ssd:   cpu (4000-1000)*100/4000 = 75, memory (8Gi-1Gi)*100/8Gi = 87 -> (75+87)/2 = 81
+  //     plain: cpu (4000-2000)*100/4000 = 50, memory (8Gi-2Gi)*100/8Gi = 75 -> 125/2 = 62
+  //   BalancedAllocation: ssd fractions 0.25, 0.125 -> std 0.0625 -> 93.75 -> 93;
+  //                       plain 0.5, 0.25 -> std 0.125 -> 87.5 -> 87
+  //   TaintToleration: untolerated counts {1, 0} -> reverse normalised {0, 100}
+  //   NodeAffinity: raw {10, 0} -> {100, 0}
+  //   totals: ssd   81*1 + 93*1 +   0*3 + 100*2 = 374
+  //           plain 62*1 + 87*1 + 100*3 +   0*2 = 449   -> plain, by 75
+  Node ssd = make_node("ssd", {{"cpu", "4"}, {"memory", "8Gi"}}, {{"disk", "ssd"}});
+  ssd.taints = {{"spot", "true", "PreferNoSchedule"}};
+  auto nodes = [&] {
+    return make_snapshot(
+        {ssd, make_node("plain", {{"cpu", "4"}, {"memory", "8Gi"}})},
+        {{PodBuilder("e").req({{"cpu", "1"}, {"memory", "1Gi"}}).info(), "plain"}});
+  };
+  PodInfo pod = PodBuilder().req({{"cpu", "1"}, {"memory", "1Gi"}}).info();
+  pod.node_affinity.emplace();
+  pod.node_affinity->preferred = {prefer(10, {{"disk", "ssd"}})};
+
+  auto s = nodes();
+  CHECK(scores("NodeResourcesFit", pod, s) == std::vector<int64_t>{81, 62});
+  CHECK(scores("NodeResourcesBalancedAllocation", pod, s) == std::vector<int64_t>{93, 87});
+  CHECK(scores("TaintToleration", pod, s) == std::vector<int64_t>{0, 100});
+  CHECK(scores("NodeAffinity", pod, s) == std::vector<int64_t>{100, 0});
+  CHECK(scores("PodTopologySpread", pod, s) == std::vector<int64_t>{0, 0});
+  CHECK(scores("InterPodAffinity", pod, s) == std::vector<int64_t>{0, 0});
+
+  auto chosen = [&](const SchedulerConfig& cfg) {
+    auto snap = nodes();
+    Rng rng(1);
+    return schedule(pod, snap, cfg, rng).node_name;
+  };
+  SchedulerConfig cfg;
+  CHECK(chosen(cfg) == "plain");
+  // Each weight matters, to the point:
+  //   TaintToleration 2:   plain 62 + 87 + 200 = 349 < 374 -> ssd
+  SchedulerConfig taint2;
+  taint2.weights.taint_toleration = 2;
+  CHECK(chosen(taint2) == "ssd");
+  //   NodeAffinity 3:      ssd 81 + 93 + 300 = 474 > 449 -> ssd
+  SchedulerConfig affinity3;
+  affinity3.weights.node_affinity = 3;
+  CHECK(chosen(affinity3) == "ssd");
+  //   NodeResourcesFit 4:  ssd 324 + 93 + 200 = 617 < plain 248 + 87 + 300 = 635 -> plain
+  //   NodeResourcesFit 5:  ssd 405 + 93 + 200 = 698 > plain 310 + 87 + 300 = 697 -> ssd, by 1
+  SchedulerConfig fit4, fit5;
+  fit4.weights.node_resources_fit = 4;
+  fit5.weights.node_resources_fit = 5;
+  CHECK(chosen(fit4) == "plain");
+  CHECK(chosen(fit5) == "ssd");
+  //   Tolerating the taint: both score 100 for TaintToleration, so plain loses its edge:
+  //   ssd 81 + 93 + 300 + 200 = 674 > plain 449 -> ssd.
+  pod.tolerations.push_back({"spot", "Exists", "", "PreferNoSchedule", {}});
+  CHECK(chosen(cfg) == "ssd");
+}
+
 // ---------------------------------------------------------------- numFeasibleNodesToFind
 
 TEST_CASE("numFeasibleNodesToFind adapts the percentage to the cluster size") {
