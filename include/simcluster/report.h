@@ -74,6 +74,11 @@ struct WorkloadSummary {
   std::optional<HPASummary> hpa;
   std::vector<int64_t> rollout_seconds;  // each completed rollout
   int64_t storage_per_pod = 0;
+  // CPU throttling: pod-seconds (at metrics resolution) in which a pod's CPU
+  // demand exceeded its limit, so it used only the limit (CFS throttling),
+  // and the highest demand seen as a percentage of the limit.
+  int64_t throttled_pod_seconds = 0;
+  double peak_cpu_demand_of_limit = 0;
 };
 
 struct PendingSummary {

@@ -47,6 +47,8 @@ Json workload_to_json(const WorkloadSummary& w) {
   j["requests_per_pod"] = resources_to_json(w.requests_per_pod);
   j["limits_per_pod"] = resources_to_json(w.limits_per_pod);
   j["storage_per_pod_bytes"] = w.storage_per_pod;
+  j["throttled_pod_seconds"] = w.throttled_pod_seconds;
+  j["peak_cpu_demand_of_limit"] = w.peak_cpu_demand_of_limit;
   j["hpa"] = w.hpa ? hpa_to_json(*w.hpa) : Json(nullptr);
   j["rollout_seconds"] = w.rollout_seconds;
   return j;

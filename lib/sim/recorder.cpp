@@ -331,6 +331,19 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
   users_ = users;
   have_users_ = true;
 
+  // CPU throttling: a pod sampled now whose demand exceeds its limit runs at
+  // the limit until the next scrape (metrics.cpp caps the usage).
+  const int64_t resolution = w.cfg.metrics_resolution.count();
+  for (const auto& [key, p] : w.store.pods) {
+    if (p.sample_time != now || p.workload_index < 0 || p.tmpl->cpu_limit_milli <= 0) continue;
+    if (p.cpu_demand <= p.tmpl->cpu_limit_milli) continue;
+    WorkloadTrack& t = workloads_[static_cast<size_t>(p.workload_index)];
+    t.throttled_ms += resolution;
+    t.peak_demand_of_limit =
+        std::max(t.peak_demand_of_limit, 100.0 * static_cast<double>(p.cpu_demand) /
+                                             static_cast<double>(p.tmpl->cpu_limit_milli));
+  }
+
   const std::optional<double> slo = w.cfg.slo_latency_ms;
   for (size_t i = 0; i < services_.size() && i < loads.size(); ++i) {
     ServiceTrack& s = services_[i];
@@ -491,6 +504,15 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                                "more pod of {}: a rolling update then would wait for capacity",
                                d)});
   }
+  for (const WorkloadTrack& t : workloads_) {
+    if (t.throttled_ms == 0) continue;
+    out.push_back({"CPUThrottled",
+                   fmt::format("{} ran at its CPU limit for {} pod-seconds (demand up to {:.0f}% "
+                               "of the limit): requests are served slower than the model's "
+                               "service time; raise the limit or scale out earlier (a lower HPA "
+                               "target)",
+                               t.key, t.throttled_ms / 1000, t.peak_demand_of_limit)});
+  }
   if (w.store.pending_pods > 0) {
     out.push_back(
         {"PodsPendingAtEnd",
@@ -550,6 +572,8 @@ const Report& Recorder::build(World& w) {
       s.limits_per_pod = tmpl->limits;
       s.storage_per_pod = tmpl->storage_per_pod;
     }
+    s.throttled_pod_seconds = t.throttled_ms / 1000;
+    s.peak_cpu_demand_of_limit = t.peak_demand_of_limit;
     if (t.has_hpa) {
       for (const auto& [hk, h] : w.store.hpas) {
         if (h.target != t.key) continue;

@@ -49,6 +49,9 @@ class Recorder {
     int32_t burst_target = 0;
     std::optional<SimTime> last_burst_start;  // of the burst recorded last
     bool last_burst_recorded = false;
+    // CPU throttling (see WorkloadSummary).
+    int64_t throttled_ms = 0;
+    double peak_demand_of_limit = 0;
   };
 
   // Sets up the workload/service/pool lists. Call once the world is built.

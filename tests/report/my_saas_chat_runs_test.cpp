@@ -53,6 +53,10 @@ TEST_CASE("My-SaaS-Chat at its minimum replicas fits on 3 nodes of 2 CPU / 4 GiB
   CHECK(r.pending.reasons.empty());
   REQUIRE(r.node_pools.size() == 1);
   CHECK(r.node_pools[0].max_ready == 3);
+  for (const WorkloadSummary& w : r.workloads) {
+    CAPTURE(w.name);
+    CHECK(w.throttled_pod_seconds == 0);  // 100 users: far below every limit
+  }
 }
 
 TEST_CASE("My-SaaS-Chat at its maximum replicas leaves pods Pending on the same 3 nodes") {
@@ -84,4 +88,21 @@ TEST_CASE("My-SaaS-Chat at its maximum replicas leaves pods Pending on the same 
   bool warned = false;
   for (const Warning& w : r.warnings) warned = warned || w.code == "PodsPendingAtEnd";
   CHECK(warned);
+  // chat-service's 500 rps at 13.8 millicore-seconds each need 6900m; the
+  // chat pods that fit cannot give that within their 750m limits, so they
+  // run throttled at the limit and the report says so.
+  int64_t chat_throttled = -1;
+  for (const WorkloadSummary& w : r.workloads) {
+    if (w.name == "chat-service") {
+      chat_throttled = w.throttled_pod_seconds;
+      CHECK(w.peak_cpu_demand_of_limit > 100.0);
+    }
+  }
+  CHECK(chat_throttled > 0);
+  bool throttled_warning = false;
+  for (const Warning& w : r.warnings) {
+    throttled_warning = throttled_warning || (w.code == "CPUThrottled" &&
+                                              w.message.find("chat-service") != std::string::npos);
+  }
+  CHECK(throttled_warning);
 }
