@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "hpa/replica_calculator.h"
 #include "simcluster/hpa.h"
@@ -16,20 +19,26 @@ namespace {
 constexpr char kTrue[] = "True";
 constexpr char kFalse[] = "False";
 
+// Assigns only a changed text: a condition re-set to the same words (most
+// syncs) reuses its strings.
+void assign(std::string& to, std::string_view from) {
+  if (to != from) to.assign(from);
+}
+
 // setConditionInList: keeps the position of an existing condition, appends a
 // new type, and moves lastTransitionTime only when the status flips.
-void set_condition(HPAStatus& status, const std::string& type, const std::string& value,
-                   std::string reason, std::string message, SimTime now) {
+void set_condition(HPAStatus& status, std::string_view type, std::string_view value,
+                   std::string_view reason, std::string_view message, SimTime now) {
   auto it = std::find_if(status.conditions.begin(), status.conditions.end(),
                          [&](const HPACondition& c) { return c.type == type; });
   if (it == status.conditions.end()) {
-    status.conditions.push_back(HPACondition{type, "", "", "", now});
+    status.conditions.push_back(HPACondition{std::string(type), "", "", "", now});
     it = status.conditions.end() - 1;
   }
   if (it->status != value) it->last_transition_time = now;
-  it->status = value;
-  it->reason = std::move(reason);
-  it->message = std::move(message);
+  assign(it->status, value);
+  assign(it->reason, reason);
+  assign(it->message, message);
 }
 
 void remove_condition(HPAStatus& status, const std::string& type) {
@@ -87,14 +96,28 @@ class Reconciler {
  public:
   Reconciler(const HorizontalPodAutoscaler& hpa, HPAState& state, const HPAInputs& in, SimTime now,
              const HPAConfig& cfg)
-      : hpa_(hpa), state_(state), in_(in), now_(now), cfg_(cfg), status_(state.status) {}
+      : hpa_(hpa), state_(state), in_(in), now_(now), cfg_(cfg), status_(state.status) {
+    // spec.metrics, or the default CPU metric (effective_metrics), without a copy.
+    if (hpa.metrics.empty()) default_metrics_ = effective_metrics(hpa);
+  }
 
   HPADecision run();
 
  private:
-  void condition(const std::string& type, const std::string& value, std::string reason,
-                 std::string message) {
-    set_condition(status_, type, value, std::move(reason), std::move(message), now_);
+  void condition(std::string_view type, std::string_view value, std::string_view reason,
+                 std::string_view message) {
+    set_condition(status_, type, value, reason, message, now_);
+  }
+  // The same with a formatted message, built in a stack buffer.
+  template <typename... T>
+  void condition_fmt(std::string_view type, std::string_view value, std::string_view reason,
+                     fmt::format_string<T...> message, T&&... args) {
+    fmt::memory_buffer buf;
+    fmt::format_to(std::back_inserter(buf), message, std::forward<T>(args)...);
+    condition(type, value, reason, std::string_view(buf.data(), buf.size()));
+  }
+  const std::vector<MetricSpec>& metric_specs() const {
+    return hpa_.metrics.empty() ? default_metrics_ : hpa_.metrics;
   }
   void event(const char* type, std::string reason, std::string message) {
     decision_.events.push_back(HPAEvent{type, std::move(reason), std::move(message)});
@@ -122,13 +145,13 @@ class Reconciler {
   void set_status(int32_t current, int32_t desired, bool rescale) {
     status_.current_replicas = current;
     status_.desired_replicas = desired;
-    status_.current_metrics = statuses_;
+    status_.current_metrics = std::move(statuses_);
     if (rescale) status_.last_scale_time = now_;
   }
+  // status_ is state_.status itself, updated in place.
   HPADecision finish() {
-    state_.status = status_;
     decision_.status = status_;
-    return decision_;
+    return std::move(decision_);
   }
 
   const HorizontalPodAutoscaler& hpa_;
@@ -136,7 +159,14 @@ class Reconciler {
   const HPAInputs& in_;
   const SimTime now_;
   const HPAConfig& cfg_;
-  HPAStatus status_;
+  // The pods' name ids, computed once per sync for all metrics (pod_ids()).
+  std::optional<hpa_internal::PodNameIds> pod_ids_;
+  const hpa_internal::PodNameIds& pod_ids() {
+    if (!pod_ids_) pod_ids_ = hpa_internal::pod_name_ids(in_.pods);
+    return *pod_ids_;
+  }
+  HPAStatus& status_;
+  std::vector<MetricSpec> default_metrics_;
   HPADecision decision_;
   HPATolerances tolerances_;
   std::vector<HPAMetricStatus> statuses_;
@@ -172,7 +202,7 @@ HPADecision Reconciler::run() {
 
   const int32_t min_replicas = hpa_.min_replicas.value_or(1);
   const int32_t max_replicas = hpa_.max_replicas;
-  const std::vector<MetricSpec> metrics = effective_metrics(hpa_);
+  const std::vector<MetricSpec>& metrics = metric_specs();
   const bool has_object_or_external =
       std::any_of(metrics.begin(), metrics.end(),
                   [](const MetricSpec& m) { return m.type == "Object" || m.type == "External"; });
@@ -311,7 +341,7 @@ std::optional<int32_t> Reconciler::compute_replicas_for_metrics(int32_t current)
     return std::nullopt;
   }
 
-  const std::vector<MetricSpec> specs = effective_metrics(hpa_);
+  const std::vector<MetricSpec>& specs = metric_specs();
   statuses_.assign(specs.size(), HPAMetricStatus{});
   int32_t replicas = 0;
   size_t invalid = 0;
@@ -319,19 +349,21 @@ std::optional<int32_t> Reconciler::compute_replicas_for_metrics(int32_t current)
   HPACondition first_condition;
   for (size_t i = 0; i < specs.size(); ++i) {
     MetricOutcome out = compute_replicas_for_metric(specs[i], i, current);
-    if (out.proposal.is_valid) statuses_[i] = out.proposal.current;
-    decision_.proposals.push_back(out.proposal);
-    if (!out.proposal.is_valid) {
+    const bool valid = out.proposal.is_valid;
+    const int32_t proposed = out.proposal.replicas;
+    if (valid) statuses_[i] = out.proposal.current;
+    decision_.proposals.push_back(std::move(out.proposal));
+    if (!valid) {
       if (invalid == 0) {
-        first_error = out.error;
-        first_condition = out.condition;
+        first_error = std::move(out.error);
+        first_condition = std::move(out.condition);
       }
       ++invalid;
       continue;
     }
     // The max over metrics; the first metric wins ties.
-    if (replicas == 0 || out.proposal.replicas > replicas) {
-      replicas = out.proposal.replicas;
+    if (replicas == 0 || proposed > replicas) {
+      replicas = proposed;
       decision_.winning_metric = i;
     }
   }
@@ -349,9 +381,8 @@ std::optional<int32_t> Reconciler::compute_replicas_for_metrics(int32_t current)
     return std::nullopt;
   }
   const std::string& metric = decision_.proposals[*decision_.winning_metric].metric;
-  condition(
-      "ScalingActive", kTrue, "ValidMetricFound",
-      fmt::format("the HPA was able to successfully calculate a replica count from {}", metric));
+  condition_fmt("ScalingActive", kTrue, "ValidMetricFound",
+                "the HPA was able to successfully calculate a replica count from {}", metric);
   return replicas;
 }
 
@@ -388,9 +419,9 @@ MetricOutcome Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome 
 
   std::string err;
   if (spec.target.average_value) {
-    p.calculation =
-        get_raw_resource_replicas(current, spec.target.average_value->milli_value(), resource,
-                                  container, tolerances_, in_.pods, now_, cfg_);
+    p.calculation = hpa_internal::get_raw_resource_replicas(
+        current, spec.target.average_value->milli_value(), resource, container, tolerances_,
+        in_.pods, pod_ids(), now_, cfg_);
     p.metric = fmt::format("{} resource", resource);
     if (!p.calculation.ok) {
       err = fmt::format("failed to get {} usage: {}", resource, p.calculation.error);
@@ -402,8 +433,9 @@ MetricOutcome Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome 
         "invalid resource metric source: neither an average utilization target nor an average "
         "value (usage) target was set";
   } else {
-    p.calculation = get_resource_replicas(current, *spec.target.average_utilization, resource,
-                                          container, tolerances_, in_.pods, now_, cfg_);
+    p.calculation = hpa_internal::get_resource_replicas(current, *spec.target.average_utilization,
+                                                        resource, container, tolerances_, in_.pods,
+                                                        pod_ids(), now_, cfg_);
     p.metric =
         is_container
             ? fmt::format("{} container resource utilization (percentage of request)", resource)
@@ -442,8 +474,9 @@ MetricOutcome Reconciler::pods_metric(const MetricSpec& spec, MetricOutcome out,
   if (!spec.target.average_value) {
     err = "invalid pods metric source: no average value target was set";
   } else {
-    p.calculation = get_metric_replicas(current, spec.target.average_value->milli_value(),
-                                        spec.metric_name, tolerances_, in_.pods, now_, cfg_);
+    p.calculation = hpa_internal::get_metric_replicas(
+        current, spec.target.average_value->milli_value(), spec.metric_name, tolerances_, in_.pods,
+        pod_ids(), now_, cfg_);
     if (!p.calculation.ok) {
       err = p.calculation.error;
       if (!supplied) {

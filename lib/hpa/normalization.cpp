@@ -240,10 +240,15 @@ HPANormalization normalize_desired_replicas(std::vector<HPARecommendation>& reco
 HPANormalization normalize_desired_replicas_with_behaviors(
     HPAState& state, const HPABehavior& behavior, int32_t current_replicas,
     int32_t desired_replicas, int32_t min_replicas, int32_t max_replicas, SimTime now) {
-  const HPAScalingRules up_rules =
-      behavior.scale_up.value_or(generate_scale_up_rules(std::nullopt));
-  const HPAScalingRules down_rules =
-      behavior.scale_down.value_or(generate_scale_down_rules(std::nullopt, HPAConfig{}));
+  // The defaults only when a direction is unset (no copy of a set one).
+  std::optional<HPAScalingRules> up_default, down_default;
+  const HPAScalingRules& up_rules = behavior.scale_up
+                                        ? *behavior.scale_up
+                                        : up_default.emplace(generate_scale_up_rules(std::nullopt));
+  const HPAScalingRules& down_rules =
+      behavior.scale_down
+          ? *behavior.scale_down
+          : down_default.emplace(generate_scale_down_rules(std::nullopt, HPAConfig{}));
   HPANormalization n;
   n.desired = desired_replicas;
 

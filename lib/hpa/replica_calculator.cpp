@@ -5,8 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <string_view>
 
 namespace simcluster {
 namespace hpa_internal {
@@ -29,17 +32,6 @@ size_t listed_pod_count(const std::vector<HPAPodInfo>& pods) {
   size_t n = 0;
   for (const auto& p : pods) n += p.in_pod_list ? 1 : 0;
   return n;
-}
-
-// The containers in the order calculatePodRequestsFromContainers walks them:
-// regular containers first, then restartable (sidecar) init containers.
-std::vector<const HPAContainerInfo*> request_order(const HPAPodInfo& pod) {
-  std::vector<const HPAContainerInfo*> out;
-  for (const auto& c : pod.containers)
-    if (!c.is_sidecar) out.push_back(&c);
-  for (const auto& c : pod.containers)
-    if (c.is_sidecar) out.push_back(&c);
-  return out;
 }
 
 }  // namespace
@@ -72,39 +64,86 @@ int64_t per_pod_usage(int64_t usage, int32_t status_replicas) {
       std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas)));
 }
 
-PodGroups group_pods(const std::vector<HPAPodInfo>& pods, const PodMetricsInfo& metrics,
-                     const std::string& resource, SimTime now, const HPAConfig& cfg) {
-  PodGroups g;
-  for (const auto& pod : pods) {
+PodNameIds pod_name_ids(const std::vector<HPAPodInfo>& pods) {
+  // Group equal names by hash, confirming equality by comparing the names:
+  // the hash only speeds up the grouping, it never decides it.
+  PodNameIds ids;
+  const size_t n = pods.size();
+  ids.of_pod.assign(n, 0);
+  std::vector<std::pair<size_t, uint32_t>> order(n);  // (hash of name, pod index)
+  const std::hash<std::string_view> hash;
+  for (size_t i = 0; i < n; ++i) order[i] = {hash(pods[i].name), static_cast<uint32_t>(i)};
+  std::sort(order.begin(), order.end());
+  for (size_t b = 0; b < n;) {
+    size_t e = b + 1;
+    while (e < n && order[e].first == order[b].first) ++e;
+    for (size_t k = b; k < e; ++k) {
+      const uint32_t i = order[k].second;
+      bool found = false;
+      for (size_t j = b; j < k && !found; ++j) {
+        if (pods[order[j].second].name == pods[i].name) {
+          ids.of_pod[i] = ids.of_pod[order[j].second];
+          found = true;
+        }
+      }
+      if (!found) {
+        ids.of_pod[i] = static_cast<uint32_t>(ids.first.size());
+        ids.first.push_back(i);
+      }
+    }
+    b = e;
+  }
+  return ids;
+}
+
+size_t present_count(const MetricsById& metrics) {
+  size_t n = 0;
+  for (const auto& m : metrics) n += m.has_value() ? 1 : 0;
+  return n;
+}
+
+PodGroupsById group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                         const MetricsById& metrics, const std::string& resource, SimTime now,
+                         const HPAConfig& cfg) {
+  PodGroupsById g;
+  g.flags.assign(ids.count(), 0);
+  const auto add = [&](uint32_t id, uint8_t flag, size_t& count) {
+    if ((g.flags[id] & flag) == 0) ++count;  // a set of names: each counts once
+    g.flags[id] |= flag;
+  };
+  const bool is_cpu = resource == "cpu";
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const HPAPodInfo& pod = pods[i];
     if (!pod.in_pod_list) continue;
+    const uint32_t id = ids.of_pod[i];
     if (pod.is_deleting || is_terminal(pod.phase)) {
-      g.ignored.insert(pod.name);
+      add(id, PodGroupsById::kIgnored, g.ignored);
       continue;
     }
     if (pod.phase == PodPhase::kPending) {
-      g.unready.insert(pod.name);
+      add(id, PodGroupsById::kUnready, g.unready);
       continue;
     }
-    const auto it = metrics.find(pod.name);
-    if (it == metrics.end()) {
-      g.missing.insert(pod.name);
+    const std::optional<PodMetric>& metric = metrics[id];
+    if (!metric) {
+      add(id, PodGroupsById::kMissing, g.missing);
       continue;
     }
-    if (resource == "cpu") {
+    if (is_cpu) {
       bool unready = false;
       if (!pod.ready.has_value() || !pod.start_time.has_value()) {
         unready = true;
       } else if (*pod.start_time + cfg.cpu_initialization_period > now) {
         // Still initializing: count only a Ready pod with one full metric
         // window collected since it became Ready.
-        unready = !*pod.ready || it->second.timestamp < pod.ready_transition + it->second.window;
+        unready = !*pod.ready || metric->timestamp < pod.ready_transition + metric->window;
       } else {
         // Initialized: ignore only a pod that has never been ready.
         unready =
             !*pod.ready && *pod.start_time + cfg.initial_readiness_delay > pod.ready_transition;
       }
       if (unready) {
-        g.unready.insert(pod.name);
+        add(id, PodGroupsById::kUnready, g.unready);
         continue;
       }
     }
@@ -113,67 +152,90 @@ PodGroups group_pods(const std::vector<HPAPodInfo>& pods, const PodMetricsInfo& 
   return g;
 }
 
-Requests calculate_requests(const std::vector<HPAPodInfo>& pods, const std::string& container,
-                            const std::string& resource, const HPAConfig& cfg) {
-  Requests r;
-  for (const auto& pod : pods) {
+namespace {
+
+// Visits the containers in the order calculatePodRequestsFromContainers walks
+// them (regular containers first, then restartable init containers) until
+// `f` returns false.
+template <typename F>
+void for_each_in_request_order(const HPAPodInfo& pod, F&& f) {
+  for (const auto& c : pod.containers)
+    if (!c.is_sidecar && !f(c)) return;
+  for (const auto& c : pod.containers)
+    if (c.is_sidecar && !f(c)) return;
+}
+
+}  // namespace
+
+bool calculate_requests(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                        const std::string& container, const std::string& resource,
+                        const HPAConfig& cfg, std::vector<std::optional<int64_t>>& out,
+                        std::string& error) {
+  out.assign(ids.count(), std::nullopt);
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const HPAPodInfo& pod = pods[i];
     if (!pod.in_pod_list) continue;
+    const uint32_t id = ids.of_pod[i];
     const bool use_pod_level = cfg.pod_level_resources && pod.pod_requests.has_value() &&
                                !pod.pod_requests->empty() && container.empty();
     if (use_pod_level) {
       const auto it = pod.pod_requests->find(resource);
       if (it == pod.pod_requests->end()) {
-        r.error = fmt::format("missing pod-level request for {} in Pod {}", resource, pod.name);
-        r.by_pod.clear();
-        return r;
+        error = fmt::format("missing pod-level request for {} in Pod {}", resource, pod.name);
+        return false;
       }
-      r.by_pod[pod.name] = it->second.milli_value();
+      out[id] = it->second.milli_value();
       continue;
     }
     Int128 request = 0;
     bool found = false;
-    for (const HPAContainerInfo* c : request_order(pod)) {
-      if (container.empty() || container == c->name) {
-        const auto it = c->requests.find(resource);
-        if (it == c->requests.end()) {
-          r.error = fmt::format("missing request for {} in container {} of Pod {}", resource,
-                                c->name, pod.name);
-          r.by_pod.clear();
-          return r;
+    const HPAContainerInfo* lacking = nullptr;
+    for_each_in_request_order(pod, [&](const HPAContainerInfo& c) {
+      if (container.empty() || container == c.name) {
+        const auto it = c.requests.find(resource);
+        if (it == c.requests.end()) {
+          lacking = &c;
+          return false;
         }
         request += it->second.milli_value();
       }
-      if (container == c->name) {  // container names are unique in a pod
+      if (container == c.name) {  // container names are unique in a pod
         found = true;
-        break;
+        return false;
       }
+      return true;
+    });
+    if (lacking != nullptr) {
+      error = fmt::format("missing request for {} in container {} of Pod {}", resource,
+                          lacking->name, pod.name);
+      return false;
     }
     if (!container.empty() && !found) {
-      r.error = fmt::format("container {} not found in Pod {}", container, pod.name);
-      r.by_pod.clear();
-      return r;
+      error = fmt::format("container {} not found in Pod {}", container, pod.name);
+      return false;
     }
-    r.by_pod[pod.name] = saturate_int64(request);
+    out[id] = saturate_int64(request);
   }
-  return r;
+  return true;
 }
 
-std::optional<PodMetricsInfo> resource_metrics(const std::vector<HPAPodInfo>& pods,
-                                               const std::string& resource,
-                                               const std::string& container) {
+bool resource_metrics(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                      const std::string& resource, const std::string& container, MetricsById& out) {
+  out.assign(ids.count(), std::nullopt);
   bool any = false;
-  PodMetricsInfo out;
-  for (const auto& pod : pods) {
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const HPAPodInfo& pod = pods[i];
     if (!pod.usage.has_value()) continue;
     any = true;
     const HPAPodMetricsSample& s = *pod.usage;
+    const uint32_t id = ids.of_pod[i];
     if (!container.empty()) {
       // getContainerMetrics: only the named container; absent => missing.
       const auto c = s.containers.find(container);
       if (c == s.containers.end()) continue;
       const auto v = c->second.find(resource);
       if (v == c->second.end()) continue;
-      out[pod.name] = PodMetric{v->second.milli_value(), s.timestamp, s.window};
+      out[id] = PodMetric{v->second.milli_value(), s.timestamp, s.window};
       continue;
     }
     // getPodMetrics: the sum over containers; any container without the
@@ -188,25 +250,17 @@ std::optional<PodMetricsInfo> resource_metrics(const std::vector<HPAPodInfo>& po
       }
       sum += v->second.milli_value();
     }
-    if (!missing) out[pod.name] = PodMetric{saturate_int64(sum), s.timestamp, s.window};
+    if (!missing) out[id] = PodMetric{saturate_int64(sum), s.timestamp, s.window};
   }
-  if (!any) return std::nullopt;
-  return out;
+  return any;
 }
 
-UtilizationRatio resource_utilization_ratio(const PodMetricsInfo& metrics,
-                                            const std::map<std::string, int64_t>& requests,
-                                            int32_t target_utilization) {
+namespace {
+
+// GetResourceUtilizationRatio from the totals over the samples of known pods.
+UtilizationRatio utilization_of(Int128 metrics_total, Int128 requests_total, int64_t entries,
+                                int32_t target_utilization) {
   UtilizationRatio u;
-  Int128 metrics_total = 0, requests_total = 0;
-  int64_t entries = 0;
-  for (const auto& [pod, m] : metrics) {
-    const auto r = requests.find(pod);
-    if (r == requests.end()) continue;  // superfluous sample: no known pod
-    metrics_total += m.value;
-    requests_total += r->second;
-    ++entries;
-  }
   if (requests_total == 0) return u;  // "no metrics returned matched known pods"
   // Truncated integer percent first, then the ratio: 587, not 587.5.
   u.utilization = saturate_int32(metrics_total * 100 / requests_total);
@@ -216,26 +270,126 @@ UtilizationRatio resource_utilization_ratio(const PodMetricsInfo& metrics,
   return u;
 }
 
-UsageRatio metric_usage_ratio(const PodMetricsInfo& metrics, int64_t target_usage) {
-  Int128 total = 0;
-  for (const auto& [pod, m] : metrics) total += m.value;
+// GetMetricUsageRatio from the total over `count` samples.
+UsageRatio usage_of(Int128 total, size_t count, int64_t target_usage) {
   UsageRatio r;
-  r.usage = saturate_int64(total / static_cast<Int128>(metrics.size()));
+  r.usage = saturate_int64(total / static_cast<Int128>(count));
   r.ratio = static_cast<double>(r.usage) / static_cast<double>(target_usage);
   return r;
 }
 
-namespace {
+}  // namespace
 
-void record_groups(HPAReplicaCalculation& r, const PodGroups& g) {
-  r.ready_pods = g.ready_count;
-  r.unready_pods = static_cast<int32_t>(g.unready.size());
-  r.missing_pods = static_cast<int32_t>(g.missing.size());
-  r.ignored_pods = static_cast<int32_t>(g.ignored.size());
+UtilizationRatio resource_utilization_ratio(const MetricsById& metrics,
+                                            const std::vector<std::optional<int64_t>>& requests,
+                                            int32_t target_utilization) {
+  Int128 metrics_total = 0, requests_total = 0;
+  int64_t entries = 0;
+  for (size_t id = 0; id < metrics.size(); ++id) {
+    if (!metrics[id] || !requests[id]) continue;  // superfluous sample: no known pod
+    metrics_total += metrics[id]->value;
+    requests_total += *requests[id];
+    ++entries;
+  }
+  return utilization_of(metrics_total, requests_total, entries, target_utilization);
 }
 
-void remove_pods(PodMetricsInfo& metrics, const std::set<std::string>& names) {
-  for (const auto& n : names) metrics.erase(n);
+UsageRatio metric_usage_ratio(const MetricsById& metrics, int64_t target_usage) {
+  Int128 total = 0;
+  for (const auto& m : metrics)
+    if (m) total += m->value;
+  return usage_of(total, present_count(metrics), target_usage);
+}
+
+// ---- the map-keyed forms (tests), on top of the id-keyed ones
+
+namespace {
+
+MetricsById metrics_by_id(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                          const PodMetricsInfo& metrics) {
+  MetricsById out(ids.count());
+  for (size_t id = 0; id < ids.count(); ++id) {
+    const auto it = metrics.find(pods[ids.first[id]].name);
+    if (it != metrics.end()) out[id] = it->second;
+  }
+  return out;
+}
+
+}  // namespace
+
+PodGroups group_pods(const std::vector<HPAPodInfo>& pods, const PodMetricsInfo& metrics,
+                     const std::string& resource, SimTime now, const HPAConfig& cfg) {
+  const PodNameIds ids = pod_name_ids(pods);
+  const PodGroupsById g =
+      group_pods(pods, ids, metrics_by_id(pods, ids, metrics), resource, now, cfg);
+  PodGroups out;
+  out.ready_count = g.ready_count;
+  for (size_t id = 0; id < ids.count(); ++id) {
+    const std::string& name = pods[ids.first[id]].name;
+    if (g.flags[id] & PodGroupsById::kUnready) out.unready.insert(name);
+    if (g.flags[id] & PodGroupsById::kMissing) out.missing.insert(name);
+    if (g.flags[id] & PodGroupsById::kIgnored) out.ignored.insert(name);
+  }
+  return out;
+}
+
+Requests calculate_requests(const std::vector<HPAPodInfo>& pods, const std::string& container,
+                            const std::string& resource, const HPAConfig& cfg) {
+  const PodNameIds ids = pod_name_ids(pods);
+  std::vector<std::optional<int64_t>> by_id;
+  Requests r;
+  if (!calculate_requests(pods, ids, container, resource, cfg, by_id, r.error)) return r;
+  for (size_t id = 0; id < ids.count(); ++id)
+    if (by_id[id]) r.by_pod[pods[ids.first[id]].name] = *by_id[id];
+  return r;
+}
+
+std::optional<PodMetricsInfo> resource_metrics(const std::vector<HPAPodInfo>& pods,
+                                               const std::string& resource,
+                                               const std::string& container) {
+  const PodNameIds ids = pod_name_ids(pods);
+  MetricsById by_id;
+  if (!resource_metrics(pods, ids, resource, container, by_id)) return std::nullopt;
+  PodMetricsInfo out;
+  for (size_t id = 0; id < ids.count(); ++id)
+    if (by_id[id]) out[pods[ids.first[id]].name] = *by_id[id];
+  return out;
+}
+
+UtilizationRatio resource_utilization_ratio(const PodMetricsInfo& metrics,
+                                            const std::map<std::string, int64_t>& requests,
+                                            int32_t target_utilization) {
+  Int128 metrics_total = 0, requests_total = 0;
+  int64_t entries = 0;
+  for (const auto& [pod, m] : metrics) {
+    const auto r = requests.find(pod);
+    if (r == requests.end()) continue;  // superfluous sample: no known pod
+    metrics_total += m.value;
+    requests_total += r->second;
+    ++entries;
+  }
+  return utilization_of(metrics_total, requests_total, entries, target_utilization);
+}
+
+UsageRatio metric_usage_ratio(const PodMetricsInfo& metrics, int64_t target_usage) {
+  Int128 total = 0;
+  for (const auto& [pod, m] : metrics) total += m.value;
+  return usage_of(total, metrics.size(), target_usage);
+}
+
+namespace {
+
+void record_groups(HPAReplicaCalculation& r, const PodGroupsById& g) {
+  r.ready_pods = g.ready_count;
+  r.unready_pods = static_cast<int32_t>(g.unready);
+  r.missing_pods = static_cast<int32_t>(g.missing);
+  r.ignored_pods = static_cast<int32_t>(g.ignored);
+}
+
+// Drops the samples of the ignored and unready names (removePods upstream).
+void remove_ignored_and_unready(MetricsById& metrics, const PodGroupsById& g) {
+  for (size_t id = 0; id < metrics.size(); ++id)
+    if (g.flags[id] & (PodGroupsById::kIgnored | PodGroupsById::kUnready)) metrics[id].reset();
 }
 
 HPAReplicaCalculation calc_error(std::string error) {
@@ -245,18 +399,17 @@ HPAReplicaCalculation calc_error(std::string error) {
 }
 
 // calcPlainMetricReplicas (§3.6).
-HPAReplicaCalculation calc_plain_metric_replicas(PodMetricsInfo metrics, int32_t current,
+HPAReplicaCalculation calc_plain_metric_replicas(MetricsById metrics, int32_t current,
                                                  int64_t target_usage,
                                                  const HPATolerances& tolerances,
                                                  const std::vector<HPAPodInfo>& pods,
-                                                 const std::string& resource, SimTime now,
-                                                 const HPAConfig& cfg) {
+                                                 const PodNameIds& ids, const std::string& resource,
+                                                 SimTime now, const HPAConfig& cfg) {
   if (listed_pod_count(pods) == 0)
     return calc_error("no pods returned by selector while calculating replica count");
-  const PodGroups g = group_pods(pods, metrics, resource, now, cfg);
-  remove_pods(metrics, g.ignored);
-  remove_pods(metrics, g.unready);
-  if (metrics.empty())
+  const PodGroupsById g = group_pods(pods, ids, metrics, resource, now, cfg);
+  remove_ignored_and_unready(metrics, g);
+  if (present_count(metrics) == 0)
     return calc_error("did not receive metrics for targeted pods (pods might be unready)");
 
   HPAReplicaCalculation r;
@@ -267,8 +420,8 @@ HPAReplicaCalculation calc_plain_metric_replicas(PodMetricsInfo metrics, int32_t
   r.usage_ratio = first.ratio;
   const double ratio = first.ratio;
 
-  const bool scale_up_with_unready = !g.unready.empty() && ratio > 1.0;
-  if (!scale_up_with_unready && g.missing.empty()) {
+  const bool scale_up_with_unready = g.unready > 0 && ratio > 1.0;
+  if (!scale_up_with_unready && g.missing == 0) {
     if (tolerances.is_within(ratio)) {
       r.replicas = current;
       r.held_by_tolerance = true;
@@ -277,16 +430,16 @@ HPAReplicaCalculation calc_plain_metric_replicas(PodMetricsInfo metrics, int32_t
     r.replicas = ceil_to_int32(ratio * static_cast<double>(g.ready_count));
     return r;
   }
-  if (!g.missing.empty()) {
-    if (ratio < 1.0) {
+  for (size_t id = 0; id < metrics.size(); ++id) {
+    if (g.flags[id] & PodGroupsById::kMissing) {
       // On a scale-down, missing pods use exactly the target.
-      for (const auto& n : g.missing) metrics[n] = PodMetric{target_usage, {}, {}};
-    } else if (ratio > 1.0) {
-      for (const auto& n : g.missing) metrics[n] = PodMetric{0, {}, {}};
+      if (ratio < 1.0) metrics[id] = PodMetric{target_usage, {}, {}};
+      if (ratio > 1.0) metrics[id] = PodMetric{0, {}, {}};
     }
   }
   if (scale_up_with_unready)
-    for (const auto& n : g.unready) metrics[n] = PodMetric{0, {}, {}};
+    for (size_t id = 0; id < metrics.size(); ++id)
+      if (g.flags[id] & PodGroupsById::kUnready) metrics[id] = PodMetric{0, {}, {}};
 
   const double new_ratio = metric_usage_ratio(metrics, target_usage).ratio;
   r.rebalanced = true;
@@ -301,7 +454,8 @@ HPAReplicaCalculation calc_plain_metric_replicas(PodMetricsInfo metrics, int32_t
     r.held_by_direction_veto = true;
     return r;
   }
-  const int32_t new_replicas = ceil_to_int32(new_ratio * static_cast<double>(metrics.size()));
+  const int32_t new_replicas =
+      ceil_to_int32(new_ratio * static_cast<double>(present_count(metrics)));
   if ((new_ratio < 1.0 && new_replicas > current) || (new_ratio > 1.0 && new_replicas < current)) {
     r.replicas = current;
     r.held_by_direction_veto = true;
@@ -316,32 +470,29 @@ HPAReplicaCalculation calc_plain_metric_replicas(PodMetricsInfo metrics, int32_t
 
 using namespace hpa_internal;
 
-HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t target_utilization,
-                                            const std::string& resource,
-                                            const std::string& container,
-                                            const HPATolerances& tolerances,
-                                            const std::vector<HPAPodInfo>& pods, SimTime now,
-                                            const HPAConfig& cfg) {
-  std::optional<PodMetricsInfo> fetched = resource_metrics(pods, resource, container);
-  if (!fetched)
+HPAReplicaCalculation hpa_internal::get_resource_replicas(
+    int32_t current_replicas, int32_t target_utilization, const std::string& resource,
+    const std::string& container, const HPATolerances& tolerances,
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg) {
+  MetricsById metrics;
+  if (!resource_metrics(pods, ids, resource, container, metrics))
     return calc_error(fmt::format(
         "unable to get metrics for resource {}: no metrics returned from resource metrics API",
         resource));
   if (listed_pod_count(pods) == 0)
     return calc_error("no pods returned by selector while calculating replica count");
-  PodMetricsInfo metrics = std::move(*fetched);
 
-  const PodGroups g = group_pods(pods, metrics, resource, now, cfg);
-  remove_pods(metrics, g.ignored);
-  remove_pods(metrics, g.unready);
-  if (metrics.empty())
+  const PodGroupsById g = group_pods(pods, ids, metrics, resource, now, cfg);
+  remove_ignored_and_unready(metrics, g);
+  if (present_count(metrics) == 0)
     return calc_error("did not receive metrics for targeted pods (pods might be unready)");
 
-  const Requests requests = calculate_requests(pods, container, resource, cfg);
-  if (!requests.error.empty()) return calc_error(requests.error);
+  std::vector<std::optional<int64_t>> requests;
+  std::string requests_error;
+  if (!calculate_requests(pods, ids, container, resource, cfg, requests, requests_error))
+    return calc_error(std::move(requests_error));
 
-  const UtilizationRatio first =
-      resource_utilization_ratio(metrics, requests.by_pod, target_utilization);
+  const UtilizationRatio first = resource_utilization_ratio(metrics, requests, target_utilization);
   if (!first.ok) return calc_error("no metrics returned matched known pods");
 
   HPAReplicaCalculation r;
@@ -352,8 +503,8 @@ HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t ta
   r.usage_ratio = first.ratio;
   const double ratio = first.ratio;
 
-  const bool scale_up_with_unready = !g.unready.empty() && ratio > 1.0;
-  if (!scale_up_with_unready && g.missing.empty()) {
+  const bool scale_up_with_unready = g.unready > 0 && ratio > 1.0;
+  if (!scale_up_with_unready && g.missing == 0) {
     if (tolerances.is_within(ratio)) {
       r.replicas = current_replicas;
       r.held_by_tolerance = true;
@@ -364,25 +515,23 @@ HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t ta
     return r;
   }
 
-  if (!g.missing.empty()) {
+  for (size_t id = 0; id < metrics.size(); ++id) {
+    if ((g.flags[id] & PodGroupsById::kMissing) == 0) continue;
     if (ratio < 1.0) {
       // On a scale-down, missing pods use max(100%, target) of their request.
       const int64_t fallback = std::max<int64_t>(100, target_utilization);
-      for (const auto& n : g.missing) {
-        const auto req = requests.by_pod.find(n);
-        const int64_t request = req == requests.by_pod.end() ? 0 : req->second;
-        metrics[n] =
-            PodMetric{saturate_int64(static_cast<Int128>(request) * fallback / 100), {}, {}};
-      }
+      const int64_t request = requests[id].value_or(0);
+      metrics[id] =
+          PodMetric{saturate_int64(static_cast<Int128>(request) * fallback / 100), {}, {}};
     } else if (ratio > 1.0) {
-      for (const auto& n : g.missing) metrics[n] = PodMetric{0, {}, {}};
+      metrics[id] = PodMetric{0, {}, {}};
     }
   }
   if (scale_up_with_unready)
-    for (const auto& n : g.unready) metrics[n] = PodMetric{0, {}, {}};
+    for (size_t id = 0; id < metrics.size(); ++id)
+      if (g.flags[id] & PodGroupsById::kUnready) metrics[id] = PodMetric{0, {}, {}};
 
-  const UtilizationRatio second =
-      resource_utilization_ratio(metrics, requests.by_pod, target_utilization);
+  const UtilizationRatio second = resource_utilization_ratio(metrics, requests, target_utilization);
   if (!second.ok) return calc_error("no metrics returned matched known pods");
   const double new_ratio = second.ratio;
   r.rebalanced = true;
@@ -398,7 +547,8 @@ HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t ta
     return r;
   }
   // Counts every sample, filled-in ones and superfluous ones included.
-  const int32_t new_replicas = ceil_to_int32(new_ratio * static_cast<double>(metrics.size()));
+  const int32_t new_replicas =
+      ceil_to_int32(new_ratio * static_cast<double>(present_count(metrics)));
   if ((new_ratio < 1.0 && new_replicas > current_replicas) ||
       (new_ratio > 1.0 && new_replicas < current_replicas)) {
     r.replicas = current_replicas;
@@ -409,17 +559,54 @@ HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t ta
   return r;
 }
 
+HPAReplicaCalculation hpa_internal::get_raw_resource_replicas(
+    int32_t current_replicas, int64_t target_usage_milli, const std::string& resource,
+    const std::string& container, const HPATolerances& tolerances,
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg) {
+  MetricsById metrics;
+  if (!resource_metrics(pods, ids, resource, container, metrics))
+    return calc_error(fmt::format(
+        "unable to get metrics for resource {}: no metrics returned from resource metrics API",
+        resource));
+  return calc_plain_metric_replicas(std::move(metrics), current_replicas, target_usage_milli,
+                                    tolerances, pods, ids, resource, now, cfg);
+}
+
+HPAReplicaCalculation hpa_internal::get_metric_replicas(
+    int32_t current_replicas, int64_t target_usage_milli, const std::string& metric_name,
+    const HPATolerances& tolerances, const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+    SimTime now, const HPAConfig& cfg) {
+  MetricsById metrics(ids.count());
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const auto it = pods[i].custom_metrics.find(metric_name);
+    if (it == pods[i].custom_metrics.end()) continue;
+    metrics[ids.of_pod[i]] = PodMetric{it->second.milli_value(), now, std::chrono::minutes(1)};
+  }
+  if (present_count(metrics) == 0)
+    return calc_error(fmt::format(
+        "unable to get metric {}: no metrics returned from custom metrics API", metric_name));
+  return calc_plain_metric_replicas(std::move(metrics), current_replicas, target_usage_milli,
+                                    tolerances, pods, ids, "", now, cfg);
+}
+
+HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t target_utilization,
+                                            const std::string& resource,
+                                            const std::string& container,
+                                            const HPATolerances& tolerances,
+                                            const std::vector<HPAPodInfo>& pods, SimTime now,
+                                            const HPAConfig& cfg) {
+  return hpa_internal::get_resource_replicas(current_replicas, target_utilization, resource,
+                                             container, tolerances, pods, pod_name_ids(pods), now,
+                                             cfg);
+}
+
 HPAReplicaCalculation get_raw_resource_replicas(
     int32_t current_replicas, int64_t target_usage_milli, const std::string& resource,
     const std::string& container, const HPATolerances& tolerances,
     const std::vector<HPAPodInfo>& pods, SimTime now, const HPAConfig& cfg) {
-  std::optional<PodMetricsInfo> fetched = resource_metrics(pods, resource, container);
-  if (!fetched)
-    return calc_error(fmt::format(
-        "unable to get metrics for resource {}: no metrics returned from resource metrics API",
-        resource));
-  return calc_plain_metric_replicas(std::move(*fetched), current_replicas, target_usage_milli,
-                                    tolerances, pods, resource, now, cfg);
+  return hpa_internal::get_raw_resource_replicas(current_replicas, target_usage_milli, resource,
+                                                 container, tolerances, pods, pod_name_ids(pods),
+                                                 now, cfg);
 }
 
 HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t target_usage_milli,
@@ -427,17 +614,8 @@ HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t targ
                                           const HPATolerances& tolerances,
                                           const std::vector<HPAPodInfo>& pods, SimTime now,
                                           const HPAConfig& cfg) {
-  PodMetricsInfo metrics;
-  for (const auto& pod : pods) {
-    const auto it = pod.custom_metrics.find(metric_name);
-    if (it == pod.custom_metrics.end()) continue;
-    metrics[pod.name] = PodMetric{it->second.milli_value(), now, std::chrono::minutes(1)};
-  }
-  if (metrics.empty())
-    return calc_error(fmt::format(
-        "unable to get metric {}: no metrics returned from custom metrics API", metric_name));
-  return calc_plain_metric_replicas(std::move(metrics), current_replicas, target_usage_milli,
-                                    tolerances, pods, "", now, cfg);
+  return hpa_internal::get_metric_replicas(current_replicas, target_usage_milli, metric_name,
+                                           tolerances, pods, pod_name_ids(pods), now, cfg);
 }
 
 HPAReplicaCalculation get_usage_ratio_replicas(int32_t current_replicas, int64_t usage_milli,

@@ -70,6 +70,69 @@ struct UsageRatio {
 };
 UsageRatio metric_usage_ratio(const PodMetricsInfo& metrics, int64_t target_usage);
 
+// ---- the same steps keyed by pod-name id (what the calculator runs on)
+//
+// Upstream keys its maps by pod name. The calculator gives every distinct name
+// in the pod list a small id (equal names share one) and keeps per-id
+// vectors instead: the same sets and sums, without a string map per sync.
+// Every result is an integer sum or count over the ids, so it does not depend
+// on how the ids are numbered. The map-keyed functions above wrap these.
+
+struct PodNameIds {
+  std::vector<uint32_t> of_pod;  // pods[i] -> its name's id
+  std::vector<uint32_t> first;   // id -> index of the first pod with that name
+  size_t count() const { return first.size(); }
+};
+PodNameIds pod_name_ids(const std::vector<HPAPodInfo>& pods);
+
+// Per-id samples: nullopt = no sample for that name.
+using MetricsById = std::vector<std::optional<PodMetric>>;
+size_t present_count(const MetricsById& metrics);
+
+// groupPods on ids: the three sets as flags per id, and their sizes (distinct names).
+struct PodGroupsById {
+  static constexpr uint8_t kUnready = 1, kMissing = 2, kIgnored = 4;
+  int32_t ready_count = 0;
+  size_t unready = 0, missing = 0, ignored = 0;
+  std::vector<uint8_t> flags;  // id -> kUnready | kMissing | kIgnored
+};
+PodGroupsById group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                         const MetricsById& metrics, const std::string& resource, SimTime now,
+                         const HPAConfig& cfg);
+
+// calculateRequests on ids: per-id request (milli); false and `error` set on failure.
+bool calculate_requests(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                        const std::string& container, const std::string& resource,
+                        const HPAConfig& cfg, std::vector<std::optional<int64_t>>& out,
+                        std::string& error);
+
+// getPodMetrics / getContainerMetrics on ids; false when no pod has any sample.
+bool resource_metrics(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                      const std::string& resource, const std::string& container, MetricsById& out);
+
+UtilizationRatio resource_utilization_ratio(const MetricsById& metrics,
+                                            const std::vector<std::optional<int64_t>>& requests,
+                                            int32_t target_utilization);
+// REQUIRES: present_count(metrics) > 0.
+UsageRatio metric_usage_ratio(const MetricsById& metrics, int64_t target_usage);
+
+// get_resource_replicas / get_raw_resource_replicas / get_metric_replicas
+// with the ids computed once by the caller (one sync computes them once for
+// all its metrics).
+HPAReplicaCalculation get_resource_replicas(
+    int32_t current_replicas, int32_t target_utilization, const std::string& resource,
+    const std::string& container, const HPATolerances& tolerances,
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
+HPAReplicaCalculation get_raw_resource_replicas(
+    int32_t current_replicas, int64_t target_usage_milli, const std::string& resource,
+    const std::string& container, const HPATolerances& tolerances,
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
+HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t target_usage_milli,
+                                          const std::string& metric_name,
+                                          const HPATolerances& tolerances,
+                                          const std::vector<HPAPodInfo>& pods,
+                                          const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
+
 // int32(math.Ceil(x)) with the result saturated to int32 (NaN -> MaxInt32).
 int32_t ceil_to_int32(double x);
 
