@@ -90,6 +90,20 @@ class SchedulerController final : public Controller {
   void move_all_to_active();
 
  private:
+  // What of a node decides whether its update is a scheduling event
+  // (eventhandlers.go nodeSchedulingPropertiesChange).
+  struct NodeSig {
+    bool unschedulable = false, ready = true;
+    Resources allocatable;
+    StringMap labels;
+    std::vector<Taint> taints;
+  };
+  void on_node_change(KeyId key);
+  // preCheckForNode: the pod fits the node's free resources, its node
+  // selector and required affinity, and tolerates its NoSchedule taints.
+  bool pre_check(const SimPod& p, const SimNode& n) const;
+  std::map<KeyId, NodeSig> node_sigs_;
+
   struct Entry {
     int32_t neg_priority;
     int64_t since;

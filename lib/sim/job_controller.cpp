@@ -271,7 +271,12 @@ void CronJobController::reconcile(KeyId key) {
   }
   if (start) {
     const std::string ns = c->cj.metadata.ns;
-    const std::string name = fmt::format("{}-{}", c->cj.metadata.name, run.ms() / 60'000);
+    // Mirrors k8s pkg/controller/cronjob/utils.go getJobName: the scheduled
+    // time in Unix minutes. t = 0 is 2024-01-01 00:00 UTC = 1704067200 s
+    // = minute 28401120, so a run at 300 s is "<name>-28401125".
+    constexpr int64_t kEpochUnixMinutes = 1'704'067'200 / 60;
+    const std::string name =
+        fmt::format("{}-{}", c->cj.metadata.name, kEpochUnixMinutes + run.ms() / 60'000);
     const std::string jkey = object_key(ns, name);
     SimJob& j = w_.store.jobs[jkey];
     j.key = w_.store.keys.intern(jkey);

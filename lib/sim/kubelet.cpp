@@ -176,10 +176,11 @@ void KubeletController::reconcile(KeyId key) {
       plan_start(*p, p->running_at);
     } else if (p->container == ContainerState::kBackOff && p->restart_at && now >= *p->restart_at) {
       // The back-off elapsed (or the first restart): start the containers again.
-      if (*p->restart_at > p->backoff_updated) {
+      if (p->backoff_next_at_restart) {  // Next(FinishedAt): not expired, so it doubles
         p->backoff = std::min(p->backoff * 2, w_.cfg.kubelet.crash_loop_max);
+        p->backoff_updated = now;
+        p->backoff_next_at_restart = false;
       }
-      p->backoff_updated = now;
       p->restart_at.reset();
       p->container = ContainerState::kWaiting;
       p->running_at = now + p->tmpl->container_start;

@@ -4,8 +4,9 @@
 //    entered the queue (PrioritySort);
 //  * a pod that does not fit gets a back-off of 1 s doubling per attempt up
 //    to 10 s and waits among the unschedulable pods until a cluster event (a
-//    node added, recovered, uncordoned; an assigned pod deleted) moves it
-//    back (at the end of its back-off), or 5 min pass
+//    node added or made more schedulable, which the pod passes a pre-check
+//    on; an assigned pod deleted) moves it back (at the end of its back-off),
+//    or the 30 s leftover flush finds it waiting more than 5 min
 //    (podMaxInUnschedulablePodsDuration);
 //  * preemption (PostFilter) deletes the victims and nominates the node; the
 //    preemptor is retried when they are gone.
@@ -19,6 +20,11 @@
 
 namespace simcluster {
 
+namespace {
+// scheduling_queue.go Run: wait.Until(p.flushUnschedulablePodsLeftover, 30*time.Second, ...).
+constexpr int64_t kUnschedulableFlushPeriodMs = 30'000;
+}  // namespace
+
 SchedulerController::SchedulerController(World& w) : Controller(w) {
   w.store.watch(Kind::kPod, this);
   w.store.watch(Kind::kNode, this);
@@ -26,11 +32,62 @@ SchedulerController::SchedulerController(World& w) : Controller(w) {
 
 void SchedulerController::on_change(Kind kind, KeyId key) {
   if (kind == Kind::kNode) {
-    move_all_to_active();
+    on_node_change(key);
     return;
   }
   const SimPod* p = w_.store.pod(key);
   if (p != nullptr && !p->bound() && !p->terminating() && !p->unschedulable) add(key);
+}
+
+// Mirrors k8s pkg/scheduler/eventhandlers.go (v1.27-v1.31): addNodeToCache
+// moves every unschedulable pod that passes preCheckForNode; updateNodeInCache
+// only when nodeSchedulingPropertiesChange finds the node more schedulable
+// (spec.unschedulable true -> false, or allocatable, labels, taints or
+// conditions changed), again only the pods that pass preCheckForNode. A
+// cordon, or a node going NotReady (it gets the unreachable/not-ready
+// NoSchedule taint), moves nobody. A deleted node moves nobody.
+void SchedulerController::on_node_change(KeyId key) {
+  const SimNode* n = w_.store.node(key);
+  auto old = node_sigs_.find(key);
+  if (n == nullptr) {
+    if (old != node_sigs_.end()) node_sigs_.erase(old);
+    return;
+  }
+  NodeSig sig{n->unschedulable, n->ready, n->allocatable, n->node.metadata.labels,
+              n->node.taints};
+  bool event = true;  // a new node
+  if (old != node_sigs_.end()) {
+    const NodeSig& o = old->second;
+    event = (o.unschedulable && !sig.unschedulable) || o.allocatable != sig.allocatable ||
+            o.labels != sig.labels || o.taints != sig.taints || o.ready != sig.ready;
+    old->second = std::move(sig);
+  } else {
+    node_sigs_.emplace(key, std::move(sig));
+  }
+  if (!event || w_.store.pending_pods == 0) return;
+  for (auto& [name, p] : w_.store.pods) {
+    if (!p.unschedulable || p.bound() || p.terminating() || !pre_check(p, *n)) continue;
+    p.retry_requested = true;
+    w_.requeue_at(ControllerId::kScheduler, p.key, p.backoff_until);
+  }
+}
+
+bool SchedulerController::pre_check(const SimPod& p, const SimNode& n) const {
+  // An unschedulable (cordoned) node carries node.kubernetes.io/unschedulable:NoSchedule.
+  if (n.unschedulable) return false;
+  const NodeInfo& info = w_.store.snapshot.node(n.snap);
+  Resources free = info.allocatable - info.requested;
+  Resources need = p.info.requests;
+  need.pods = 1;
+  if (!need.fits_in(free)) return false;
+  if (!p.info.node_name.empty() && p.info.node_name != n.node.metadata.name) return false;
+  if (!matches_node_selector_and_affinity(p.info, n.node.metadata.labels, n.node.metadata.name)) {
+    return false;
+  }
+  for (const Taint& t : n.node.taints) {
+    if (t.effect == "NoSchedule" && !tolerates_taint(p.info.tolerations, t)) return false;
+  }
+  return true;
 }
 
 void SchedulerController::add(KeyId key) {
@@ -66,7 +123,7 @@ void SchedulerController::reconcile(KeyId key) {
   const SimTime now = w_.now;
   const auto& qcfg = w_.cfg.scheduling_queue;
   if (p->unschedulable) {
-    const bool flush_due = now >= p->last_attempt + qcfg.max_in_unschedulable;
+    const bool flush_due = now > p->last_attempt + qcfg.max_in_unschedulable;
     if (!p->retry_requested && !flush_due) return;  // a stale timer
     if (now < p->backoff_until) {
       w_.requeue_at(ControllerId::kScheduler, key, p->backoff_until);
@@ -125,7 +182,12 @@ void SchedulerController::reconcile(KeyId key) {
     }
   }
   w_.touch_pod(*p);
-  w_.requeue_at(ControllerId::kScheduler, key, now + qcfg.max_in_unschedulable);
+  // flushUnschedulablePodsLeftover runs every 30 s from the scheduler's start
+  // and moves pods with now - Timestamp > podMaxInUnschedulablePodsDuration:
+  // the first tick strictly after the failure + 5 min (failed at 10 s -> 330 s).
+  const int64_t due = (now + qcfg.max_in_unschedulable).ms();
+  const int64_t tick = (due / kUnschedulableFlushPeriodMs + 1) * kUnschedulableFlushPeriodMs;
+  w_.requeue_at(ControllerId::kScheduler, key, SimTime::from_ms(tick));
 }
 
 }  // namespace simcluster

@@ -153,7 +153,9 @@ struct SimPod {
   std::optional<SimTime> ready_since;  // Ready lastTransitionTime
   int32_t restarts = 0;
   SimDuration backoff{0};  // current crash-loop back-off (0 = none yet)
-  SimTime backoff_updated;
+  SimTime backoff_updated;      // the entry's lastUpdate (when Next was called)
+  std::optional<SimTime> last_exit;  // FinishedAt of the container's latest exit
+  bool backoff_next_at_restart = false;  // a delayed restart calls Next when it starts
   std::string last_termination;  // "OOMKilled", "Error", "" ...
   bool node_lost = false;        // the node stopped reporting; status unknown
 

@@ -343,12 +343,41 @@ void World::crash_pod(SimPod& pod, const std::string& reason) {
   pod.ready_at.reset();
   pod.kill_at.reset();
   pod.started_at.reset();
-  if (pod.backoff == SimDuration{0} || now - pod.backoff_updated > 2 * max) {
-    pod.backoff = cfg.kubelet.crash_loop_initial;
+  // The entry (backoff, lastUpdate) is client-go flowcontrol.Backoff's:
+  // IsInBackOffSince(ts) = !expired(ts) && now - ts < backoff, with
+  // expired(ts) = ts - lastUpdate > 2 x max; Next(ts) resets to the initial
+  // back-off when expired(ts), else doubles (capped), and sets lastUpdate to
+  // the time it is called. doBackOff checks the latest exited container's
+  // FinishedAt. A container that exits by itself (crash, OOM) has just
+  // finished; a liveness kill is decided with the status from before the
+  // kill (kuberuntime_manager.go SyncPod kills and restarts in one pass), so
+  // the previous exit counts: a container that outlived its back-off
+  // restarts at once. Worked example (a container killed every 25 s):
+  // kills at 130 (no exit yet: start), 155 (Next -> 10 s), 180 (25 >= 10:
+  // Next -> 20 s), 205 (-> 40 s), 230 (25 < 40: back-off until 270 s).
+  const std::optional<SimTime> previous_exit = pod.last_exit;
+  pod.last_exit = now;
+  pod.backoff_next_at_restart = false;
+  auto expired = [&](SimTime ev) {
+    return pod.backoff == SimDuration{0} || ev - pod.backoff_updated > 2 * max;
+  };
+  auto next = [&](SimTime ev) {
+    pod.backoff = expired(ev) ? cfg.kubelet.crash_loop_initial : std::min(pod.backoff * 2, max);
     pod.backoff_updated = now;
+  };
+  const bool liveness_kill = reason == "Unhealthy";
+  if (liveness_kill && !previous_exit) {
+    pod.restart_at = now;  // no exited container: no back-off check, no Next
+  } else if (liveness_kill &&
+             (expired(*previous_exit) || now - *previous_exit >= pod.backoff)) {
+    next(*previous_exit);
+    pod.restart_at = now;
+  } else if (expired(now)) {
+    next(now);
     pod.restart_at = now;
   } else {
-    pod.restart_at = now + pod.backoff;
+    pod.restart_at = now + pod.backoff;  // CrashLoopBackOff; Next when it starts
+    pod.backoff_next_at_restart = true;
   }
   if (pod.tmpl->workload.rfind("Deployment/", 0) == 0 && pod.workload_index >= 0) {
     // A failing pod disrupts an ongoing rollout's availability guarantee.

@@ -246,12 +246,10 @@ TEST_CASE("a hanging revision's container is killed by its liveness probe at the
 //   kill 4 at 205 s: 205 - 180 = 25 >= 20 -> start at once, back-off 40 s;
 //   kill 5 at 230 s: 230 - 205 = 25 < 40 -> CrashLoopBackOff until 230 + 40 = 270 s;
 //   start 270 s, running 272 s, ticks >= 282 s: 285, 290 -> kill 6 at 295 s.
-// simcluster waits the back-off after every kill but the first (restarts at
-// 165 s, 210 s, ...: kills at 130, 155, 190, 235, 300 s).
-// BUG (lib/sim/world.cpp World::crash_pod): liveness kills use the crash
-// back-off measured from the kill itself.
-TEST_CASE("liveness kills restart at once while the container outlives the back-off" *
-          doctest::skip()) {
+// (simcluster used to wait the back-off after every kill but the first:
+// kills at 130, 155, 190, 235, 300 s; World::crash_pod now checks the
+// previous exit for liveness kills.)
+TEST_CASE("liveness kills restart at once while the container outlives the back-off") {
   SimulationConfig cfg = hanging_rollout_world();
   cfg.kubelet.shutdown = SimDuration{0};
   Simulator sim(std::move(cfg));
@@ -458,10 +456,9 @@ TEST_CASE("a CronJob fires at its schedule and each Job runs for the configured 
 
 // pkg/controller/cronjob/utils.go getJobName: "<cronjob>-<scheduledTime.Unix() / 60>".
 // Simulated t = 0 is 2024-01-01T00:00:00Z = Unix 1704067200 s = minute 28401120,
-// so the 300 s run is Job backup-28401125. BUG (lib/sim/job_controller.cpp,
-// CronJobController::reconcile, `run.ms() / 60'000`): simcluster counts the
-// minutes from the simulated start and names it backup-5.
-TEST_CASE("a CronJob's Job is named after its scheduled time in Unix minutes" * doctest::skip()) {
+// so the 300 s run is Job backup-28401125 (simcluster used to count minutes
+// from the simulated start: backup-5).
+TEST_CASE("a CronJob's Job is named after its scheduled time in Unix minutes") {
   Simulator sim(cron_world());
   sim.run_until(sec(340));
   auto done = events_of(sim.report(), "JobComplete");

@@ -7,7 +7,7 @@
 // SchedulerQueueingHints (per-plugin hints decide which events move a pod), and v1.33 turns on
 // SchedulerPopFromBackoffQ (backoff_queue.go: back-off ends are truncated to the second, and
 // an idle scheduler pops a backing-off pod at once, so the back-off only delays pods while
-// others are waiting). Known deviations are the skipped cases at the end. In v1.27-v1.31:
+// others are waiting). The cases at the end were deviations, now fixed. In v1.27-v1.31:
 //  * a failed pod waits in unschedulablePods; Timestamp = the failure time, Attempts counts
 //    its scheduling attempts, back-off = min(1 s * 2^(Attempts-1), 10 s);
 //  * a relevant cluster event (node became schedulable, assigned pod deleted, ...) moves it to
@@ -217,12 +217,9 @@ TEST_CASE("futile retries on pod deletions double the back-off, 1, 2, 4, 8 s, ca
 // spec.unschedulable true -> false, allocatable, labels, taints, conditions) and only pods that
 // pass preCheckForNode on it. Cordoning small-0 at 30 s is no event: the pod, whose back-off
 // ended at 11 s, is moved straight to activeQ by the uncordon of big-0 at 31 s and bound then.
-// BUG (lib/sim/scheduler_controller.cpp SchedulerController::on_change): every Node change
-// calls move_all_to_active(), so the cordon causes a futile attempt at 30 s (a second
-// FailedScheduling, "2 node(s) were unschedulable"), Attempts = 2, back-off until 32 s, and the
-// pod binds at 32 s instead of 31 s. With more futile node events the delay reaches 10 s.
-TEST_CASE("a cordon is no cluster event: the pod binds at the uncordon that follows" *
-          doctest::skip()) {
+// (simcluster used to move every pod on any Node change: the cordon caused a futile attempt at
+// 30 s, back-off until 32 s, and the pod bound at 32 s.)
+TEST_CASE("a cordon is no cluster event: the pod binds at the uncordon that follows") {
   SimulationConfig cfg = cordoned_world();
   cfg.timeline.push_back(node_event(TimelineAction::kCordon, "small-0", 30'000));
   cfg.timeline.push_back(node_event(TimelineAction::kUncordon, "big-0", 31'000));
@@ -240,10 +237,8 @@ TEST_CASE("a cordon is no cluster event: the pod binds at the uncordon that foll
 // flush runs every 30 s from the scheduler's start and moves pods whose
 // now - Timestamp > podMaxInUnschedulablePodsDuration (5 min). A pod that failed at 10 s is
 // retried at the first tick with now - 10 s > 300 s: 330 s.
-// BUG (lib/sim/scheduler_controller.cpp SchedulerController::reconcile, requeue at
-// now + max_in_unschedulable): simcluster retries at exactly 310 s, up to 30 s early.
-TEST_CASE("with nothing changing, the pod is retried at the first 30 s flush after 5 minutes" *
-          doctest::skip()) {
+// (simcluster used to retry at exactly 310 s.)
+TEST_CASE("with nothing changing, the pod is retried at the first 30 s flush after 5 minutes") {
   Simulator sim(cordoned_world());
   sim.run_until(ms(329'999));
   CHECK(pod_of(sim, "big").schedule_attempts == 1);
