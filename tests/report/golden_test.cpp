@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "in_source_dir.h"
 #include "schema_check.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
@@ -21,13 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Runs from the repository root, so scenario paths (and the "file" field of
-// the reports) are the relative "scenarios/<name>.yaml".
-struct InSourceDir {
-  fs::path old = fs::current_path();
-  InSourceDir() { fs::current_path(SIMCLUSTER_SOURCE_DIR); }
-  ~InSourceDir() { fs::current_path(old); }
-};
+using testing::InSourceDir;
 
 // Shipped scenarios: scenarios/*.yaml except claims files.
 std::vector<std::string> shipped_scenarios() {

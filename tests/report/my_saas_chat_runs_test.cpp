@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "in_source_dir.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
 
@@ -17,11 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct InSourceDir {
-  fs::path old = fs::current_path();
-  InSourceDir() { fs::current_path(SIMCLUSTER_SOURCE_DIR); }
-  ~InSourceDir() { fs::current_path(old); }
-};
+using testing::InSourceDir;
 
 std::map<std::string, int32_t> end_replicas(const Report& r) {
   std::map<std::string, int32_t> out;
