@@ -204,6 +204,25 @@ SizingComparison compare_sizing(const SizingInput& in) {
 
 namespace {
 
+// One row of the RUNS table (text and HTML): what a run needed, and with a
+// recommended cluster, the nodes of its shape those requests need and
+// whether they fit it.
+std::vector<std::string> run_row(const SizingColumn& c, bool recommended) {
+  std::vector<std::string> row = {c.scenario,
+                                  users_text(c.peak_users),
+                                  fmt::format("{}", c.max_pods),
+                                  fmt::format("{}", c.max_nodes),
+                                  fmt::format("{}", c.max_pending),
+                                  fmt::format("{}", c.pending_pod_seconds),
+                                  cpu_text(c.peak.cpu_requests_milli),
+                                  memory_text(c.peak.memory_requests)};
+  if (recommended) {
+    row.push_back(fmt::format("{}", c.nodes_needed));
+    row.push_back(c.fits_recommended ? "fits" : "DOES NOT FIT");
+  }
+  return row;
+}
+
 std::string cell_sim(const SizingCell& c) { return fmt::format("{}", c.simulated); }
 std::string cell_max(const SizingCell& c) { return fmt::format("{}", c.max); }
 std::string cell_claim(const SizingCell& c) {
@@ -306,21 +325,7 @@ std::string render_text_sizing(const SizingComparison& s) {
     rcols.push_back({"RECOMMENDED CLUSTER"});
   }
   TextTable rt(rcols);
-  for (const auto& c : s.columns) {
-    std::vector<std::string> row = {c.scenario,
-                                    users_text(c.peak_users),
-                                    fmt::format("{}", c.max_pods),
-                                    fmt::format("{}", c.max_nodes),
-                                    fmt::format("{}", c.max_pending),
-                                    fmt::format("{}", c.pending_pod_seconds),
-                                    cpu_text(c.peak.cpu_requests_milli),
-                                    memory_text(c.peak.memory_requests)};
-    if (rec) {
-      row.push_back(fmt::format("{}", c.nodes_needed));
-      row.push_back(c.fits_recommended ? "fits" : "DOES NOT FIT");
-    }
-    rt.add_row(std::move(row));
-  }
+  for (const auto& c : s.columns) rt.add_row(run_row(c, rec));
   out += rt.render(2);
   out +=
       "  CPU/MEM REQ PEAK: requests at the sample with the most CPU requested, pending pods\n"
@@ -519,21 +524,7 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
       headers.push_back("recommended cluster");
     }
     std::vector<std::vector<std::string>> rows;
-    for (const auto& c : s.columns) {
-      std::vector<std::string> row = {c.scenario,
-                                      users_text(c.peak_users),
-                                      fmt::format("{}", c.max_pods),
-                                      fmt::format("{}", c.max_nodes),
-                                      fmt::format("{}", c.max_pending),
-                                      fmt::format("{}", c.pending_pod_seconds),
-                                      cpu_text(c.peak.cpu_requests_milli),
-                                      memory_text(c.peak.memory_requests)};
-      if (s.recommended_cluster) {
-        row.push_back(fmt::format("{}", c.nodes_needed));
-        row.push_back(c.fits_recommended ? "fits" : "DOES NOT FIT");
-      }
-      rows.push_back(std::move(row));
-    }
+    for (const auto& c : s.columns) rows.push_back(run_row(c, s.recommended_cluster.has_value()));
     body += html_table(headers, rows, {1, 2, 3, 4, 5, 6, 7, 8});
     body +=
         "<p>Requests at the sample with the most CPU requested, pending pods included. Nodes "
