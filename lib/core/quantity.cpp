@@ -27,6 +27,17 @@ constexpr UInt128 kBinaryCapNano =
 
 UInt128 magnitude(Int128 v) { return v < 0 ? UInt128{0} - static_cast<UInt128>(v) : v; }
 
+// 10^0 .. 10^18 in 64 bits.
+constexpr std::array<uint64_t, 19> kPow10U64 = [] {
+  std::array<uint64_t, 19> a{};
+  uint64_t p = 1;
+  for (uint64_t& x : a) {
+    x = p;
+    p *= 10;
+  }
+  return a;
+}();
+
 UInt128 pow10(int n) {  // REQUIRES: 0 <= n <= 38
   UInt128 p = 1;
   for (int i = 0; i < n; ++i) p *= 10;
@@ -389,6 +400,16 @@ std::optional<Quantity> Quantity::parse(std::string_view text, std::string* why)
 std::optional<int64_t> Quantity::checked_scaled_value(int32_t scale) const {
   if (nano_ == 0) return 0;
   UInt128 mag = magnitude(nano_);
+  // Fast path, same result: a magnitude below 2^63 divided by 10^0..10^18 in
+  // 64-bit arithmetic (the quotient cannot overflow int64). Example:
+  // 250m = 250,000,000n at scale -3: 250,000,000 / 10^6 = 250.
+  if (scale >= -9 && scale <= 9 &&
+      mag <= static_cast<UInt128>(std::numeric_limits<int64_t>::max())) {
+    const auto m = static_cast<uint64_t>(mag);
+    const uint64_t divisor = kPow10U64[static_cast<size_t>(scale + 9)];
+    const auto q = static_cast<int64_t>(m / divisor + (m % divisor != 0 ? 1 : 0));
+    return nano_ < 0 ? -q : q;
+  }
   if (scale >= -9) {
     // Rounded up in magnitude: 1n at scale -3 is 0.000001 -> 1.
     const int64_t digits = static_cast<int64_t>(scale) + 9;
@@ -415,7 +436,18 @@ int64_t Quantity::scaled_value(int32_t scale) const {
 std::optional<int64_t> Quantity::checked_value() const { return checked_scaled_value(0); }
 std::optional<int64_t> Quantity::checked_milli_value() const { return checked_scaled_value(-3); }
 int64_t Quantity::value() const { return scaled_value(0); }
-int64_t Quantity::milli_value() const { return scaled_value(-3); }
+int64_t Quantity::milli_value() const {
+  // scaled_value(-3) with the divisor a constant (the HPA reads millis of
+  // every sample and request at every sync). Example: 1n -> 1; -2500001n -> -3.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (nano_ >= -kMax && nano_ <= kMax) {
+    const auto n = static_cast<int64_t>(nano_);
+    const uint64_t m = n < 0 ? static_cast<uint64_t>(-n) : static_cast<uint64_t>(n);
+    const auto q = static_cast<int64_t>(m / 1'000'000 + (m % 1'000'000 != 0 ? 1 : 0));
+    return n < 0 ? -q : q;
+  }
+  return scaled_value(-3);
+}
 
 std::optional<Quantity> Quantity::round_up(int32_t scale, bool* exact) const {
   if (exact != nullptr) *exact = true;

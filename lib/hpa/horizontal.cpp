@@ -74,7 +74,7 @@ std::string selector_string(const std::optional<LabelSelector>& s) {
 
 std::string target_string(const MetricTarget& t) {
   if (t.average_value) return t.average_value->to_string();
-  if (t.average_utilization) return fmt::format("{}%", *t.average_utilization);
+  if (t.average_utilization) return std::to_string(*t.average_utilization) + "%";
   if (t.value) return t.value->to_string();
   return "<unset>";
 }
@@ -135,11 +135,13 @@ class Reconciler {
   }
 
   std::optional<int32_t> compute_replicas_for_metrics(int32_t current);
-  MetricOutcome compute_replicas_for_metric(const MetricSpec& spec, size_t index, int32_t current);
-  MetricOutcome resource_metric(const MetricSpec& spec, MetricOutcome out, int32_t current);
-  MetricOutcome pods_metric(const MetricSpec& spec, MetricOutcome out, int32_t current);
-  MetricOutcome object_metric(const MetricSpec& spec, MetricOutcome out, int32_t current);
-  MetricOutcome external_metric(const MetricSpec& spec, MetricOutcome out, int32_t current);
+  // Each fills `out` (a default MetricOutcome).
+  void compute_replicas_for_metric(const MetricSpec& spec, size_t index, int32_t current,
+                                   MetricOutcome& out);
+  void resource_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current);
+  void pods_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current);
+  void object_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current);
+  void external_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current);
 
   // setStatus / setCurrentReplicasAndMetricsInStatus.
   void set_status(int32_t current, int32_t desired, bool rescale) {
@@ -253,7 +255,7 @@ HPADecision Reconciler::run() {
       if (decision_.winning_metric)
         rescale_metric = decision_.proposals[*decision_.winning_metric].metric;
     }
-    if (desired > current) rescale_reason = fmt::format("{} above target", rescale_metric);
+    if (desired > current) rescale_reason = rescale_metric + " above target";
     if (desired < current) rescale_reason = "All metrics below target";
 
     HPANormalization n;
@@ -261,9 +263,15 @@ HPADecision Reconciler::run() {
       n = normalize_desired_replicas(state_.recommendations, current, desired, min_replicas,
                                      max_replicas, now_, cfg_);
     } else {
-      n = normalize_desired_replicas_with_behaviors(state_, default_behavior(*hpa_.behavior, cfg_),
-                                                    current, desired, min_replicas, max_replicas,
-                                                    now_);
+      // normalize_desired_replicas_with_behaviors(default_behavior(...)),
+      // copying only a direction that defaulting changes.
+      std::optional<HPAScalingRules> up_storage, down_storage;
+      const HPAScalingRules& up =
+          hpa_internal::defaulted_scale_up_rules(hpa_.behavior->scale_up, up_storage);
+      const HPAScalingRules& down =
+          hpa_internal::defaulted_scale_down_rules(hpa_.behavior->scale_down, cfg_, down_storage);
+      n = hpa_internal::normalize_desired_replicas_with_rules(state_, up, down, current, desired,
+                                                              min_replicas, max_replicas, now_);
     }
     if (n.stabilized != n.desired) {
       condition("AbleToScale", kTrue, n.stabilization_reason, n.stabilization_message);
@@ -273,7 +281,7 @@ HPADecision Reconciler::run() {
     condition("ScalingLimited", n.result == n.stabilized ? kFalse : kTrue, n.limit_reason,
               n.limit_message);
     desired = n.result;
-    decision_.normalization = n;
+    decision_.normalization = std::move(n);
     // Scaling up from zero with an increased minReplicas reaches min at once.
     if (current == 0 && min_replicas != 0 && scaled_to_zero && desired < min_replicas) {
       desired = min_replicas;
@@ -348,7 +356,8 @@ std::optional<int32_t> Reconciler::compute_replicas_for_metrics(int32_t current)
   std::string first_error;
   HPACondition first_condition;
   for (size_t i = 0; i < specs.size(); ++i) {
-    MetricOutcome out = compute_replicas_for_metric(specs[i], i, current);
+    MetricOutcome out;
+    compute_replicas_for_metric(specs[i], i, current, out);
     const bool valid = out.proposal.is_valid;
     const int32_t proposed = out.proposal.replicas;
     if (valid) statuses_[i] = out.proposal.current;
@@ -386,28 +395,25 @@ std::optional<int32_t> Reconciler::compute_replicas_for_metrics(int32_t current)
   return replicas;
 }
 
-MetricOutcome Reconciler::compute_replicas_for_metric(const MetricSpec& spec, size_t index,
-                                                      int32_t current) {
-  MetricOutcome out;
+void Reconciler::compute_replicas_for_metric(const MetricSpec& spec, size_t index, int32_t current,
+                                             MetricOutcome& out) {
   out.proposal.index = index;
   out.proposal.type = spec.type;
   out.proposal.target = target_string(spec.target);
   if (spec.type == "Resource" || spec.type == "ContainerResource")
-    return resource_metric(spec, std::move(out), current);
-  if (spec.type == "Pods") return pods_metric(spec, std::move(out), current);
-  if (spec.type == "Object") return object_metric(spec, std::move(out), current);
-  if (spec.type == "External") return external_metric(spec, std::move(out), current);
+    return resource_metric(spec, out, current);
+  if (spec.type == "Pods") return pods_metric(spec, out, current);
+  if (spec.type == "Object") return object_metric(spec, out, current);
+  if (spec.type == "External") return external_metric(spec, out, current);
   const std::string err = fmt::format("unknown metric source type \"{}\"", spec.type);
   out.proposal.reason = "InvalidMetricSourceType";
   out.proposal.error = err;
   out.condition = unable_condition("InvalidMetricSourceType", err);
   out.error = err;
-  return out;
 }
 
 // computeStatusForResourceMetricGeneric (+ the Resource/ContainerResource wrappers).
-MetricOutcome Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome out,
-                                          int32_t current) {
+void Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current) {
   const bool is_container = spec.type == "ContainerResource";
   const std::string& resource = spec.resource_name;
   const std::string container = is_container ? spec.container : "";
@@ -436,10 +442,9 @@ MetricOutcome Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome 
     p.calculation = hpa_internal::get_resource_replicas(current, *spec.target.average_utilization,
                                                         resource, container, tolerances_, in_.pods,
                                                         pod_ids(), now_, cfg_);
-    p.metric =
-        is_container
-            ? fmt::format("{} container resource utilization (percentage of request)", resource)
-            : fmt::format("{} resource utilization (percentage of request)", resource);
+    p.metric = resource;
+    p.metric += is_container ? " container resource utilization (percentage of request)"
+                             : " resource utilization (percentage of request)";
     if (!p.calculation.ok) {
       err = fmt::format("failed to get {} utilization: {}", resource, p.calculation.error);
     } else {
@@ -455,14 +460,13 @@ MetricOutcome Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome 
         is_container
             ? fmt::format("failed to get {} container metric value: {}", spec.container, err)
             : fmt::format("failed to get {} resource metric value: {}", resource, err);
-    return out;
+    return;
   }
   p.is_valid = true;
   p.replicas = p.calculation.replicas;
-  return out;
 }
 
-MetricOutcome Reconciler::pods_metric(const MetricSpec& spec, MetricOutcome out, int32_t current) {
+void Reconciler::pods_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current) {
   HPAMetricProposal& p = out.proposal;
   p.metric = fmt::format("pods metric {}", spec.metric_name);
   p.current.type = "Pods";
@@ -490,16 +494,14 @@ MetricOutcome Reconciler::pods_metric(const MetricSpec& spec, MetricOutcome out,
     p.error = err;
     out.condition = unable_condition("FailedGetPodsMetric", err);
     out.error = fmt::format("failed to get pods metric value: {}", err);
-    return out;
+    return;
   }
   p.current.average_value = Quantity::from_milli(p.calculation.usage_milli);
   p.is_valid = true;
   p.replicas = p.calculation.replicas;
-  return out;
 }
 
-MetricOutcome Reconciler::object_metric(const MetricSpec& spec, MetricOutcome out,
-                                        int32_t current) {
+void Reconciler::object_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current) {
   HPAMetricProposal& p = out.proposal;
   p.current.type = "Object";
   p.current.name = spec.metric_name;
@@ -540,15 +542,13 @@ MetricOutcome Reconciler::object_metric(const MetricSpec& spec, MetricOutcome ou
     p.error = err;
     out.condition = unable_condition("FailedGetObjectMetric", err);
     out.error = fmt::format("failed to get object metric value: {}", err);
-    return out;
+    return;
   }
   p.is_valid = true;
   p.replicas = p.calculation.replicas;
-  return out;
 }
 
-MetricOutcome Reconciler::external_metric(const MetricSpec& spec, MetricOutcome out,
-                                          int32_t current) {
+void Reconciler::external_metric(const MetricSpec& spec, MetricOutcome& out, int32_t current) {
   HPAMetricProposal& p = out.proposal;
   p.current.type = "External";
   p.current.name = spec.metric_name;
@@ -601,11 +601,10 @@ MetricOutcome Reconciler::external_metric(const MetricSpec& spec, MetricOutcome 
     p.error = err;
     out.condition = unable_condition("FailedGetExternalMetric", err);
     out.error = fmt::format("failed to get {} external metric value: {}", spec.metric_name, outer);
-    return out;
+    return;
   }
   p.is_valid = true;
   p.replicas = p.calculation.replicas;
-  return out;
 }
 
 }  // namespace

@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <utility>
 
+#include "hpa/replica_calculator.h"
 #include "simcluster/hpa.h"
 
 namespace simcluster {
@@ -42,7 +45,7 @@ HPARateLimit policy_limit(int32_t current, const std::vector<HPAScaleEvent>& up_
                           const std::vector<HPAScaleEvent>& down_events,
                           const HPAScalingRules& rules, SimTime now, bool up) {
   HPARateLimit out;
-  const std::string select = rules.select_policy.value_or(kMax);
+  const std::string_view select = rules.select_policy ? *rules.select_policy : kMax;
   if (select == kDisabled) {
     out.limit = current;  // scaling in this direction is disabled
     return out;
@@ -237,6 +240,30 @@ HPANormalization normalize_desired_replicas(std::vector<HPARecommendation>& reco
   return n;
 }
 
+namespace hpa_internal {
+
+namespace {
+// Defaulting (generate_scale_*_rules) returns a direction unchanged when its
+// window and selectPolicy are set and it has policies.
+bool is_defaulted(const std::optional<HPAScalingRules>& rules) {
+  return rules && rules->stabilization_window_seconds && rules->select_policy &&
+         !rules->policies.empty();
+}
+}  // namespace
+
+const HPAScalingRules& defaulted_scale_up_rules(const std::optional<HPAScalingRules>& rules,
+                                                std::optional<HPAScalingRules>& storage) {
+  return is_defaulted(rules) ? *rules : storage.emplace(generate_scale_up_rules(rules));
+}
+
+const HPAScalingRules& defaulted_scale_down_rules(const std::optional<HPAScalingRules>& rules,
+                                                  const HPAConfig& cfg,
+                                                  std::optional<HPAScalingRules>& storage) {
+  return is_defaulted(rules) ? *rules : storage.emplace(generate_scale_down_rules(rules, cfg));
+}
+
+}  // namespace hpa_internal
+
 HPANormalization normalize_desired_replicas_with_behaviors(
     HPAState& state, const HPABehavior& behavior, int32_t current_replicas,
     int32_t desired_replicas, int32_t min_replicas, int32_t max_replicas, SimTime now) {
@@ -249,6 +276,15 @@ HPANormalization normalize_desired_replicas_with_behaviors(
       behavior.scale_down
           ? *behavior.scale_down
           : down_default.emplace(generate_scale_down_rules(std::nullopt, HPAConfig{}));
+  return hpa_internal::normalize_desired_replicas_with_rules(state, up_rules, down_rules,
+                                                             current_replicas, desired_replicas,
+                                                             min_replicas, max_replicas, now);
+}
+
+HPANormalization hpa_internal::normalize_desired_replicas_with_rules(
+    HPAState& state, const HPAScalingRules& up_rules, const HPAScalingRules& down_rules,
+    int32_t current_replicas, int32_t desired_replicas, int32_t min_replicas, int32_t max_replicas,
+    SimTime now) {
   HPANormalization n;
   n.desired = desired_replicas;
 
@@ -301,14 +337,14 @@ HPANormalization normalize_desired_replicas_with_behaviors(
     // Never below current: no further scale-up until old events expire.
     if (limit.limit < current_replicas) limit.limit = current_replicas;
     int32_t maximum_allowed = max_replicas;
-    std::string reason = "TooManyReplicas";
-    std::string message = "the desired replica count is more than the maximum replica count";
+    const char* reason = "TooManyReplicas";
+    const char* message = "the desired replica count is more than the maximum replica count";
     if (maximum_allowed > limit.limit) {
       maximum_allowed = limit.limit;
       reason = "ScaleUpLimit";
       message = "the desired replica count is increasing faster than the maximum scale rate";
     }
-    n.rate_limit = limit;
+    n.rate_limit = std::move(limit);
     n.rate_limit_direction = "ScaleUp";
     if (stabilized > maximum_allowed) {
       n.result = maximum_allowed;
@@ -320,14 +356,14 @@ HPANormalization normalize_desired_replicas_with_behaviors(
         current_replicas, state.scale_up_events, state.scale_down_events, down_rules, now);
     if (limit.limit > current_replicas) limit.limit = current_replicas;
     int32_t minimum_allowed = min_replicas;
-    std::string reason = "TooFewReplicas";
-    std::string message = "the desired replica count is less than the minimum replica count";
+    const char* reason = "TooFewReplicas";
+    const char* message = "the desired replica count is less than the minimum replica count";
     if (minimum_allowed < limit.limit) {
       minimum_allowed = limit.limit;
       reason = "ScaleDownLimit";
       message = "the desired replica count is decreasing faster than the maximum scale rate";
     }
-    n.rate_limit = limit;
+    n.rate_limit = std::move(limit);
     n.rate_limit_direction = "ScaleDown";
     if (stabilized < minimum_allowed) {
       n.result = minimum_allowed;

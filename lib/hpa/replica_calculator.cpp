@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
+#include <cstring>
 #include <limits>
 #include <string_view>
 
@@ -26,6 +26,17 @@ int32_t saturate_int32(Int128 v) {
 
 bool is_terminal(PodPhase phase) {
   return phase == PodPhase::kFailed || phase == PodPhase::kSucceeded;
+}
+
+// map.find(key) for the few entries of a ResourceList or a sample's
+// containers: a linear scan finds the same entry (keys are unique) in fewer
+// steps than the tree search; a larger map uses its own find.
+template <typename Map>
+typename Map::const_iterator find_key(const Map& m, const std::string& key) {
+  if (m.size() > 8) return m.find(key);
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it->first.size() == key.size() && it->first == key) return it;
+  return m.end();
 }
 
 size_t listed_pod_count(const std::vector<HPAPodInfo>& pods) {
@@ -64,15 +75,29 @@ int64_t per_pod_usage(int64_t usage, int32_t status_replicas) {
       std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas)));
 }
 
+namespace {
+
+// A cheap grouping key: the length and the first and last 8 bytes. Equal
+// names have equal keys; names with equal keys are compared in full.
+uint64_t name_key(std::string_view s) {
+  const size_t n = std::min<size_t>(8, s.size());
+  uint64_t head = 0, tail = 0;
+  std::memcpy(&head, s.data(), n);
+  std::memcpy(&tail, s.data() + s.size() - n, n);
+  return (head * 0x9E3779B97F4A7C15ULL) ^ tail ^ (static_cast<uint64_t>(s.size()) << 56);
+}
+
+}  // namespace
+
 PodNameIds pod_name_ids(const std::vector<HPAPodInfo>& pods) {
-  // Group equal names by hash, confirming equality by comparing the names:
-  // the hash only speeds up the grouping, it never decides it.
+  // Sorted by key, names are grouped by comparing them: the key only speeds
+  // up the grouping, it never decides it.
   PodNameIds ids;
   const size_t n = pods.size();
   ids.of_pod.assign(n, 0);
-  std::vector<std::pair<size_t, uint32_t>> order(n);  // (hash of name, pod index)
-  const std::hash<std::string_view> hash;
-  for (size_t i = 0; i < n; ++i) order[i] = {hash(pods[i].name), static_cast<uint32_t>(i)};
+  ids.first.reserve(n);
+  std::vector<std::pair<uint64_t, uint32_t>> order(n);  // (key of name, pod index)
+  for (size_t i = 0; i < n; ++i) order[i] = {name_key(pods[i].name), static_cast<uint32_t>(i)};
   std::sort(order.begin(), order.end());
   for (size_t b = 0; b < n;) {
     size_t e = b + 1;
@@ -192,7 +217,7 @@ bool calculate_requests(const std::vector<HPAPodInfo>& pods, const PodNameIds& i
     const HPAContainerInfo* lacking = nullptr;
     for_each_in_request_order(pod, [&](const HPAContainerInfo& c) {
       if (container.empty() || container == c.name) {
-        const auto it = c.requests.find(resource);
+        const auto it = find_key(c.requests, resource);
         if (it == c.requests.end()) {
           lacking = &c;
           return false;
@@ -231,9 +256,9 @@ bool resource_metrics(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids
     const uint32_t id = ids.of_pod[i];
     if (!container.empty()) {
       // getContainerMetrics: only the named container; absent => missing.
-      const auto c = s.containers.find(container);
+      const auto c = find_key(s.containers, container);
       if (c == s.containers.end()) continue;
-      const auto v = c->second.find(resource);
+      const auto v = find_key(c->second, resource);
       if (v == c->second.end()) continue;
       out[id] = PodMetric{v->second.milli_value(), s.timestamp, s.window};
       continue;
@@ -243,7 +268,7 @@ bool resource_metrics(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids
     bool missing = s.containers.empty();
     Int128 sum = 0;
     for (const auto& [name, usage] : s.containers) {
-      const auto v = usage.find(resource);
+      const auto v = find_key(usage, resource);
       if (v == usage.end()) {
         missing = true;
         break;

@@ -133,6 +133,23 @@ HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t targ
                                           const std::vector<HPAPodInfo>& pods,
                                           const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
 
+// ---- normalization with the rules of each direction given separately
+
+// The direction's rules as generate_scale_up_rules / generate_scale_down_rules
+// return them: `rules` itself when defaulting would not change it (window,
+// selectPolicy and policies set), else `storage`, filled.
+const HPAScalingRules& defaulted_scale_up_rules(const std::optional<HPAScalingRules>& rules,
+                                                std::optional<HPAScalingRules>& storage);
+const HPAScalingRules& defaulted_scale_down_rules(const std::optional<HPAScalingRules>& rules,
+                                                  const HPAConfig& cfg,
+                                                  std::optional<HPAScalingRules>& storage);
+
+// normalize_desired_replicas_with_behaviors on defaulted rules.
+HPANormalization normalize_desired_replicas_with_rules(
+    HPAState& state, const HPAScalingRules& up_rules, const HPAScalingRules& down_rules,
+    int32_t current_replicas, int32_t desired_replicas, int32_t min_replicas, int32_t max_replicas,
+    SimTime now);
+
 // int32(math.Ceil(x)) with the result saturated to int32 (NaN -> MaxInt32).
 int32_t ceil_to_int32(double x);
 
