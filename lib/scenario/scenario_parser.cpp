@@ -56,6 +56,7 @@ class ScenarioParser {
                    "kubelet",
                    "nodeLifecycle",
                    "hpa",
+                   "jobs",
                    "claims",
                    "claimsLevel"});
     s_.file = r_.file();
@@ -93,6 +94,7 @@ class ScenarioParser {
     if (root["kubelet"].IsDefined()) parse_kubelet(root["kubelet"]);
     if (root["nodeLifecycle"].IsDefined()) parse_node_lifecycle(root["nodeLifecycle"]);
     if (root["hpa"].IsDefined()) parse_hpa(root["hpa"]);
+    if (root["jobs"].IsDefined()) parse_jobs(root["jobs"]);
     if (root["claims"].IsDefined()) parse_claims_ref(root["claims"]);
     if (root["claimsLevel"].IsDefined()) {
       const YAML::Node n = root["claimsLevel"];
@@ -823,6 +825,26 @@ class ScenarioParser {
     }
     if (const YAML::Node v = n["initialReadinessDelay"]; v.IsDefined()) {
       c.initial_readiness_delay = r_.duration(v, "hpa.initialReadinessDelay", kZero, hour);
+    }
+  }
+
+  // jobs: {runDuration: 90s} (each Job pod succeeds this long after its
+  // containers start) or {skip: true} (Jobs and CronJobs are not run; the
+  // report warns JobsNotSimulated).
+  void parse_jobs(const YAML::Node& n) {
+    r_.check_keys(n, "jobs", {"runDuration", "skip"});
+    const YAML::Node run = n["runDuration"];
+    const YAML::Node skip = n["skip"];
+    if (skip.IsDefined() && r_.boolean(skip, "jobs.skip")) {
+      if (run.IsDefined()) {
+        r_.fail_at(run, "jobs: give runDuration or skip: true, not both",
+                   "skip: true leaves Jobs and CronJobs out of the run");
+      }
+      s_.jobs.run_duration.reset();
+      return;
+    }
+    if (run.IsDefined()) {
+      s_.jobs.run_duration = r_.duration(run, "jobs.runDuration", SimDuration(1), kMaxDuration);
     }
   }
 

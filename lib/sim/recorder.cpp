@@ -520,7 +520,10 @@ std::vector<Warning> Recorder::warnings(World& w) const {
   }
   if (!w.cfg.jobs.run_duration &&
       (!w.cfg.manifests.jobs.empty() || !w.cfg.manifests.cron_jobs.empty())) {
-    out.push_back({"JobsNotSimulated", "Jobs and CronJobs were not run (no run duration set)"});
+    out.push_back({"JobsNotSimulated",
+                   fmt::format("the manifests' Jobs ({}) and CronJobs ({}) were not run: no Job "
+                               "run duration is set (scenario: jobs: {{skip: true}})",
+                               w.cfg.manifests.jobs.size(), w.cfg.manifests.cron_jobs.size())});
   }
   return out;
 }

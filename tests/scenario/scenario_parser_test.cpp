@@ -458,6 +458,36 @@ TEST_CASE("Timeline events are checked as they are parsed") {
                  "fault must be none, crash or hang"));
 }
 
+TEST_CASE("jobs sets the Job run duration or skips Jobs, and reaches the engine config") {
+  ScratchDir dir;
+  // Default: Jobs run, 60 s each (JobConfig's default).
+  CHECK(dir.parse(minimal_scenario()).jobs.run_duration == SimDuration(60'000));
+  Scenario s = dir.parse(minimal_scenario("jobs: {runDuration: 90s}\n"));
+  CHECK(s.jobs.run_duration == SimDuration(90'000));
+  Manifests m = load_manifests(s.manifests);
+  CHECK(to_simulation_config(s, m, nullptr).jobs.run_duration == SimDuration(90'000));
+  Scenario skipped = dir.parse(minimal_scenario("jobs: {skip: true}\n"));
+  CHECK_FALSE(skipped.jobs.run_duration.has_value());
+  CHECK_FALSE(to_simulation_config(skipped, m, nullptr).jobs.run_duration.has_value());
+  // skip: false is the default behaviour, with or without a duration.
+  CHECK(dir.parse(minimal_scenario("jobs: {skip: false, runDuration: 2m}\n")).jobs.run_duration ==
+        SimDuration(120'000));
+  CHECK(dir.parse(minimal_scenario("jobs: {skip: false}\n")).jobs.run_duration ==
+        SimDuration(60'000));
+
+  CHECK(dir.error(minimal_scenario("jobs: {runDuraton: 90s}\n")) ==
+        dir.file("test.yaml") +
+            ":6:8: unknown key 'runDuraton' in jobs, did you mean 'runDuration'?");
+  CHECK(contains(dir.error(minimal_scenario("jobs: {skip: true, runDuration: 90s}\n")),
+                 ":6:33: jobs: give runDuration or skip: true, not both"));
+  CHECK(contains(dir.error(minimal_scenario("jobs: {runDuration: 0s}\n")),
+                 ":6:21: jobs.runDuration must be between 1ms and 8784h, got 0s"));
+  CHECK(contains(dir.error(minimal_scenario("jobs: {runDuration: soon}\n")),
+                 ":6:21: jobs.runDuration: bad duration 'soon'"));
+  CHECK(contains(dir.error(minimal_scenario("jobs: {skip: maybe}\n")), ":6:14: jobs.skip"));
+  CHECK(contains(dir.error(minimal_scenario("jobs: 60s\n")), "jobs must be a mapping"));
+}
+
 TEST_CASE("References into the manifests are checked with suggestions") {
   ScratchDir dir;
   auto check_refs = [&](const std::string& extra) -> std::string {
