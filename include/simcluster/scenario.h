@@ -127,6 +127,18 @@ struct TimelineEvent {
   SourceLocation source;
 };
 
+// ---------------------------------------------------------------- per-workload kubelet delays
+
+// kubelet.workloads: one workload's pod delays, overriding kubelet.imagePull,
+// containerStart and shutdown for its pods. to_simulation_config() resolves
+// the workload (any kind whose pods the kubelet runs: Deployment, StatefulSet,
+// DaemonSet, ReplicaSet, Job, CronJob) into KubeletConfig::workloads.
+struct KubeletWorkloadTiming {
+  WorkloadRef workload;  // as written
+  PodTiming timing;      // unset fields keep the kubelet's
+  SourceLocation source;
+};
+
 // ---------------------------------------------------------------- the scenario
 
 struct SloSpec {
@@ -159,7 +171,8 @@ struct Scenario {
   std::vector<TimelineEvent> timeline;  // sorted by `at`, stable
   // Controller timings, in the engine's own types (simulator.h); every field
   // keeps the engine's default unless the scenario sets it.
-  KubeletConfig kubelet;
+  KubeletConfig kubelet;  // workloads stays empty: see kubelet_workloads
+  std::vector<KubeletWorkloadTiming> kubelet_workloads;  // in file order
   NodeLifecycleConfig node_lifecycle;
   SchedulingQueueConfig scheduling_queue;
   JobConfig jobs;
@@ -183,7 +196,7 @@ Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name
 // Checks the scenario's references against the loaded manifests: rollout
 // workloads and containers, Services and routes of the load section (by
 // building the call graph), node names and zones of timeline events, workload
-// names of the claims. Throws InputError at the scenario's line, with "did you mean".
+// names of the claims, the workloads of kubelet.workloads. Throws InputError at the scenario's line, with "did you mean".
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests);
 
 // Resolves a workload reference: the (kind, ns, name) of the one matching
@@ -192,6 +205,12 @@ void check_scenario_references(const Scenario& scenario, const Manifests& manife
 WorkloadRef resolve_workload(const WorkloadRef& ref, const Manifests& manifests,
                              const std::vector<std::string>& namespaces,
                              const SourceLocation& where);
+
+// The same over every kind whose pods the kubelet runs: Deployment,
+// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob (kubelet.workloads).
+WorkloadRef resolve_pod_workload(const WorkloadRef& ref, const Manifests& manifests,
+                                 const std::vector<std::string>& namespaces,
+                                 const SourceLocation& where);
 
 // ---------------------------------------------------------------- calibration
 

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "simcluster/scenario.h"
@@ -53,6 +54,25 @@ std::vector<Candidate> workload_candidates(const Manifests& m,
   return out;
 }
 
+// workload_candidates() and the other kinds whose pods the kubelet runs.
+std::vector<Candidate> pod_workload_candidates(const Manifests& m,
+                                               const std::vector<std::string>& namespaces) {
+  std::vector<Candidate> out = workload_candidates(m, namespaces);
+  for (const auto& r : m.replica_sets) {
+    if (in_scope(namespaces, r.metadata.ns))
+      out.push_back({"ReplicaSet", r.metadata.ns, r.metadata.name, &r.template_});
+  }
+  for (const auto& j : m.jobs) {
+    if (in_scope(namespaces, j.metadata.ns))
+      out.push_back({"Job", j.metadata.ns, j.metadata.name, &j.spec.template_});
+  }
+  for (const auto& c : m.cron_jobs) {
+    if (in_scope(namespaces, c.metadata.ns))
+      out.push_back({"CronJob", c.metadata.ns, c.metadata.name, &c.job_template.template_});
+  }
+  return out;
+}
+
 const Candidate& find_workload(const std::vector<Candidate>& all, const WorkloadRef& ref,
                                const SourceLocation& where) {
   std::vector<const Candidate*> hits;
@@ -94,8 +114,30 @@ WorkloadRef resolve_workload(const WorkloadRef& ref, const Manifests& manifests,
   return WorkloadRef{c.kind, c.ns, c.name};
 }
 
+WorkloadRef resolve_pod_workload(const WorkloadRef& ref, const Manifests& manifests,
+                                 const std::vector<std::string>& namespaces,
+                                 const SourceLocation& where) {
+  const std::vector<Candidate> all = pod_workload_candidates(manifests, namespaces);
+  const Candidate& c = find_workload(all, ref, where);
+  return WorkloadRef{c.kind, c.ns, c.name};
+}
+
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests) {
   (void)build_service_graph(manifests, scenario.load);
+
+  // kubelet.workloads: each names one workload, once.
+  if (!scenario.kubelet_workloads.empty()) {
+    const std::vector<Candidate> all = pod_workload_candidates(manifests, scenario.namespaces);
+    std::map<std::string, const SourceLocation*> seen;
+    for (const KubeletWorkloadTiming& t : scenario.kubelet_workloads) {
+      const std::string key = find_workload(all, t.workload, t.source).display();
+      auto [it, fresh] = seen.emplace(key, &t.source);
+      if (!fresh) {
+        fail(t.source, "kubelet.workloads: {} is given twice (first at line {})", key,
+             it->second->line);
+      }
+    }
+  }
 
   const std::vector<Candidate> workloads = workload_candidates(manifests, scenario.namespaces);
   std::vector<std::string> node_names;

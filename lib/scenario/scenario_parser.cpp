@@ -644,7 +644,11 @@ class ScenarioParser {
     }
   }
 
-  WorkloadRef parse_workload_ref(const YAML::Node& n, const std::string& path) const {
+  // "name", "ns/name", "Kind/name" or "Kind/ns/name"; `any_kind` also takes
+  // the kinds whose pods the kubelet runs but a rollout cannot change
+  // (ReplicaSet, Job, CronJob).
+  WorkloadRef parse_workload_ref(const YAML::Node& n, const std::string& path,
+                                 bool any_kind = false) const {
     std::string text = r_.string(n, path);
     std::vector<std::string> parts;
     size_t start = 0;
@@ -654,8 +658,9 @@ class ScenarioParser {
       if (pos == std::string::npos) break;
       start = pos + 1;
     }
-    auto is_kind = [](const std::string& k) {
-      return k == "Deployment" || k == "StatefulSet" || k == "DaemonSet";
+    auto is_kind = [any_kind](const std::string& k) {
+      return k == "Deployment" || k == "StatefulSet" || k == "DaemonSet" ||
+             (any_kind && (k == "ReplicaSet" || k == "Job" || k == "CronJob"));
     };
     WorkloadRef ref;
     if (parts.size() == 1) {
@@ -667,8 +672,9 @@ class ScenarioParser {
       ref = {parts[0], parts[1], parts[2]};
     } else {
       r_.fail_at(n, fmt::format("{}: '{}' is not a workload", path, text),
-                 "write name, namespace/name, Kind/name or Kind/namespace/name (Kind: "
-                 "Deployment, StatefulSet, DaemonSet)");
+                 fmt::format("write name, namespace/name, Kind/name or Kind/namespace/name "
+                             "(Kind: Deployment, StatefulSet, DaemonSet{})",
+                             any_kind ? ", ReplicaSet, Job, CronJob" : ""));
     }
     for (const std::string& p : parts) {
       if (p.empty()) r_.fail_at(n, fmt::format("{}: '{}' has an empty part", path, text));
@@ -771,7 +777,8 @@ class ScenarioParser {
   }
 
   void parse_kubelet(const YAML::Node& n) {
-    r_.check_keys(n, "kubelet", {"imagePull", "containerStart", "shutdown", "idleMemory"});
+    r_.check_keys(n, "kubelet",
+                  {"imagePull", "containerStart", "shutdown", "idleMemory", "workloads"});
     const SimDuration hour(3'600'000);
     if (const YAML::Node v = n["imagePull"]; v.IsDefined()) {
       s_.kubelet.image_pull = r_.duration(v, "kubelet.imagePull", kZero, hour);
@@ -784,6 +791,38 @@ class ScenarioParser {
     }
     if (const YAML::Node v = n["idleMemory"]; v.IsDefined()) {
       s_.kubelet.idle_memory = r_.bytes(v, "kubelet.idleMemory");
+    }
+    if (const YAML::Node v = n["workloads"]; v.IsDefined()) parse_kubelet_workloads(v);
+  }
+
+  // kubelet.workloads: {WORKLOAD: {imagePull, containerStart, shutdown}}, the
+  // delays of one workload's pods; WORKLOAD as in a rollout, or a ReplicaSet,
+  // Job or CronJob. Resolved against the manifests by to_simulation_config().
+  void parse_kubelet_workloads(const YAML::Node& n) {
+    const std::string p = "kubelet.workloads";
+    r_.require_map(n, p);
+    check_size(n, p);
+    const SimDuration hour(3'600'000);
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      KubeletWorkloadTiming t;
+      t.workload = parse_workload_ref(it->first, p, true);
+      t.source = r_.where(it->first);
+      const std::string ip = join_path(p, r_.string(it->first, p));
+      const YAML::Node body = it->second;
+      r_.check_keys(body, ip, {"imagePull", "containerStart", "shutdown"});
+      if (const YAML::Node v = body["imagePull"]; v.IsDefined()) {
+        t.timing.image_pull = r_.duration(v, join_path(ip, "imagePull"), kZero, hour);
+      }
+      if (const YAML::Node v = body["containerStart"]; v.IsDefined()) {
+        t.timing.container_start = r_.duration(v, join_path(ip, "containerStart"), kZero, hour);
+      }
+      if (const YAML::Node v = body["shutdown"]; v.IsDefined()) {
+        t.timing.shutdown = r_.duration(v, join_path(ip, "shutdown"), kZero, hour);
+      }
+      if (!t.timing.image_pull && !t.timing.container_start && !t.timing.shutdown) {
+        r_.fail_at(body, fmt::format("{} sets none of imagePull, containerStart, shutdown", ip));
+      }
+      s_.kubelet_workloads.push_back(std::move(t));
     }
   }
 

@@ -46,6 +46,11 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   cfg.hpa = scenario.hpa;
   cfg.kubelet = scenario.kubelet;
   cfg.kubelet.idle_cpu_milli = scenario.load.defaults.idle_cpu_milli;
+  for (const KubeletWorkloadTiming& t : scenario.kubelet_workloads) {
+    // The engine's key: "Kind/ns/name", as World::make_template names workloads.
+    WorkloadRef w = resolve_pod_workload(t.workload, manifests, scenario.namespaces, t.source);
+    cfg.kubelet.workloads[w.kind + "/" + w.ns + "/" + w.name] = t.timing;
+  }
   cfg.node_lifecycle = scenario.node_lifecycle;
   cfg.jobs = scenario.jobs;
   cfg.slo_latency_ms = scenario.slo.latency_ms;

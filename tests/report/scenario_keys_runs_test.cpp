@@ -1,5 +1,6 @@
 // Whole runs of small scenarios written here, for the scenario keys that
-// reach the engine: jobs (run duration / skip).
+// reach the engine: jobs (run duration / skip) and kubelet.workloads (per
+// workload delays).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -102,4 +103,91 @@ TEST_CASE("jobs.skip leaves the CronJob out of the run and warns JobsNotSimulate
             "(scenario: jobs: {skip: true})");
     }
   }
+}
+
+// ---------------------------------------------------------------- kubelet.workloads
+
+namespace {
+
+// Two Deployments of one pod each, different images, no readiness probe: a
+// pod is Ready as soon as its containers have started.
+constexpr const char* kTwoDeployments = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: app}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: api:1
+          resources: {requests: {cpu: 100m, memory: 64Mi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: app}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: web:1
+          resources: {requests: {cpu: 100m, memory: 64Mi}}
+)";
+
+// Whether the one pod of `workload` is Ready.
+bool ready(const Simulator& sim, const std::string& workload) {
+  for (const PodView& p : sim.pods()) {
+    if (p.workload == workload) return p.ready;
+  }
+  return false;
+}
+
+Simulator simulator_for(const Scenario& sc) {
+  Manifests m = load_manifests(sc.manifests);
+  return Simulator(to_simulation_config(sc, std::move(m), nullptr));
+}
+
+}  // namespace
+
+TEST_CASE("a kubelet.workloads override moves its pods' Ready time by exactly the difference") {
+  ScratchDir dir;
+  dir.write("apps.yaml", kTwoDeployments);
+  // Defaults: bound at 0, pull 5 s, start 2 s: Ready at 7 s, both pods.
+  Simulator plain = simulator_for(dir.parse(small_scenario("apps.yaml", "2m", "")));
+  plain.run_until(SimTime::from_ms(6'999));
+  CHECK_FALSE(ready(plain, "Deployment/app/api"));
+  CHECK_FALSE(ready(plain, "Deployment/app/web"));
+  plain.run_until(SimTime::from_ms(7'000));
+  CHECK(ready(plain, "Deployment/app/api"));
+  CHECK(ready(plain, "Deployment/app/web"));
+
+  // api: pull 30 s, start 10 s: Ready at 40 s = 7 s + (30 - 5) + (10 - 2).
+  // web keeps the defaults: Ready at 7 s.
+  Simulator slow = simulator_for(dir.parse(small_scenario(
+      "apps.yaml", "2m",
+      "kubelet:\n  workloads:\n    Deployment/app/api: {imagePull: 30s, containerStart: 10s}\n")));
+  slow.run_until(SimTime::from_ms(7'000));
+  CHECK(ready(slow, "Deployment/app/web"));
+  CHECK_FALSE(ready(slow, "Deployment/app/api"));
+  slow.run_until(SimTime::from_ms(39'999));
+  CHECK_FALSE(ready(slow, "Deployment/app/api"));
+  slow.run_until(SimTime::from_ms(40'000));
+  CHECK(ready(slow, "Deployment/app/api"));
+
+  // The global kubelet setting still applies to the fields the override leaves
+  // unset: pull 12 s (global) + start 1 s (override) = Ready at 13 s.
+  Simulator mixed = simulator_for(dir.parse(
+      small_scenario("apps.yaml", "2m",
+                     "kubelet:\n  imagePull: 12s\n  workloads:\n    api: {containerStart: 1s}\n")));
+  mixed.run_until(SimTime::from_ms(12'999));
+  CHECK_FALSE(ready(mixed, "Deployment/app/api"));
+  mixed.run_until(SimTime::from_ms(13'000));
+  CHECK(ready(mixed, "Deployment/app/api"));
+  CHECK_FALSE(ready(mixed, "Deployment/app/web"));  // 12 s + 2 s = 14 s
 }

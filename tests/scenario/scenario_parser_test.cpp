@@ -488,6 +488,72 @@ TEST_CASE("jobs sets the Job run duration or skips Jobs, and reaches the engine 
   CHECK(contains(dir.error(minimal_scenario("jobs: 60s\n")), "jobs must be a mapping"));
 }
 
+TEST_CASE("kubelet.workloads gives one workload's pod delays, resolved to the engine's key") {
+  ScratchDir dir;
+  Scenario s = dir.parse(minimal_scenario(R"(kubelet:
+  imagePull: 4s
+  workloads:
+    web: {imagePull: 30s, containerStart: 10s}
+    StatefulSet/shop/db: {shutdown: 5s}
+)"));
+  CHECK(s.kubelet.image_pull == SimDuration(4'000));
+  REQUIRE(s.kubelet_workloads.size() == 2);
+  CHECK(s.kubelet_workloads[0].workload.name == "web");
+  CHECK(s.kubelet_workloads[0].workload.kind.empty());
+  CHECK(s.kubelet_workloads[0].timing.image_pull == SimDuration(30'000));
+  CHECK(s.kubelet_workloads[0].timing.container_start == SimDuration(10'000));
+  CHECK_FALSE(s.kubelet_workloads[0].timing.shutdown.has_value());
+  CHECK(s.kubelet_workloads[0].source.line == 9);
+  CHECK(s.kubelet_workloads[0].source.column == 5);
+  CHECK(s.kubelet_workloads[1].workload.kind == "StatefulSet");
+  CHECK(s.kubelet_workloads[1].timing.shutdown == SimDuration(5'000));
+
+  Manifests m = load_manifests(s.manifests);
+  SimulationConfig cfg = to_simulation_config(s, m, nullptr);
+  CHECK(cfg.kubelet.image_pull == SimDuration(4'000));
+  REQUIRE(cfg.kubelet.workloads.size() == 2);
+  const PodTiming& web = cfg.kubelet.workloads.at("Deployment/shop/web");
+  CHECK(web.image_pull == SimDuration(30'000));
+  CHECK(web.container_start == SimDuration(10'000));
+  CHECK_FALSE(web.shutdown.has_value());
+  CHECK(cfg.kubelet.workloads.at("StatefulSet/shop/db").shutdown == SimDuration(5'000));
+
+  // Parse errors, at the key or value.
+  CHECK(contains(dir.error(minimal_scenario("kubelet: {workloads: {web: {imagePul: 1s}}}\n")),
+                 ":6:29: unknown key 'imagePul' in kubelet.workloads.web, did you mean "
+                 "'imagePull'?"));
+  CHECK(contains(dir.error(minimal_scenario("kubelet: {workloads: {web: {}}}\n")),
+                 "kubelet.workloads.web sets none of imagePull, containerStart, shutdown"));
+  CHECK(contains(dir.error(minimal_scenario("kubelet: {workloads: {web: {shutdown: 2h}}}\n")),
+                 "kubelet.workloads.web.shutdown must be between 0s and 1h, got 2h"));
+  CHECK(contains(dir.error(minimal_scenario("kubelet: {workloads: {a/b/c/d: {shutdown: 1s}}}\n")),
+                 ":6:23: kubelet.workloads: 'a/b/c/d' is not a workload"));
+  CHECK(contains(dir.error(minimal_scenario("kubelet: {workloads: [web]}\n")),
+                 "kubelet.workloads must be a mapping"));
+  CHECK(contains(dir.error(minimal_scenario("kubelet: {workload: {web: {shutdown: 1s}}}\n")),
+                 "unknown key 'workload' in kubelet, did you mean 'workloads'?"));
+
+  // References: the workload must exist, once.
+  auto check_refs = [&](const std::string& extra) -> std::string {
+    Scenario sc = dir.parse(minimal_scenario(extra));
+    try {
+      check_scenario_references(sc, m);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(contains(check_refs("kubelet: {workloads: {webb: {imagePull: 1s}}}\n"),
+                 ":6:23: unknown workload 'webb', did you mean 'web'?"));
+  CHECK(contains(check_refs("kubelet: {workloads: {StatefulSet/web: {imagePull: 1s}}}\n"),
+                 "unknown workload 'StatefulSet/web'"));
+  CHECK(contains(check_refs("kubelet: {workloads: {CronJob/web: {imagePull: 1s}}}\n"),
+                 "unknown workload 'CronJob/web'"));
+  CHECK(contains(check_refs("kubelet:\n  workloads:\n    web: {imagePull: 1s}\n"
+                            "    Deployment/shop/web: {shutdown: 1s}\n"),
+                 ":9:5: kubelet.workloads: Deployment/shop/web is given twice (first at line 8)"));
+}
+
 TEST_CASE("References into the manifests are checked with suggestions") {
   ScratchDir dir;
   auto check_refs = [&](const std::string& extra) -> std::string {
