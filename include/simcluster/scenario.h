@@ -139,6 +139,20 @@ struct KubeletWorkloadTiming {
   SourceLocation source;
 };
 
+// ---------------------------------------------------------------- HPA metric values
+
+// hpaMetrics: values for one HPA's Pods, Object and External metrics, which
+// the engine does not compute. to_simulation_config() resolves the HPA into
+// SimulationConfig::hpa_metrics.
+struct HPAMetricsSpec {
+  std::string ns;  // "" = the only HPA of that name in the simulated namespaces
+  std::string name;
+  HPAMetricValues values;  // object keys are "Kind/name:metric" (object_metric_key)
+  // Where each metric was written, keyed "pods/NAME", "object/KEY", "external/NAME".
+  std::map<std::string, SourceLocation> sources;
+  SourceLocation source;  // the HPA's key
+};
+
 // ---------------------------------------------------------------- the scenario
 
 struct SloSpec {
@@ -177,6 +191,7 @@ struct Scenario {
   SchedulingQueueConfig scheduling_queue;
   JobConfig jobs;
   HPAConfig hpa;
+  std::vector<HPAMetricsSpec> hpa_metrics;  // in file order
 
   std::optional<Claims> claims;
   std::optional<int64_t> claims_level;  // users: which ScalingClaim this run checks
@@ -196,7 +211,8 @@ Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name
 // Checks the scenario's references against the loaded manifests: rollout
 // workloads and containers, Services and routes of the load section (by
 // building the call graph), node names and zones of timeline events, workload
-// names of the claims, the workloads of kubelet.workloads. Throws InputError at the scenario's line, with "did you mean".
+// names of the claims, the workloads of kubelet.workloads, the HPAs and metric
+// names of hpaMetrics. Throws InputError at the scenario's line, with "did you mean".
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests);
 
 // Resolves a workload reference: the (kind, ns, name) of the one matching
@@ -211,6 +227,12 @@ WorkloadRef resolve_workload(const WorkloadRef& ref, const Manifests& manifests,
 WorkloadRef resolve_pod_workload(const WorkloadRef& ref, const Manifests& manifests,
                                  const std::vector<std::string>& namespaces,
                                  const SourceLocation& where);
+
+// Resolves an HPA named "name" or "namespace/name" to its "namespace/name".
+// Throws InputError at `where` when there is none (with "did you mean") or
+// more than one.
+std::string resolve_hpa(const std::string& ns, const std::string& name, const Manifests& manifests,
+                        const std::vector<std::string>& namespaces, const SourceLocation& where);
 
 // ---------------------------------------------------------------- calibration
 

@@ -123,6 +123,44 @@ struct JobConfig {
   std::optional<SimDuration> run_duration = SimDuration{60'000};
 };
 
+// ---------------------------------------------------------------- HPA metric values
+
+// One step of a supplied metric: `value` holds from `at` until the next step.
+struct MetricStep {
+  SimDuration at{0};
+  Quantity value;
+};
+// Steps sorted by `at`, distinct. Before the first step there is no value:
+// the metrics API returns nothing, as for a metric nobody exports yet.
+using MetricSeries = std::vector<MetricStep>;
+
+// The value of `series` at `t` (the last step at or before t), or nullopt.
+inline std::optional<Quantity> metric_value_at(const MetricSeries& series, SimTime t) {
+  std::optional<Quantity> out;
+  for (const MetricStep& s : series) {
+    if (s.at > t.since_start) break;
+    out = s.value;
+  }
+  return out;
+}
+
+// Values of one HPA's metrics that the engine does not compute: Pods, Object
+// and External metrics come from custom.metrics.k8s.io and
+// external.metrics.k8s.io, i.e. from an application or a queue the cluster
+// does not model. The HPA controller copies them into HPAInputs at every sync,
+// so upstream's replica calculation runs on them. A metric of those types with
+// no value here fails as the metrics API would (FailedGet*Metric) and the
+// report warns HPAMetricNotSimulated.
+struct HPAMetricValues {
+  // Pods metrics: metric name -> the value every Running pod of the target
+  // reports (e.g. requests_per_second per pod).
+  std::map<std::string, MetricSeries> pods;
+  // Object metrics: object_metric_key(spec) ("Ingress/main-route:requests-per-second") -> value.
+  std::map<std::string, MetricSeries> object;
+  // External metrics: metric name -> value (one series, whatever the selector).
+  std::map<std::string, MetricSeries> external;
+};
+
 // ---------------------------------------------------------------- timeline
 
 enum class TimelineAction {
@@ -204,6 +242,9 @@ struct SimulationConfig {
   KubeletConfig kubelet;
   NodeLifecycleConfig node_lifecycle;
   JobConfig jobs;
+  // Values of HPAs' Pods / Object / External metrics, by HPA "ns/name"
+  // (an HPA that does not exist is an InputError).
+  std::map<std::string, HPAMetricValues> hpa_metrics;
 
   std::vector<SimTimelineEvent> timeline;  // any order; fired by (at, position)
   // Borrowed; must outlive the Simulator. nullptr: no traffic, idle usage.

@@ -122,8 +122,84 @@ WorkloadRef resolve_pod_workload(const WorkloadRef& ref, const Manifests& manife
   return WorkloadRef{c.kind, c.ns, c.name};
 }
 
+std::string resolve_hpa(const std::string& ns, const std::string& name, const Manifests& manifests,
+                        const std::vector<std::string>& namespaces, const SourceLocation& where) {
+  std::vector<std::string> hits, names;
+  for (const HorizontalPodAutoscaler& h : manifests.horizontal_pod_autoscalers) {
+    if (!in_scope(namespaces, h.metadata.ns)) continue;
+    const std::string full = h.metadata.ns + "/" + h.metadata.name;
+    names.push_back(ns.empty() ? h.metadata.name : full);
+    if (h.metadata.name == name && (ns.empty() || h.metadata.ns == ns)) hits.push_back(full);
+  }
+  const std::string written = ns.empty() ? name : ns + "/" + name;
+  if (hits.size() == 1) return hits.front();
+  if (hits.size() > 1) {
+    throw InputError(where,
+                     fmt::format("HPA '{}' is ambiguous: {}", written, fmt::join(hits, ", ")),
+                     "write namespace/name");
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string guess = suggest(written, names);
+  if (!guess.empty()) fail(where, "unknown HPA '{}', did you mean '{}'?", written, guess);
+  throw InputError(where, fmt::format("unknown HPA '{}'", written),
+                   names.empty() ? "the manifests define no HorizontalPodAutoscaler in the "
+                                   "simulated namespaces"
+                                 : fmt::format("HPAs: {}", fmt::join(names, ", ")));
+}
+
+namespace {
+
+// hpa.h's object_metric_key(), "Ingress/main:requests-per-second" (lib/scenario
+// does not link lib/hpa; the parser tests pin the two to the same form).
+std::string object_key(const MetricSpec& m) {
+  return fmt::format("{}/{}:{}", m.described_object.kind, m.described_object.name, m.metric_name);
+}
+
+// hpaMetrics: each metric must be one of the HPA's metrics of that type.
+void check_hpa_metric_names(const HPAMetricsSpec& spec, const HorizontalPodAutoscaler& hpa) {
+  for (const auto& [key, where] : spec.sources) {
+    const size_t slash = key.find('/');
+    const std::string group = key.substr(0, slash), name = key.substr(slash + 1);
+    const std::string type = group == "pods" ? "Pods" : group == "object" ? "Object" : "External";
+    std::vector<std::string> known;
+    for (const MetricSpec& m : hpa.metrics) {
+      if (m.type == type) known.push_back(type == "Object" ? object_key(m) : m.metric_name);
+    }
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::vector<std::string> all;
+    for (const MetricSpec& m : hpa.metrics) {
+      if (m.type == "Pods" || m.type == "External") all.push_back(m.type + " " + m.metric_name);
+      if (m.type == "Object") all.push_back("Object " + object_key(m));
+    }
+    std::string guess = suggest(name, known);
+    throw InputError(where,
+                     fmt::format("HorizontalPodAutoscaler {}/{} has no {} metric '{}'{}",
+                                 hpa.metadata.ns, hpa.metadata.name, type, name,
+                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+                     all.empty() ? "it has no Pods, Object or External metric"
+                                 : fmt::format("its metrics: {}", fmt::join(all, ", ")));
+  }
+}
+
+}  // namespace
+
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests) {
   (void)build_service_graph(manifests, scenario.load);
+
+  // hpaMetrics: each names one HPA, once, and metrics it has.
+  std::map<std::string, const SourceLocation*> hpas_seen;
+  for (const HPAMetricsSpec& spec : scenario.hpa_metrics) {
+    const std::string key =
+        resolve_hpa(spec.ns, spec.name, manifests, scenario.namespaces, spec.source);
+    auto [it, fresh] = hpas_seen.emplace(key, &spec.source);
+    if (!fresh) {
+      fail(spec.source, "hpaMetrics: {} is given twice (first at line {})", key, it->second->line);
+    }
+    for (const HorizontalPodAutoscaler& h : manifests.horizontal_pod_autoscalers) {
+      if (h.metadata.ns + "/" + h.metadata.name == key) check_hpa_metric_names(spec, h);
+    }
+  }
 
   // kubelet.workloads: each names one workload, once.
   if (!scenario.kubelet_workloads.empty()) {

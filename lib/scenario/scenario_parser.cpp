@@ -57,6 +57,7 @@ class ScenarioParser {
                    "nodeLifecycle",
                    "hpa",
                    "jobs",
+                   "hpaMetrics",
                    "claims",
                    "claimsLevel"});
     s_.file = r_.file();
@@ -95,6 +96,7 @@ class ScenarioParser {
     if (root["nodeLifecycle"].IsDefined()) parse_node_lifecycle(root["nodeLifecycle"]);
     if (root["hpa"].IsDefined()) parse_hpa(root["hpa"]);
     if (root["jobs"].IsDefined()) parse_jobs(root["jobs"]);
+    if (root["hpaMetrics"].IsDefined()) parse_hpa_metrics(root["hpaMetrics"]);
     if (root["claims"].IsDefined()) parse_claims_ref(root["claims"]);
     if (root["claimsLevel"].IsDefined()) {
       const YAML::Node n = root["claimsLevel"];
@@ -885,6 +887,93 @@ class ScenarioParser {
     if (run.IsDefined()) {
       s_.jobs.run_duration = r_.duration(run, "jobs.runDuration", SimDuration(1), kMaxDuration);
     }
+  }
+
+  // hpaMetrics: {HPA: {pods: {NAME: V}, object: {"Kind/name:metric": V},
+  // external: {NAME: V}}}, HPA being "name" or "namespace/name" and V a
+  // quantity or steps [{at, value}, ...]. The names are checked against the
+  // HPAs of the manifests by check_scenario_references().
+  void parse_hpa_metrics(const YAML::Node& n) {
+    const std::string p = "hpaMetrics";
+    r_.require_map(n, p);
+    check_size(n, p);
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      HPAMetricsSpec spec;
+      const std::string written = r_.string(it->first, p);
+      spec.source = r_.where(it->first);
+      const size_t slash = written.find('/');
+      if (slash == std::string::npos) {
+        spec.name = written;
+      } else {
+        spec.ns = written.substr(0, slash);
+        spec.name = written.substr(slash + 1);
+      }
+      if (spec.name.empty() || (slash != std::string::npos && spec.ns.empty()) ||
+          spec.name.find('/') != std::string::npos) {
+        r_.fail_at(it->first, fmt::format("{}: '{}' is not an HPA", p, written),
+                   "write name or namespace/name of a HorizontalPodAutoscaler");
+      }
+      const std::string hp = join_path(p, written);
+      const YAML::Node body = it->second;
+      r_.check_keys(body, hp, {"pods", "object", "external"});
+      auto metrics = [&](const char* type, std::map<std::string, MetricSeries>& out) {
+        const YAML::Node m = body[type];
+        if (!m.IsDefined()) return;
+        const std::string tp = join_path(hp, type);
+        r_.require_map(m, tp);
+        check_size(m, tp);
+        for (auto mi = m.begin(); mi != m.end(); ++mi) {
+          const std::string name = r_.string(mi->first, tp);
+          if (name.empty()) r_.fail_at(mi->first, fmt::format("{}: a metric name is empty", tp));
+          if (std::string_view(type) == "object") {
+            const size_t s = name.find('/'), c = name.find(':');
+            if (s == std::string::npos || c == std::string::npos || s == 0 || c < s + 2 ||
+                c + 1 == name.size()) {
+              r_.fail_at(mi->first, fmt::format("{}: '{}' is not an object metric", tp, name),
+                         "write Kind/name:metric, e.g. \"Ingress/main-route:requests-per-second\"");
+            }
+          }
+          out[name] = metric_series(mi->second, join_path(tp, name));
+          spec.sources[std::string(type) + "/" + name] = r_.where(mi->first);
+        }
+      };
+      metrics("pods", spec.values.pods);
+      metrics("object", spec.values.object);
+      metrics("external", spec.values.external);
+      if (spec.sources.empty()) {
+        r_.fail_at(body, fmt::format("{} gives no metric (pods, object or external)", hp));
+      }
+      s_.hpa_metrics.push_back(std::move(spec));
+    }
+  }
+
+  // A metric value: a quantity, or steps [{at, value}, ...] in increasing `at`.
+  MetricSeries metric_series(const YAML::Node& n, const std::string& path) const {
+    auto value = [&](const YAML::Node& v, const std::string& vp) {
+      Quantity q = r_.quantity(v, vp);
+      if (q < Quantity() || !q.checked_milli_value()) {
+        r_.fail_at(v, fmt::format("{} must be a number >= 0, got {}", vp, v.Scalar()));
+      }
+      return q;
+    };
+    if (n.IsScalar()) return {MetricStep{kZero, value(n, path)}};
+    r_.require_sequence(n, path);
+    check_size(n, path);
+    if (n.size() == 0) r_.fail_at(n, fmt::format("{} must list at least one step", path));
+    MetricSeries out;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const std::string ip = index_path(path, i);
+      r_.check_keys(n[i], ip, {"at", "value"});
+      const YAML::Node at = r_.required(n[i], "at", ip);
+      MetricStep step;
+      step.at = r_.duration(at, join_path(ip, "at"), kZero, kMaxDuration);
+      if (!out.empty() && step.at <= out.back().at) {
+        r_.fail_at(at, fmt::format("{}.at must be after the previous step's", ip));
+      }
+      step.value = value(r_.required(n[i], "value", ip), join_path(ip, "value"));
+      out.push_back(step);
+    }
+    return out;
   }
 
   void parse_claims_ref(const YAML::Node& n) {

@@ -53,6 +53,10 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   }
   cfg.node_lifecycle = scenario.node_lifecycle;
   cfg.jobs = scenario.jobs;
+  for (const HPAMetricsSpec& spec : scenario.hpa_metrics) {
+    cfg.hpa_metrics[resolve_hpa(spec.ns, spec.name, manifests, scenario.namespaces, spec.source)] =
+        spec.values;
+  }
   cfg.slo_latency_ms = scenario.slo.latency_ms;
   cfg.load = load;
   for (const TimelineEvent& e : scenario.timeline) {

@@ -382,6 +382,14 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     }
     enqueue(ControllerId::kHPA, sh.key);
   }
+  for (const auto& [name, values] : cfg.hpa_metrics) {
+    if (store.hpas.count(name)) continue;
+    std::vector<std::string> names;
+    for (const auto& [k, h] : store.hpas) names.push_back(k);
+    std::string hint = closest_match(name, names);
+    throw InputError({cfg.file}, fmt::format("metric values given for unknown HPA '{}'", name),
+                     hint.empty() ? "" : fmt::format("did you mean '{}'?", hint));
+  }
 
   // ---- timeline and periodic events
   for (size_t i = 0; i < cfg.timeline.size(); ++i) {

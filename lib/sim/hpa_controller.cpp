@@ -67,6 +67,35 @@ void set_quantity(ResourceList& list, const char* name, Quantity q) {
   }
 }
 
+// SimulationConfig::hpa_metrics: what the custom and external metrics APIs
+// return at `now` for the HPA's Pods, Object and External metrics. Only
+// Running pods report Pods metrics (nothing scrapes a pod before it starts).
+void supply_metric_values(const HPAMetricValues& v, HPAInputs& in, SimTime now) {
+  in.object_metrics.clear();
+  for (const auto& [key, series] : v.object) {
+    if (std::optional<Quantity> q = metric_value_at(series, now)) in.object_metrics[key] = *q;
+  }
+  in.external_metrics.clear();
+  for (const auto& [name, series] : v.external) {
+    // Before the first step: supplied, but no series yet ("no metrics returned").
+    std::vector<Quantity>& values = in.external_metrics[name];
+    if (std::optional<Quantity> q = metric_value_at(series, now)) values.push_back(*q);
+  }
+  if (v.pods.empty()) return;
+  for (HPAPodInfo& p : in.pods) {
+    p.custom_metrics.clear();
+    if (p.phase != PodPhase::kRunning) continue;
+    for (const auto& [name, series] : v.pods) {
+      if (std::optional<Quantity> q = metric_value_at(series, now)) p.custom_metrics[name] = *q;
+    }
+  }
+}
+
+bool is_failure(HPAOutcome o) {
+  return o == HPAOutcome::kFailedGetScale || o == HPAOutcome::kInvalidSelector ||
+         o == HPAOutcome::kMetricsFailed;
+}
+
 std::string condition_reason(const HPADecision& d, const char* type) {
   const HPACondition* c = d.condition(type);
   return c == nullptr ? "" : c->status + "/" + c->reason;
@@ -167,6 +196,11 @@ void HPAController::reconcile(KeyId key) {
     }
   }
 
+  if (!w_.cfg.hpa_metrics.empty()) {
+    auto supplied = w_.cfg.hpa_metrics.find(w_.store.keys.name(key));
+    if (supplied != w_.cfg.hpa_metrics.end()) supply_metric_values(supplied->second, in, now);
+  }
+
   HPADecision d = hpa_reconcile(h->hpa, h->state, in, now, w_.cfg.hpa);
   // What the report shows of a decision (built only when an event is recorded).
   auto object = [&] { return fmt::format("HorizontalPodAutoscaler/{}", w_.store.keys.name(key)); };
@@ -237,6 +271,30 @@ void HPAController::reconcile(KeyId key) {
     if (why != h->last_held_reason) {
       h->last_held_reason = std::move(why);
       w_.recorder.event(now, "HPAHeld", object(), explain_decision(d), details());
+    }
+  } else if (is_failure(d.outcome)) {
+    // The sync failed (no scale, a bad selector, or the metrics could not give
+    // a replica count): upstream records its Warning events (FailedGetScale,
+    // FailedGet*Metric, FailedComputeMetricsReplicas, ...) at every sync; the
+    // report keeps them, as HPAFailed, when they differ from the last ones
+    // recorded (last_held_reason serves both: a held and a failed sync never
+    // give the same text).
+    std::string why = "failed";
+    for (const HPAEvent& e : d.events) {
+      if (e.type == "Warning") why += fmt::format("\n{}: {}", e.reason, e.message);
+    }
+    if (why != h->last_held_reason) {
+      h->last_held_reason = std::move(why);
+      for (const HPAEvent& e : d.events) {
+        if (e.type != "Warning") continue;
+        std::map<std::string, std::string> det = {
+            {"reason", e.reason},
+            {"outcome", to_string(d.outcome)},
+            {"AbleToScale", condition_reason(d, "AbleToScale")},
+            {"ScalingActive", condition_reason(d, "ScalingActive")}};
+        w_.recorder.event(now, "HPAFailed", object(), fmt::format("{}: {}", e.reason, e.message),
+                          std::move(det));
+      }
     }
   } else {
     h->last_held_reason.clear();

@@ -518,6 +518,35 @@ std::vector<Warning> Recorder::warnings(World& w) const {
         {"PodsPendingAtEnd",
          fmt::format("{} pods were still Pending at the end of the run", w.store.pending_pods)});
   }
+  // Pods / Object / External metrics are not computed by the engine: without
+  // a value (SimulationConfig::hpa_metrics) every sync fails for them.
+  for (const auto& [key, h] : w.store.hpas) {
+    auto supplied = w.cfg.hpa_metrics.find(key);
+    const HPAMetricValues* v = supplied == w.cfg.hpa_metrics.end() ? nullptr : &supplied->second;
+    for (const MetricSpec& m : h.hpa.metrics) {
+      std::string name = m.metric_name;
+      bool given = false;
+      if (m.type == "Pods") {
+        given = v != nullptr && v->pods.count(name) > 0;
+      } else if (m.type == "Object") {
+        name = object_metric_key(m);
+        given = v != nullptr && v->object.count(name) > 0;
+      } else if (m.type == "External") {
+        given = v != nullptr && v->external.count(name) > 0;
+      } else {
+        continue;
+      }
+      if (given) continue;
+      out.push_back(
+          {"HPAMetricNotSimulated",
+           fmt::format(
+               "HorizontalPodAutoscaler {}: {} metric {} is not simulated and no value "
+               "was supplied: each sync fails to get it (FailedGet{}Metric), so the "
+               "HPA's other metrics can only scale up and, with no other metric, it "
+               "does not scale on metrics at all; give a value under hpaMetrics in the scenario",
+               key, m.type, name, m.type)});
+    }
+  }
   if (!w.cfg.jobs.run_duration &&
       (!w.cfg.manifests.jobs.empty() || !w.cfg.manifests.cron_jobs.empty())) {
     out.push_back({"JobsNotSimulated",

@@ -1,6 +1,7 @@
 // Whole runs of small scenarios written here, for the scenario keys that
-// reach the engine: jobs (run duration / skip) and kubelet.workloads (per
-// workload delays).
+// reach the engine: jobs (run duration / skip), kubelet.workloads (per
+// workload delays) and hpaMetrics (values of the HPA metrics the engine does
+// not compute).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -190,4 +191,192 @@ TEST_CASE("a kubelet.workloads override moves its pods' Ready time by exactly th
   mixed.run_until(SimTime::from_ms(13'000));
   CHECK(ready(mixed, "Deployment/app/api"));
   CHECK_FALSE(ready(mixed, "Deployment/app/web"));  // 12 s + 2 s = 14 s
+}
+
+// ---------------------------------------------------------------- hpaMetrics
+
+namespace {
+
+// A worker Deployment of 1 pod and an HPA on one metric, `metric` (YAML).
+std::string worker_manifests(const std::string& metric);
+
+// The same with an External metric queue_depth; `target` is its target.
+std::string queue_manifests(const std::string& target) {
+  return worker_manifests(
+      "    - type: External\n      external:\n        metric: {name: queue_depth}\n        "
+      "target: " +
+      target + "\n");
+}
+
+std::string worker_manifests(const std::string& metric) {
+  return R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: q}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers:
+        - name: worker
+          image: worker:1
+          resources: {requests: {cpu: 100m, memory: 64Mi}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: queue-hpa, namespace: q}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+)" + metric;
+}
+
+const WorkloadSummary& worker(const Report& r) {
+  for (const WorkloadSummary& w : r.workloads) {
+    if (w.name == "worker") return w;
+  }
+  FAIL("no worker in the report");
+  return r.workloads.front();
+}
+
+}  // namespace
+
+TEST_CASE("an External metric without a value is warned about and its failed syncs are events") {
+  ScratchDir dir;
+  dir.write("queue.yaml", queue_manifests("{type: AverageValue, averageValue: \"30\"}"));
+  Report r = run_scenario(dir.parse(small_scenario("queue.yaml", "10m", ""))).report;
+  // Every sync fails the same way: recorded once, at the first sync (t = 0),
+  // as upstream's two Warning events.
+  auto failed = events_of(r, "HPAFailed");
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0]->t.ms() == 0);
+  CHECK(failed[0]->object == "HorizontalPodAutoscaler/q/queue-hpa");
+  CHECK(failed[0]->details.at("reason") == "FailedGetExternalMetric");
+  CHECK(failed[0]->message.find("FailedGetExternalMetric: unable to get external metric "
+                                "q/queue_depth/") == 0);
+  CHECK(failed[0]->message.find("external metrics are not simulated (no value was supplied)") !=
+        std::string::npos);
+  CHECK(failed[1]->details.at("reason") == "FailedComputeMetricsReplicas");
+  CHECK(failed[1]->message.find("failed to compute desired number of replicas based on listed "
+                                "metrics for Deployment/q/worker: invalid metrics (1 invalid out "
+                                "of 1)") != std::string::npos);
+  CHECK(failed[1]->details.at("ScalingActive") == "False/FailedGetExternalMetric");
+  CHECK(events_of(r, "HPAScaled").empty());
+  CHECK(worker(r).end_replicas == 1);
+  bool warned = false;
+  for (const Warning& w : r.warnings) {
+    if (w.code != "HPAMetricNotSimulated") continue;
+    warned = true;
+    CHECK(w.message.find("HorizontalPodAutoscaler q/queue-hpa: External metric queue_depth is not "
+                         "simulated") == 0);
+  }
+  CHECK(warned);
+}
+
+TEST_CASE("an External metric with a supplied value scales as upstream's replica calculator") {
+  ScratchDir dir;
+  SUBCASE("AverageValue target: ceil(value / target per pod)") {
+    // GetExternalPerPodMetricReplicas: queue_depth 120, 30 per pod:
+    // ratio 120 / (30 x 1 replica) = 4 is outside the 0.1 tolerance, so
+    // replicas = ceil(120 / 30) = 4 at the first sync (t = 0); then
+    // 120 / (30 x 4) = 1.0: held at 4 to the end.
+    dir.write("queue.yaml", queue_manifests("{type: AverageValue, averageValue: \"30\"}"));
+    Report r = run_scenario(dir.parse(small_scenario(
+                                "queue.yaml", "10m",
+                                "hpaMetrics: {q/queue-hpa: {external: {queue_depth: 120}}}\n")))
+                   .report;
+    auto scaled = events_of(r, "HPAScaled");
+    REQUIRE(scaled.size() == 1);
+    CHECK(scaled[0]->t.ms() == 0);
+    CHECK(scaled[0]->details.at("from") == "1");
+    CHECK(scaled[0]->details.at("to") == "4");
+    CHECK(scaled[0]->details.at("metric") == "external metric queue_depth(<nil>)");
+    CHECK(worker(r).end_replicas == 4);
+    CHECK(events_of(r, "HPAFailed").empty());
+    for (const Warning& w : r.warnings) CHECK(w.code != "HPAMetricNotSimulated");
+  }
+  SUBCASE("steps: the value changes at its time") {
+    // 120 until 5m (4 pods, as above), then 30: ratio 30 / (30 x 4) = 0.25,
+    // replicas ceil(30 / 30) = 1, after the 5-minute scale-down
+    // stabilization window (the 4 recommended until 5m hold to 10m).
+    dir.write("queue.yaml", queue_manifests("{type: AverageValue, averageValue: \"30\"}"));
+    Report r = run_scenario(dir.parse(small_scenario(
+                                "queue.yaml", "15m",
+                                "hpaMetrics:\n  queue-hpa:\n    external:\n      queue_depth: "
+                                "[{at: 0s, value: 120}, {at: 5m, value: 30}]\n")))
+                   .report;
+    auto scaled = events_of(r, "HPAScaled");
+    REQUIRE(scaled.size() == 2);
+    CHECK(scaled[0]->details.at("to") == "4");
+    CHECK(scaled[1]->details.at("to") == "1");
+    CHECK(scaled[1]->t.ms() > 600'000 - 15'000);
+    CHECK(scaled[1]->t.ms() <= 600'000 + 15'000);
+    CHECK(worker(r).end_replicas == 1);
+  }
+  SUBCASE("Value target: ceil(value / target x Ready pods)") {
+    // GetExternalMetricReplicas: queue_depth 90, target 30: ratio 3, times
+    // the Ready pods. At t = 0 the HPA syncs before the Deployment has
+    // created its pod: "unable to calculate ready pods" (HPAFailed). At 15 s
+    // the pod is Ready (since 7 s): ceil(3 x 1) = 3, within the legacy
+    // scale-up limit max(2 x 1, 4) = 4.
+    dir.write("queue.yaml", queue_manifests("{type: Value, value: \"30\"}"));
+    Report r = run_scenario(dir.parse(small_scenario(
+                                "queue.yaml", "1m",
+                                "hpaMetrics: {q/queue-hpa: {external: {queue_depth: 90}}}\n")))
+                   .report;
+    auto scaled = events_of(r, "HPAScaled");
+    REQUIRE_FALSE(scaled.empty());
+    auto failed = events_of(r, "HPAFailed");
+    REQUIRE_FALSE(failed.empty());
+    CHECK(failed[0]->t.ms() == 0);
+    CHECK(failed[0]->message.find("no pods returned by selector") != std::string::npos);
+    CHECK(scaled[0]->t.ms() == 15'000);
+    CHECK(scaled[0]->details.at("from") == "1");
+    CHECK(scaled[0]->details.at("to") == "3");
+  }
+}
+
+TEST_CASE("supplied Pods and Object metric values run upstream's replica calculations") {
+  ScratchDir dir;
+  SUBCASE("Pods metric, AverageValue target") {
+    // GetMetricReplicas: every Running pod reports requests_per_second 15,
+    // target 10 per pod: ratio 1.5. At t = 0 no pod exists yet (HPAFailed);
+    // at 15 s the one pod (Running since 7 s) reports 15: ceil(1.5 x 1) = 2.
+    dir.write("pods.yaml",
+              worker_manifests("    - type: Pods\n      pods:\n        metric: {name: "
+                               "requests_per_second}\n        target: {type: AverageValue, "
+                               "averageValue: \"10\"}\n"));
+    Report r = run_scenario(dir.parse(small_scenario(
+                                "pods.yaml", "1m",
+                                "hpaMetrics: {queue-hpa: {pods: {requests_per_second: 15}}}\n")))
+                   .report;
+    auto scaled = events_of(r, "HPAScaled");
+    REQUIRE_FALSE(scaled.empty());
+    CHECK(scaled[0]->t.ms() == 15'000);
+    CHECK(scaled[0]->details.at("to") == "2");
+    CHECK(scaled[0]->details.at("metric") == "pods metric requests_per_second");
+  }
+  SUBCASE("Object metric, Value target") {
+    // GetObjectMetricReplicas: Ingress main-route requests-per-second 1500,
+    // target 500: ratio 3, times the Ready pods: at 15 s 1 pod, 3 replicas.
+    dir.write("object.yaml",
+              worker_manifests("    - type: Object\n      object:\n        describedObject: "
+                               "{apiVersion: networking.k8s.io/v1, kind: Ingress, name: "
+                               "main-route}\n        metric: {name: requests-per-second}\n"
+                               "        target: {type: Value, value: \"500\"}\n"));
+    Report r = run_scenario(dir.parse(small_scenario(
+                                "object.yaml", "1m",
+                                "hpaMetrics:\n  q/queue-hpa:\n    object: "
+                                "{\"Ingress/main-route:requests-per-second\": 1500}\n")))
+                   .report;
+    auto scaled = events_of(r, "HPAScaled");
+    REQUIRE_FALSE(scaled.empty());
+    CHECK(scaled[0]->t.ms() == 15'000);
+    CHECK(scaled[0]->details.at("to") == "3");
+    CHECK(scaled[0]->details.at("metric") == "Ingress metric requests-per-second");
+    for (const Warning& w : r.warnings) CHECK(w.code != "HPAMetricNotSimulated");
+  }
 }

@@ -554,6 +554,132 @@ TEST_CASE("kubelet.workloads gives one workload's pod delays, resolved to the en
                  ":9:5: kubelet.workloads: Deployment/shop/web is given twice (first at line 8)"));
 }
 
+namespace {
+// An HPA on web with one metric of each type the engine does not compute.
+constexpr const char* kMetricsHPA = R"(apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web-hpa, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+    - type: Pods
+      pods:
+        metric: {name: requests_per_second}
+        target: {type: AverageValue, averageValue: "10"}
+    - type: Object
+      object:
+        describedObject: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: main}
+        metric: {name: requests-per-second}
+        target: {type: Value, value: 2k}
+    - type: External
+      external:
+        metric: {name: queue_depth}
+        target: {type: AverageValue, averageValue: "30"}
+)";
+std::string with_hpa(const std::string& extra) {
+  return R"(name: t
+manifests: [app.yaml, hpa.yaml]
+cluster:
+  nodePools:
+    - {name: pool, count: 2, preset: 2cpu-4gi}
+)" + extra;
+}
+}  // namespace
+
+TEST_CASE("hpaMetrics gives values of an HPA's Pods, Object and External metrics") {
+  ScratchDir dir;
+  dir.write("hpa.yaml", kMetricsHPA);
+  Scenario s = dir.parse(with_hpa(R"(hpaMetrics:
+  shop/web-hpa:
+    external: {queue_depth: 120}
+    pods: {requests_per_second: 15}
+    object:
+      "Ingress/main:requests-per-second":
+        - {at: 0s, value: 2k}
+        - {at: 10m, value: 500m}
+)"));
+  REQUIRE(s.hpa_metrics.size() == 1);
+  const HPAMetricsSpec& spec = s.hpa_metrics[0];
+  CHECK(spec.ns == "shop");
+  CHECK(spec.name == "web-hpa");
+  CHECK(spec.source.line == 7);
+  REQUIRE(spec.values.external.at("queue_depth").size() == 1);
+  CHECK(spec.values.external.at("queue_depth")[0].value == Quantity::from_value(120));
+  CHECK(spec.values.pods.at("requests_per_second")[0].value == Quantity::from_value(15));
+  const MetricSeries& object = spec.values.object.at("Ingress/main:requests-per-second");
+  REQUIRE(object.size() == 2);
+  CHECK(object[1].at == SimDuration(600'000));
+  CHECK(object[1].value == Quantity::from_milli(500));
+  // Each step holds until the next; nothing before the first.
+  CHECK(metric_value_at(object, SimTime::from_ms(599'999)) == Quantity::from_value(2000));
+  CHECK(metric_value_at(object, SimTime::from_ms(600'000)) == Quantity::from_milli(500));
+  CHECK_FALSE(metric_value_at(MetricSeries{{SimDuration(5'000), Quantity::from_value(1)}},
+                              SimTime::from_ms(4'999))
+                  .has_value());
+  CHECK(spec.sources.at("external/queue_depth").line == 8);
+
+  Manifests m = load_manifests(s.manifests);
+  SimulationConfig cfg = to_simulation_config(s, m, nullptr);
+  REQUIRE(cfg.hpa_metrics.count("shop/web-hpa") == 1);
+  CHECK(cfg.hpa_metrics.at("shop/web-hpa").object.size() == 1);
+  // The short name resolves too.
+  CHECK(to_simulation_config(dir.parse(with_hpa("hpaMetrics: {web-hpa: {external: {queue_depth: "
+                                                "1}}}\n")),
+                             m, nullptr)
+            .hpa_metrics.count("shop/web-hpa") == 1);
+
+  // Parse errors.
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {web-hpa: {externl: {queue_depth: 1}}}\n")),
+                 ":6:24: unknown key 'externl' in hpaMetrics.web-hpa, did you mean 'external'?"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {web-hpa: {external: {queue_depth: -1}}}\n")),
+                 "hpaMetrics.web-hpa.external.queue_depth must be a number >= 0, got -1"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {web-hpa: {external: {queue_depth: lots}}}\n")),
+                 "hpaMetrics.web-hpa.external.queue_depth: bad quantity 'lots'"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {web-hpa: {object: {main-rps: 1}}}\n")),
+                 ":6:33: hpaMetrics.web-hpa.object: 'main-rps' is not an object metric"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {a/b/c: {pods: {x: 1}}}\n")),
+                 ":6:14: hpaMetrics: 'a/b/c' is not an HPA"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {web-hpa: {}}\n")),
+                 "hpaMetrics.web-hpa gives no metric (pods, object or external)"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics:\n  web-hpa:\n    pods:\n      x: [{at: 1m, "
+                                    "value: 1}, {at: 30s, value: 2}]\n")),
+                 ":9:36: hpaMetrics.web-hpa.pods.x[1].at must be after the previous step's"));
+  CHECK(contains(dir.error(with_hpa("hpaMetrics: {web-hpa: {pods: {x: []}}}\n")),
+                 "hpaMetrics.web-hpa.pods.x must list at least one step"));
+  CHECK(contains(dir.error(with_hpa("hpaMetric: {}\n")),
+                 "unknown key 'hpaMetric', did you mean 'hpaMetrics'?"));
+
+  // References: the HPA and its metrics must exist, once.
+  auto check_refs = [&](const std::string& extra) -> std::string {
+    Scenario sc = dir.parse(with_hpa(extra));
+    try {
+      check_scenario_references(sc, m);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(check_refs("hpaMetrics: {web-hpa: {pods: {requests_per_second: 1}}}\n") == "");
+  CHECK(contains(check_refs("hpaMetrics: {web-hap: {pods: {requests_per_second: 1}}}\n"),
+                 ":6:14: unknown HPA 'web-hap', did you mean 'web-hpa'?"));
+  CHECK(contains(check_refs("hpaMetrics: {shopp/web-hpa: {pods: {requests_per_second: 1}}}\n"),
+                 "unknown HPA 'shopp/web-hpa', did you mean 'shop/web-hpa'?"));
+  CHECK(contains(check_refs("hpaMetrics: {web-hpa: {external: {queue_dept: 1}}}\n"),
+                 ":6:35: HorizontalPodAutoscaler shop/web-hpa has no External metric "
+                 "'queue_dept', did you mean 'queue_depth'?"));
+  CHECK(contains(check_refs("hpaMetrics: {web-hpa: {pods: {queue_depth: 1}}}\n"),
+                 "has no Pods metric 'queue_depth'"));
+  CHECK(contains(
+      check_refs("hpaMetrics: {web-hpa: {object: {\"Ingress/main:request-per-second\": 1}}}\n"),
+      "has no Object metric 'Ingress/main:request-per-second', did you mean "
+      "'Ingress/main:requests-per-second'?"));
+  CHECK(contains(check_refs("hpaMetrics:\n  web-hpa: {pods: {requests_per_second: 1}}\n"
+                            "  shop/web-hpa: {external: {queue_depth: 1}}\n"),
+                 ":8:3: hpaMetrics: shop/web-hpa is given twice (first at line 7)"));
+}
+
 TEST_CASE("References into the manifests are checked with suggestions") {
   ScratchDir dir;
   auto check_refs = [&](const std::string& extra) -> std::string {
