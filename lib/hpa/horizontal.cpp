@@ -167,6 +167,7 @@ class Reconciler {
     if (!pod_ids_) pod_ids_ = hpa_internal::pod_name_ids(in_.pods);
     return *pod_ids_;
   }
+  hpa_internal::CalcScratch scratch_;  // reused by the metrics of this sync
   HPAStatus& status_;
   std::vector<MetricSpec> default_metrics_;
   HPADecision decision_;
@@ -351,6 +352,7 @@ std::optional<int32_t> Reconciler::compute_replicas_for_metrics(int32_t current)
 
   const std::vector<MetricSpec>& specs = metric_specs();
   statuses_.assign(specs.size(), HPAMetricStatus{});
+  decision_.proposals.reserve(specs.size());
   int32_t replicas = 0;
   size_t invalid = 0;
   std::string first_error;
@@ -427,7 +429,7 @@ void Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome& out, int
   if (spec.target.average_value) {
     p.calculation = hpa_internal::get_raw_resource_replicas(
         current, spec.target.average_value->milli_value(), resource, container, tolerances_,
-        in_.pods, pod_ids(), now_, cfg_);
+        in_.pods, pod_ids(), now_, cfg_, scratch_);
     p.metric = fmt::format("{} resource", resource);
     if (!p.calculation.ok) {
       err = fmt::format("failed to get {} usage: {}", resource, p.calculation.error);
@@ -441,7 +443,7 @@ void Reconciler::resource_metric(const MetricSpec& spec, MetricOutcome& out, int
   } else {
     p.calculation = hpa_internal::get_resource_replicas(current, *spec.target.average_utilization,
                                                         resource, container, tolerances_, in_.pods,
-                                                        pod_ids(), now_, cfg_);
+                                                        pod_ids(), now_, cfg_, scratch_);
     p.metric = resource;
     p.metric += is_container ? " container resource utilization (percentage of request)"
                              : " resource utilization (percentage of request)";
@@ -480,7 +482,7 @@ void Reconciler::pods_metric(const MetricSpec& spec, MetricOutcome& out, int32_t
   } else {
     p.calculation = hpa_internal::get_metric_replicas(
         current, spec.target.average_value->milli_value(), spec.metric_name, tolerances_, in_.pods,
-        pod_ids(), now_, cfg_);
+        pod_ids(), now_, cfg_, scratch_);
     if (!p.calculation.ok) {
       err = p.calculation.error;
       if (!supplied) {

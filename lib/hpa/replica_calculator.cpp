@@ -127,10 +127,11 @@ size_t present_count(const MetricsById& metrics) {
   return n;
 }
 
-PodGroupsById group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
-                         const MetricsById& metrics, const std::string& resource, SimTime now,
-                         const HPAConfig& cfg) {
-  PodGroupsById g;
+void group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                const MetricsById& metrics, const std::string& resource, SimTime now,
+                const HPAConfig& cfg, PodGroupsById& g) {
+  g.ready_count = 0;
+  g.unready = g.missing = g.ignored = 0;
   g.flags.assign(ids.count(), 0);
   const auto add = [&](uint32_t id, uint8_t flag, size_t& count) {
     if ((g.flags[id] & flag) == 0) ++count;  // a set of names: each counts once
@@ -174,6 +175,13 @@ PodGroupsById group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& 
     }
     ++g.ready_count;
   }
+}
+
+PodGroupsById group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
+                         const MetricsById& metrics, const std::string& resource, SimTime now,
+                         const HPAConfig& cfg) {
+  PodGroupsById g;
+  group_pods(pods, ids, metrics, resource, now, cfg, g);
   return g;
 }
 
@@ -288,9 +296,18 @@ UtilizationRatio utilization_of(Int128 metrics_total, Int128 requests_total, int
   UtilizationRatio u;
   if (requests_total == 0) return u;  // "no metrics returned matched known pods"
   // Truncated integer percent first, then the ratio: 587, not 587.5.
-  u.utilization = saturate_int32(metrics_total * 100 / requests_total);
+  constexpr Int128 kSmall = Int128{1} << 56;  // x 100 still fits in int64
+  if (metrics_total > -kSmall && metrics_total < kSmall && requests_total > -kSmall &&
+      requests_total < kSmall) {
+    // The same quotients in 64 bits (truncated toward zero either way).
+    const auto m = static_cast<int64_t>(metrics_total);
+    u.utilization = saturate_int32(m * 100 / static_cast<int64_t>(requests_total));
+    u.raw_average = m / entries;
+  } else {
+    u.utilization = saturate_int32(metrics_total * 100 / requests_total);
+    u.raw_average = saturate_int64(metrics_total / entries);
+  }
   u.ratio = static_cast<double>(u.utilization) / static_cast<double>(target_utilization);
-  u.raw_average = saturate_int64(metrics_total / entries);
   u.ok = true;
   return u;
 }
@@ -424,15 +441,13 @@ HPAReplicaCalculation calc_error(std::string error) {
 }
 
 // calcPlainMetricReplicas (§3.6).
-HPAReplicaCalculation calc_plain_metric_replicas(MetricsById metrics, int32_t current,
-                                                 int64_t target_usage,
-                                                 const HPATolerances& tolerances,
-                                                 const std::vector<HPAPodInfo>& pods,
-                                                 const PodNameIds& ids, const std::string& resource,
-                                                 SimTime now, const HPAConfig& cfg) {
+HPAReplicaCalculation calc_plain_metric_replicas(
+    MetricsById& metrics, int32_t current, int64_t target_usage, const HPATolerances& tolerances,
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, const std::string& resource,
+    SimTime now, const HPAConfig& cfg, PodGroupsById& g) {
   if (listed_pod_count(pods) == 0)
     return calc_error("no pods returned by selector while calculating replica count");
-  const PodGroupsById g = group_pods(pods, ids, metrics, resource, now, cfg);
+  group_pods(pods, ids, metrics, resource, now, cfg, g);
   remove_ignored_and_unready(metrics, g);
   if (present_count(metrics) == 0)
     return calc_error("did not receive metrics for targeted pods (pods might be unready)");
@@ -498,8 +513,9 @@ using namespace hpa_internal;
 HPAReplicaCalculation hpa_internal::get_resource_replicas(
     int32_t current_replicas, int32_t target_utilization, const std::string& resource,
     const std::string& container, const HPATolerances& tolerances,
-    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg) {
-  MetricsById metrics;
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg,
+    CalcScratch& scratch) {
+  MetricsById& metrics = scratch.metrics;
   if (!resource_metrics(pods, ids, resource, container, metrics))
     return calc_error(fmt::format(
         "unable to get metrics for resource {}: no metrics returned from resource metrics API",
@@ -507,12 +523,13 @@ HPAReplicaCalculation hpa_internal::get_resource_replicas(
   if (listed_pod_count(pods) == 0)
     return calc_error("no pods returned by selector while calculating replica count");
 
-  const PodGroupsById g = group_pods(pods, ids, metrics, resource, now, cfg);
+  PodGroupsById& g = scratch.groups;
+  group_pods(pods, ids, metrics, resource, now, cfg, g);
   remove_ignored_and_unready(metrics, g);
   if (present_count(metrics) == 0)
     return calc_error("did not receive metrics for targeted pods (pods might be unready)");
 
-  std::vector<std::optional<int64_t>> requests;
+  std::vector<std::optional<int64_t>>& requests = scratch.requests;
   std::string requests_error;
   if (!calculate_requests(pods, ids, container, resource, cfg, requests, requests_error))
     return calc_error(std::move(requests_error));
@@ -587,21 +604,22 @@ HPAReplicaCalculation hpa_internal::get_resource_replicas(
 HPAReplicaCalculation hpa_internal::get_raw_resource_replicas(
     int32_t current_replicas, int64_t target_usage_milli, const std::string& resource,
     const std::string& container, const HPATolerances& tolerances,
-    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg) {
-  MetricsById metrics;
-  if (!resource_metrics(pods, ids, resource, container, metrics))
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg,
+    CalcScratch& scratch) {
+  if (!resource_metrics(pods, ids, resource, container, scratch.metrics))
     return calc_error(fmt::format(
         "unable to get metrics for resource {}: no metrics returned from resource metrics API",
         resource));
-  return calc_plain_metric_replicas(std::move(metrics), current_replicas, target_usage_milli,
-                                    tolerances, pods, ids, resource, now, cfg);
+  return calc_plain_metric_replicas(scratch.metrics, current_replicas, target_usage_milli,
+                                    tolerances, pods, ids, resource, now, cfg, scratch.groups);
 }
 
 HPAReplicaCalculation hpa_internal::get_metric_replicas(
     int32_t current_replicas, int64_t target_usage_milli, const std::string& metric_name,
     const HPATolerances& tolerances, const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
-    SimTime now, const HPAConfig& cfg) {
-  MetricsById metrics(ids.count());
+    SimTime now, const HPAConfig& cfg, CalcScratch& scratch) {
+  MetricsById& metrics = scratch.metrics;
+  metrics.assign(ids.count(), std::nullopt);
   for (size_t i = 0; i < pods.size(); ++i) {
     const auto it = pods[i].custom_metrics.find(metric_name);
     if (it == pods[i].custom_metrics.end()) continue;
@@ -610,8 +628,8 @@ HPAReplicaCalculation hpa_internal::get_metric_replicas(
   if (present_count(metrics) == 0)
     return calc_error(fmt::format(
         "unable to get metric {}: no metrics returned from custom metrics API", metric_name));
-  return calc_plain_metric_replicas(std::move(metrics), current_replicas, target_usage_milli,
-                                    tolerances, pods, ids, "", now, cfg);
+  return calc_plain_metric_replicas(metrics, current_replicas, target_usage_milli, tolerances, pods,
+                                    ids, "", now, cfg, scratch.groups);
 }
 
 HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t target_utilization,
@@ -620,18 +638,20 @@ HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t ta
                                             const HPATolerances& tolerances,
                                             const std::vector<HPAPodInfo>& pods, SimTime now,
                                             const HPAConfig& cfg) {
+  CalcScratch scratch;
   return hpa_internal::get_resource_replicas(current_replicas, target_utilization, resource,
                                              container, tolerances, pods, pod_name_ids(pods), now,
-                                             cfg);
+                                             cfg, scratch);
 }
 
 HPAReplicaCalculation get_raw_resource_replicas(
     int32_t current_replicas, int64_t target_usage_milli, const std::string& resource,
     const std::string& container, const HPATolerances& tolerances,
     const std::vector<HPAPodInfo>& pods, SimTime now, const HPAConfig& cfg) {
+  CalcScratch scratch;
   return hpa_internal::get_raw_resource_replicas(current_replicas, target_usage_milli, resource,
                                                  container, tolerances, pods, pod_name_ids(pods),
-                                                 now, cfg);
+                                                 now, cfg, scratch);
 }
 
 HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t target_usage_milli,
@@ -639,8 +659,9 @@ HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t targ
                                           const HPATolerances& tolerances,
                                           const std::vector<HPAPodInfo>& pods, SimTime now,
                                           const HPAConfig& cfg) {
+  CalcScratch scratch;
   return hpa_internal::get_metric_replicas(current_replicas, target_usage_milli, metric_name,
-                                           tolerances, pods, pod_name_ids(pods), now, cfg);
+                                           tolerances, pods, pod_name_ids(pods), now, cfg, scratch);
 }
 
 HPAReplicaCalculation get_usage_ratio_replicas(int32_t current_replicas, int64_t usage_milli,

@@ -116,22 +116,35 @@ UtilizationRatio resource_utilization_ratio(const MetricsById& metrics,
 // REQUIRES: present_count(metrics) > 0.
 UsageRatio metric_usage_ratio(const MetricsById& metrics, int64_t target_usage);
 
+// The per-id vectors of one metric's calculation, reused by the next
+// metric of the same sync.
+struct CalcScratch {
+  MetricsById metrics;
+  PodGroupsById groups;
+  std::vector<std::optional<int64_t>> requests;
+};
+
 // get_resource_replicas / get_raw_resource_replicas / get_metric_replicas
 // with the ids computed once by the caller (one sync computes them once for
-// all its metrics).
-HPAReplicaCalculation get_resource_replicas(
-    int32_t current_replicas, int32_t target_utilization, const std::string& resource,
-    const std::string& container, const HPATolerances& tolerances,
-    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
+// all its metrics) and its scratch vectors.
+HPAReplicaCalculation get_resource_replicas(int32_t current_replicas, int32_t target_utilization,
+                                            const std::string& resource,
+                                            const std::string& container,
+                                            const HPATolerances& tolerances,
+                                            const std::vector<HPAPodInfo>& pods,
+                                            const PodNameIds& ids, SimTime now,
+                                            const HPAConfig& cfg, CalcScratch& scratch);
 HPAReplicaCalculation get_raw_resource_replicas(
     int32_t current_replicas, int64_t target_usage_milli, const std::string& resource,
     const std::string& container, const HPATolerances& tolerances,
-    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
+    const std::vector<HPAPodInfo>& pods, const PodNameIds& ids, SimTime now, const HPAConfig& cfg,
+    CalcScratch& scratch);
 HPAReplicaCalculation get_metric_replicas(int32_t current_replicas, int64_t target_usage_milli,
                                           const std::string& metric_name,
                                           const HPATolerances& tolerances,
                                           const std::vector<HPAPodInfo>& pods,
-                                          const PodNameIds& ids, SimTime now, const HPAConfig& cfg);
+                                          const PodNameIds& ids, SimTime now, const HPAConfig& cfg,
+                                          CalcScratch& scratch);
 
 // ---- normalization with the rules of each direction given separately
 
