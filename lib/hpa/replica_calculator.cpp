@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -34,8 +35,14 @@ bool is_terminal(PodPhase phase) {
 template <typename Map>
 typename Map::const_iterator find_key(const Map& m, const std::string& key) {
   if (m.size() > 8) return m.find(key);
+  const auto equal = [&](const std::string& name) {  // short names: no memcmp call
+    if (name.size() != key.size()) return false;
+    for (size_t i = 0; i < key.size(); ++i)
+      if (name[i] != key[i]) return false;
+    return true;
+  };
   for (auto it = m.begin(); it != m.end(); ++it)
-    if (it->first.size() == key.size() && it->first == key) return it;
+    if (equal(it->first)) return it;
   return m.end();
 }
 
@@ -90,12 +97,32 @@ uint64_t name_key(std::string_view s) {
 }  // namespace
 
 PodNameIds pod_name_ids(const std::vector<HPAPodInfo>& pods) {
-  // Sorted by key, names are grouped by comparing them: the key only speeds
-  // up the grouping, it never decides it.
+  // Names with equal keys are compared in full: the key only speeds up the
+  // grouping, it never decides it. A few pods are compared pairwise; many
+  // are sorted by key first.
   PodNameIds ids;
   const size_t n = pods.size();
   ids.of_pod.assign(n, 0);
   ids.first.reserve(n);
+  const auto assign_id = [&](size_t i, const uint32_t* same_as) {
+    if (same_as != nullptr) {
+      ids.of_pod[i] = ids.of_pod[*same_as];
+    } else {
+      ids.of_pod[i] = static_cast<uint32_t>(ids.first.size());
+      ids.first.push_back(static_cast<uint32_t>(i));
+    }
+  };
+  constexpr size_t kPairwise = 32;
+  if (n <= kPairwise) {
+    std::array<uint64_t, kPairwise> keys{};
+    for (size_t i = 0; i < n; ++i) {
+      keys[i] = name_key(pods[i].name);
+      uint32_t j = 0;
+      while (j < i && !(keys[j] == keys[i] && pods[j].name == pods[i].name)) ++j;
+      assign_id(i, j < i ? &j : nullptr);
+    }
+    return ids;
+  }
   std::vector<std::pair<uint64_t, uint32_t>> order(n);  // (key of name, pod index)
   for (size_t i = 0; i < n; ++i) order[i] = {name_key(pods[i].name), static_cast<uint32_t>(i)};
   std::sort(order.begin(), order.end());
@@ -104,17 +131,9 @@ PodNameIds pod_name_ids(const std::vector<HPAPodInfo>& pods) {
     while (e < n && order[e].first == order[b].first) ++e;
     for (size_t k = b; k < e; ++k) {
       const uint32_t i = order[k].second;
-      bool found = false;
-      for (size_t j = b; j < k && !found; ++j) {
-        if (pods[order[j].second].name == pods[i].name) {
-          ids.of_pod[i] = ids.of_pod[order[j].second];
-          found = true;
-        }
-      }
-      if (!found) {
-        ids.of_pod[i] = static_cast<uint32_t>(ids.first.size());
-        ids.first.push_back(i);
-      }
+      size_t j = b;
+      while (j < k && pods[order[j].second].name != pods[i].name) ++j;
+      assign_id(i, j < k ? &order[j].second : nullptr);
     }
     b = e;
   }
@@ -219,6 +238,25 @@ bool calculate_requests(const std::vector<HPAPodInfo>& pods, const PodNameIds& i
       }
       out[id] = it->second.milli_value();
       continue;
+    }
+    if (container.empty()) {
+      // Every container counts, and a sum does not depend on the order,
+      // unless one lacks the request or has no name: then the ordered walk
+      // below finds what upstream reports (or where it stops).
+      Int128 sum = 0;
+      bool plain = true;
+      for (const HPAContainerInfo& c : pod.containers) {
+        const auto it = c.name.empty() ? c.requests.end() : find_key(c.requests, resource);
+        if (it == c.requests.end()) {
+          plain = false;
+          break;
+        }
+        sum += it->second.milli_value();
+      }
+      if (plain) {
+        out[id] = saturate_int64(sum);
+        continue;
+      }
     }
     Int128 request = 0;
     bool found = false;
