@@ -11,6 +11,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <string>
+#include <string_view>
 
 #include "sim/controllers.h"
 
@@ -58,14 +61,18 @@ ScaleView scale_of(World& w, const SimHPA& h) {
   return v;
 }
 
-void set_quantity(ResourceList& list, const char* name, Quantity q) {
-  auto it = list.find(name);
-  if (it == list.end()) {
-    list.emplace(name, q);
-  } else {
-    it->second = q;
+// map[name] for the one or two entries of a sample's maps: found by a
+// linear scan (same entry as the tree search), inserted when absent.
+template <typename Map>
+typename Map::mapped_type& entry(Map& m, std::string_view name) {
+  if (m.size() <= 4) {
+    for (auto& [k, v] : m)
+      if (k == name) return v;
   }
+  return m[std::string(name)];
 }
+
+void set_quantity(ResourceList& list, std::string_view name, Quantity q) { entry(list, name) = q; }
 
 // SimulationConfig::hpa_metrics: what the custom and external metrics APIs
 // return at `now` for the HPA's Pods, Object and External metrics. Only
@@ -190,7 +197,7 @@ void HPAController::reconcile(KeyId key) {
                                                       t.memory_share_ppm[c] / 1'000'000);
       cpu_left -= cpu;
       mem_left -= mem;
-      ResourceList& list = s.containers[t.hpa_containers[c].name];
+      ResourceList& list = entry(s.containers, t.hpa_containers[c].name);
       set_quantity(list, "cpu", Quantity::from_milli(cpu));
       set_quantity(list, "memory", Quantity::from_value(mem, QuantityFormat::kBinarySI));
     }
@@ -266,10 +273,12 @@ void HPAController::reconcile(KeyId key) {
     w_.recorder.hpa_scaled(w_, workload_index, from, to);
   } else if (d.outcome == HPAOutcome::kNormalized && d.metric_replicas != d.current_replicas) {
     // Held: the metrics asked for a change that stabilization or a limit refused.
-    std::string why = d.normalization.stabilization_reason + "/" + d.normalization.limit_reason +
-                      "/" + std::to_string(d.metric_replicas);
-    if (why != h->last_held_reason) {
-      h->last_held_reason = std::move(why);
+    // (Built in a stack buffer: a hold repeats at every sync until it changes.)
+    fmt::memory_buffer why;
+    fmt::format_to(std::back_inserter(why), "{}/{}/{}", d.normalization.stabilization_reason,
+                   d.normalization.limit_reason, d.metric_replicas);
+    if (std::string_view(why.data(), why.size()) != h->last_held_reason) {
+      h->last_held_reason.assign(why.data(), why.size());
       w_.recorder.event(now, "HPAHeld", object(), explain_decision(d), details());
     }
   } else if (is_failure(d.outcome)) {
