@@ -1263,6 +1263,97 @@ void record_failure(Cycle& cycle, std::vector<uint32_t>& reasons, std::vector<in
   for (uint32_t r : reasons) ++hist[r];
 }
 
+// The full filter for a node the resource check turned down: it collects the reasons,
+// and admits tainted or cordoned nodes the pod tolerates. True when the node is feasible.
+[[gnu::noinline]] bool full_filter(Cycle& cycle, SchedScratch& sc, NodeId n) {
+  sc.reasons.clear();
+  const FilterCode code = cycle.filter(n, sc.reasons);
+  sc.status[n] = static_cast<uint8_t>(code);
+  if (code == FilterCode::kSuccess) return true;
+  record_failure(cycle, sc.reasons, sc.histogram);
+  return false;
+}
+
+// A memo entry brought up to date for node n (see memo_score).
+[[gnu::noinline]] uint64_t refresh_memo(uint64_t* memo, const ClusterSnapshot::Impl& s, NodeId n,
+                                        uint32_t v, const DefaultResourceScorer& scorer) {
+  const NodeHot& h = s.hot[n];
+  const uint64_t e = (static_cast<uint64_t>(v) << 32) | (scorer.fits(h) ? kMemoFits : 0) |
+                     static_cast<uint64_t>(scorer(h, s.recip[n]));
+  memo[n] = e;
+  return e;
+}
+
+struct InlinePass {
+  int64_t examined = 0;
+  int64_t found = 0;
+  NodeId best = 0;
+};
+
+// The default profile's common case in one tight pass: the resource filter and the fused
+// resource score read from the memo, and selectHost's reservoir sampling, over the nodes
+// round robin from `start` until k are feasible (findNodesThatPassFilters + selectHost).
+// It visits the nodes in the same order, calls the full filter on the same nodes and
+// draws the same random numbers as the generic loop in schedule(), so it picks the same
+// node; it only keeps its state in registers.
+template <bool kIdentity>
+[[gnu::noinline]] InlinePass inline_pass(const ClusterSnapshot::Impl& s, Cycle& cycle,
+                                         SchedScratch& sc, const DefaultResourceScorer& scorer,
+                                         uint64_t* memo, int64_t start, int64_t n_all, int64_t k,
+                                         Rng& shared_rng) {
+  Rng rng = shared_rng;  // a local copy stays in registers; written back on return
+  const uint32_t* version = s.version.data();
+  const NodeId* list = s.node_list().data();
+  InlinePass out;
+  int64_t best_score = -1;  // memo scores are >= 0
+  uint64_t ties = 0;
+  int64_t lo = start, hi = n_all;
+  for (int part = 0; part < 2; ++part) {
+    for (int64_t idx = lo; idx < hi; ++idx) {
+      const NodeId n = kIdentity ? static_cast<NodeId>(idx) : list[idx];
+      uint64_t e = memo[n];
+      const uint32_t v = version[n];
+      if ((e >> 32) != v) [[unlikely]] {
+        e = refresh_memo(memo, s, n, v, scorer);
+      }
+      if ((e & kMemoFits) == 0 && !full_filter(cycle, sc, n)) continue;
+      const auto score = static_cast<int64_t>(e & kMemoScore);
+      if (score > best_score) {
+        out.best = n;
+        best_score = score;
+        ties = 1;
+      } else if (score == best_score && rng.uniform(++ties) == 0) {
+        out.best = n;
+      }
+      if (++out.found >= k) {
+        out.examined = part == 0 ? idx - start + 1 : (n_all - start) + idx + 1;
+        shared_rng = rng;
+        return out;
+      }
+    }
+    lo = 0;
+    hi = start;
+  }
+  out.examined = n_all;
+  shared_rng = rng;
+  return out;
+}
+
+// No node passed the filters: the reasons by count, PostFilter (preemption) and the
+// FitError message (schedule_one.go).
+ScheduleResult no_feasible_node(const PodInfo& pod, ClusterSnapshot::Impl& s, Cycle& cycle,
+                                const SchedulerConfig& cfg, Rng& rng, ScheduleResult& result) {
+  const SchedScratch& sc = s.scratch;
+  for (size_t r = 0; r < sc.histogram.size(); ++r) {
+    if (sc.histogram[r] > 0)
+      result.reasons[cycle.reason_string(static_cast<uint32_t>(r))] = sc.histogram[r];
+  }
+  std::string post;
+  if (cfg.preemption) post = preempt(pod, s, cycle, cfg, rng, result);
+  result.message = fit_error_message(result.num_all_nodes, result.reasons, post);
+  return std::move(result);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- entry points
@@ -1313,6 +1404,21 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
   const bool identity = s.order_is_identity;  // node i is list[i]: skip the indirection
   std::vector<uint64_t>* memo = fused ? score_memo(s, resource_score) : nullptr;
   sc.totals.clear();
+  if (select_inline && fast && memo != nullptr) {
+    const InlinePass p =
+        identity
+            ? inline_pass<true>(s, cycle, sc, resource_score, memo->data(), start, n_all, k, rng)
+            : inline_pass<false>(s, cycle, sc, resource_score, memo->data(), start, n_all, k, rng);
+    s.next_start_node_index = static_cast<uint64_t>((start + p.examined) % n_all);
+    result.evaluated_nodes = p.examined;
+    if (p.found > 0) {
+      result.feasible_nodes = p.found;
+      result.node = p.best;
+      result.node_name = s.nodes[p.best].name;
+      return result;
+    }
+    return no_feasible_node(pod, s, cycle, cfg, rng, result);
+  }
   NodeId inline_best = 0;
   int64_t best_score = 0;
   uint64_t inline_ties = 0;
@@ -1383,16 +1489,7 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
   result.evaluated_nodes = examined;
   result.feasible_nodes = static_cast<int64_t>(sc.feasible.size());
 
-  if (sc.feasible.empty()) {
-    for (size_t r = 0; r < sc.histogram.size(); ++r) {
-      if (sc.histogram[r] > 0)
-        result.reasons[cycle.reason_string(static_cast<uint32_t>(r))] = sc.histogram[r];
-    }
-    std::string post;
-    if (cfg.preemption) post = preempt(pod, s, cycle, cfg, rng, result);
-    result.message = fit_error_message(n_all, result.reasons, post);
-    return result;
-  }
+  if (sc.feasible.empty()) return no_feasible_node(pod, s, cycle, cfg, rng, result);
 
   const std::span<const NodeId> feasible(sc.feasible);
   if (feasible.size() == 1) {

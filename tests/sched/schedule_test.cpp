@@ -336,7 +336,7 @@ namespace {
 // scans the nodes instead of using the incremental per-class domain counts, and the
 // resource filter takes the full path.
 std::vector<std::string> run_random(const SchedulerConfig& cfg, bool spread, bool relabel,
-                                    bool force_scan = false) {
+                                    bool force_scan = false, int pods = 1500) {
   ClusterSnapshot s;
   for (int i = 0; i < 150; ++i) {
     const std::string cpu = std::to_string(2000 + 1000 * (i % 3)) + "m";
@@ -347,7 +347,7 @@ std::vector<std::string> run_random(const SchedulerConfig& cfg, bool spread, boo
   }
   Rng rng(77), pick(5);
   std::vector<std::string> out;
-  for (int i = 0; i < 1500; ++i) {
+  for (int i = 0; i < pods; ++i) {
     const std::string c = std::to_string(50 + pick.uniform(400)) + "m";
     const std::string m = std::to_string(64 + pick.uniform(512)) + "Mi";
     const std::string app = "a" + std::to_string(pick.uniform(6));
@@ -380,6 +380,14 @@ TEST_CASE("The fused, memoised fast path decides exactly like the generic plugin
   generic.balanced_resources = {{"memory", 1}, {"cpu", 1}};
   CHECK(run_random(fast, false, false) == run_random(generic, false, false));
   CHECK(run_random(fast, true, false) == run_random(generic, true, false));
+  // A node moved to another zone: the node order is no longer the identity.
+  CHECK(run_random(fast, false, true) == run_random(generic, false, true));
+  // More pods than fit: the last ones fail with the same reasons on both paths.
+  const auto full = run_random(fast, false, false, false, 2500);
+  CHECK(full == run_random(generic, false, false, false, 2500));
+  CHECK(full.back() ==
+        "0/150 nodes are available: 150 Insufficient cpu. preemption: 0/150 nodes are "
+        "available: 150 No preemption victims found for incoming pod.");
 }
 
 TEST_CASE("Zone spreading from incremental domain counts matches a full node scan") {
