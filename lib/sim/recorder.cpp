@@ -318,7 +318,12 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     } else {
       rising_ = false;
     }
-    if (std::abs(users - recorded_users_) > 0.1 * std::max(recorded_users_, 1.0)) {
+    // A load change worth a line: users moved by more than a tenth of the highest load
+    // so far since the last one. Relative to that peak, not to the last value, so a
+    // noisy trace at night does not log every scrape (10 -> 12 users is not news in a
+    // run that has seen 10,000).
+    peak_users_seen_ = std::max(peak_users_seen_, users);
+    if (std::abs(users - recorded_users_) > 0.1 * std::max(peak_users_seen_, 1.0)) {
       event(
           now, "LoadChanged", "Load/users",
           fmt::format("{:.0f} -> {:.0f} users", recorded_users_, users),
@@ -327,6 +332,7 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     }
   } else {
     recorded_users_ = users;
+    peak_users_seen_ = users;
   }
   users_ = users;
   have_users_ = true;

@@ -122,7 +122,8 @@ class Recorder {
   std::vector<ServiceTrack> services_;
   std::optional<SimTime> last_metrics_;
   double users_ = 0;
-  double recorded_users_ = 0;  // users at the last LoadChanged event
+  double recorded_users_ = 0;   // users at the last LoadChanged event
+  double peak_users_seen_ = 0;  // the most users at any sample so far
   bool have_users_ = false;
   bool rising_ = false;
   std::optional<SimTime> last_load_increase_;
@@ -132,8 +133,9 @@ class Recorder {
   bool have_start_ = false;
   int64_t cpu_requested_ = 0, cpu_allocatable_ = 0;
   size_t pods_seen_ = 0;
-  std::vector<std::string> stuck_;  // warnings from stuck_terminating()  // w.store.pods.size() when the totals were last summed
-  double util_integral_ = 0;  // percent x ms
+  std::vector<std::string> stuck_;  // warnings from stuck_terminating()  // w.store.pods.size()
+                                    // when the totals were last summed
+  double util_integral_ = 0;        // percent x ms
   int64_t util_ms_ = 0;
   double util_peak_ = 0;
   // Deployments that could not surge at the peak (names), recorded at the peak.

@@ -535,5 +535,36 @@ TEST_CASE("a bad timeline reference is an input error with a suggestion") {
   }
 }
 
+TEST_CASE("load changes are logged in steps of a tenth of the highest load so far") {
+  // Users: 1,000 rising to 10,000 over the first 1,000 s, back down to 100 by 2,000 s,
+  // then noise between 100 and 130 every scrape (every 30%: no news after 10,000).
+  auto users = [](SimTime t) -> int64_t {
+    const int64_t s = t.since_start.count() / 1000;
+    if (s <= 1000) return 1000 + 9 * s;
+    if (s <= 2000) return 10000 - 9900 * (s - 1000) / 1000;
+    return 100 + 30 * ((s / 15) % 2);
+  };
+  ScriptedLoad load({{"default", "web", users}});
+  SimulationConfig cfg = hpa_world(&load);
+  cfg.duration = std::chrono::hours(2);
+  Simulator sim(cfg);
+  sim.run_until(sec(7200));
+  const auto changes = events_of(sim.report(), "LoadChanged");
+  // Rising, each step is more than 10% of the peak so far (which is the load itself);
+  // falling, more than 1,000 users; the noise at 100-130 users never is.
+  REQUIRE(changes.size() >= 20);
+  CHECK(changes.size() <= 40);
+  double peak = 0, last = 1000;
+  for (const ReportEvent& e : changes) {
+    const double to = std::stod(e.details.at("to"));
+    peak = std::max(peak, to);
+    CHECK(std::abs(to - last) > 0.1 * peak - 1);
+    CHECK(e.t <= sec(2000));
+    last = to;
+  }
+  CHECK(peak >= 9000);
+  CHECK(last <= 1100);
+}
+
 }  // namespace
 }  // namespace simcluster
