@@ -24,14 +24,7 @@ namespace {
 
 using namespace testing;
 
-SimulationConfig one_node() {
-  SimulationConfig cfg;
-  cfg.name = "engine-paths";
-  cfg.node_pools.push_back(pool("pool", 1, 16'000, 64 * kGi));
-  cfg.duration = std::chrono::hours(1);
-  cfg.seed = 11;
-  return cfg;
-}
+SimulationConfig one_node() { return one_node_world("engine-paths", 11); }
 
 SimTimelineEvent scale_at(int64_t at, const char* kind, const char* name, int32_t replicas) {
   SimTimelineEvent e;

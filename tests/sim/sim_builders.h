@@ -128,6 +128,16 @@ inline NodePool pool(const std::string& name, int32_t count, int64_t cpu_milli,
 constexpr int64_t kGi = 1LL << 30;
 constexpr int64_t kMi = 1LL << 20;
 
+// One node of 16 CPU / 64 GiB, big enough that placement never gets in the way; 1 h.
+inline SimulationConfig one_node_world(const std::string& name = "test", uint64_t seed = 7) {
+  SimulationConfig cfg;
+  cfg.name = name;
+  cfg.node_pools.push_back(pool("pool", 1, 16'000, 64 * kGi));
+  cfg.duration = std::chrono::hours(1);
+  cfg.seed = seed;
+  return cfg;
+}
+
 // A LoadSource whose Services each get a scripted total CPU (millicores),
 // shared evenly by their Ready pods, a fixed memory per pod and 10 ms latency.
 class ScriptedLoad final : public LoadSource {

@@ -16,16 +16,6 @@ namespace {
 
 using namespace testing;
 
-// One node big enough for everything: placement never gets in the way.
-SimulationConfig one_node_world() {
-  SimulationConfig cfg;
-  cfg.name = "test";
-  cfg.node_pools.push_back(pool("pool", 1, 16'000, 64 * kGi));
-  cfg.duration = std::chrono::hours(1);
-  cfg.seed = 7;
-  return cfg;
-}
-
 std::string serialize(const Report& r) {
   std::string s = fmt::format("{} {} {}\n", r.scenario, r.seed, r.events_processed);
   for (const ReportEvent& e : r.events) {
