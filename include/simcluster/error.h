@@ -50,11 +50,15 @@ size_t edit_distance(std::string_view a, std::string_view b);
 // (distance <= max(2, |word|/3)); empty otherwise.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// closest_match(), or else the one candidate that extends the word with a
+// dash-separated part ("billing" -> "billing-service", "api" -> "shop-api"), or "".
+std::string suggest_name(const std::string& word, const std::vector<std::string>& candidates);
+
 }  // namespace simcluster
 
 #ifdef SIMCLUSTER_CHECKS
-#define SIMCLUSTER_CHECK(cond, ...)                                                     \
-  do {                                                                                  \
+#define SIMCLUSTER_CHECK(cond, ...)                                                               \
+  do {                                                                                            \
     if (!(cond)) ::simcluster::check_failed(__FILE__, __LINE__, #cond, fmt::format(__VA_ARGS__)); \
   } while (0)
 #else
@@ -64,5 +68,6 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 #endif
 
 namespace simcluster {
-[[noreturn]] void check_failed(const char* file, int line, const char* cond, const std::string& msg);
+[[noreturn]] void check_failed(const char* file, int line, const char* cond,
+                               const std::string& msg);
 }

@@ -58,6 +58,19 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   return best;
 }
 
+std::string suggest_name(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string guess = closest_match(word, candidates);
+  if (!guess.empty() || word.empty()) return guess;
+  std::vector<std::string> extended;
+  for (const std::string& c : candidates) {
+    if ((c.starts_with(word + "-") || c.ends_with("-" + word)) &&
+        std::find(extended.begin(), extended.end(), c) == extended.end()) {
+      extended.push_back(c);
+    }
+  }
+  return extended.size() == 1 ? extended.front() : "";
+}
+
 void check_failed(const char* file, int line, const char* cond, const std::string& msg) {
   fmt::print(stderr, "{}:{}: SIMCLUSTER_CHECK({}) failed: {}\n", file, line, cond, msg);
   std::abort();

@@ -74,21 +74,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return parts;
 }
 
-// closest_match(), or else the one candidate that extends the word with a
-// dash-separated part ("billing" -> "billing-service"), or "".
-std::string suggest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string guess = closest_match(word, candidates);
-  if (!guess.empty() || word.empty()) return guess;
-  std::vector<std::string> extended;
-  for (const std::string& c : candidates) {
-    if ((c.starts_with(word + "-") || c.ends_with("-" + word)) &&
-        std::find(extended.begin(), extended.end(), c) == extended.end()) {
-      extended.push_back(c);
-    }
-  }
-  return extended.size() == 1 ? extended.front() : "";
-}
-
 class GraphBuilder {
  public:
   GraphBuilder(const Manifests& m, const LoadSpec& spec) : m_(m), spec_(spec) {}
@@ -215,7 +200,7 @@ class GraphBuilder {
 
   [[noreturn]] void unknown(const SourceLocation& where, const std::string& ref,
                             const std::vector<std::string>& candidates) const {
-    std::string guess = suggest(ref, candidates);
+    std::string guess = suggest_name(ref, candidates);
     if (!guess.empty()) fail(where, "unknown Service '{}', did you mean '{}'?", ref, guess);
     std::string hint = candidates.empty()
                            ? "the manifests define no Service in the simulated namespaces"

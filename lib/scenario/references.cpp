@@ -15,21 +15,6 @@ bool in_scope(const std::vector<std::string>& namespaces, const std::string& ns)
          std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end();
 }
 
-// closest_match(), or else the one candidate that extends the word with a
-// dash-separated part ("chat" -> "chat-service"), or "".
-std::string suggest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string guess = closest_match(word, candidates);
-  if (!guess.empty() || word.empty()) return guess;
-  std::vector<std::string> extended;
-  for (const std::string& c : candidates) {
-    if ((c.starts_with(word + "-") || c.ends_with("-" + word)) &&
-        std::find(extended.begin(), extended.end(), c) == extended.end()) {
-      extended.push_back(c);
-    }
-  }
-  return extended.size() == 1 ? extended.front() : "";
-}
-
 struct Candidate {
   std::string kind, ns, name;
   const PodTemplateSpec* tmpl = nullptr;
@@ -96,7 +81,7 @@ const Candidate& find_workload(const std::vector<Candidate>& all, const Workload
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::string guess = suggest(ref.name, names);
+  std::string guess = suggest_name(ref.name, names);
   if (!guess.empty()) fail(where, "unknown workload '{}', did you mean '{}'?", written, guess);
   throw InputError(where, fmt::format("unknown workload '{}'", written),
                    names.empty() ? "the manifests define no Deployment, StatefulSet or DaemonSet "
@@ -140,7 +125,7 @@ std::string resolve_hpa(const std::string& ns, const std::string& name, const Ma
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::string guess = suggest(written, names);
+  std::string guess = suggest_name(written, names);
   if (!guess.empty()) fail(where, "unknown HPA '{}', did you mean '{}'?", written, guess);
   throw InputError(where, fmt::format("unknown HPA '{}'", written),
                    names.empty() ? "the manifests define no HorizontalPodAutoscaler in the "
@@ -172,7 +157,7 @@ void check_hpa_metric_names(const HPAMetricsSpec& spec, const HorizontalPodAutos
       if (m.type == "Pods" || m.type == "External") all.push_back(m.type + " " + m.metric_name);
       if (m.type == "Object") all.push_back("Object " + object_key(m));
     }
-    std::string guess = suggest(name, known);
+    std::string guess = suggest_name(name, known);
     throw InputError(where,
                      fmt::format("HorizontalPodAutoscaler {}/{} has no {} metric '{}'{}",
                                  hpa.metadata.ns, hpa.metadata.name, type, name,

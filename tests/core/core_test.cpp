@@ -47,6 +47,13 @@ TEST_CASE("closest_match suggests a likely typo and nothing for unrelated words"
   CHECK(edit_distance("kitten", "sitting") == 3);
 }
 
+TEST_CASE("suggest_name also offers the one name that extends the word with a dash-part") {
+  CHECK(suggest_name("billing", {"auth-service", "billing-service"}) == "billing-service");
+  CHECK(suggest_name("api", {"shop-api", "web"}) == "shop-api");
+  CHECK(suggest_name("chat", {"chat-service", "chat-worker"}) == "");  // two: no guess
+  CHECK(suggest_name("chat-servce", {"chat-service", "chat-worker"}) == "chat-service");
+}
+
 TEST_CASE("input errors render file:line:col and a hint") {
   InputError e(SourceLocation{"a.yaml", 3, 7}, "bad", "fix it");
   CHECK(std::string(e.what()) == "a.yaml:3:7: bad\n  hint: fix it");
