@@ -84,13 +84,16 @@ struct Probe {
   int32_t timeout_seconds = 1;
   int32_t success_threshold = 1;
   int32_t failure_threshold = 3;
+  // Grace period of a kill this probe causes (liveness, startup); unset: the pod's
+  // terminationGracePeriodSeconds (kuberuntime_container.go setTerminationGracePeriod).
+  std::optional<int64_t> termination_grace_period_seconds;
 };
 
 struct EnvVar {
   std::string name;
-  std::string value;                 // literal value, if any
-  std::string config_map_key_ref;    // "configmap/key" via valueFrom
-  std::string secret_key_ref;        // "secret/key" via valueFrom
+  std::string value;               // literal value, if any
+  std::string config_map_key_ref;  // "configmap/key" via valueFrom
+  std::string secret_key_ref;      // "secret/key" via valueFrom
   SourceLocation source;
   bool optional = false;  // the key ref is marked optional
 };
@@ -111,7 +114,7 @@ struct Container {
   std::vector<std::string> env_from_config_maps;
   std::vector<std::string> env_from_secrets;
   std::vector<ContainerPort> ports;
-  std::vector<std::string> args;     // args and command, for references to Services
+  std::vector<std::string> args;              // args and command, for references to Services
   std::optional<std::string> restart_policy;  // "Always" on an init container = sidecar
   SourceLocation source;
 };
@@ -120,7 +123,7 @@ struct Toleration {
   std::string key;
   std::string op = "Equal";  // "Equal" or "Exists"
   std::string value;
-  std::string effect;        // "", "NoSchedule", "PreferNoSchedule", "NoExecute"
+  std::string effect;  // "", "NoSchedule", "PreferNoSchedule", "NoExecute"
   std::optional<int64_t> toleration_seconds;
 };
 
@@ -200,7 +203,7 @@ struct PodSpec {
   std::vector<Toleration> tolerations;
   std::vector<TopologySpreadConstraint> topology_spread_constraints;
   std::string priority_class_name;
-  std::optional<int32_t> priority;  // resolved from the PriorityClass
+  std::optional<int32_t> priority;                          // resolved from the PriorityClass
   std::optional<int64_t> termination_grace_period_seconds;  // default 30
   std::string restart_policy = "Always";
   std::string scheduler_name = "default-scheduler";

@@ -216,6 +216,7 @@ Probe decode_probe(const MapView& m) {
   p.timeout_seconds = m.i32("timeoutSeconds", 1);
   p.success_threshold = m.i32("successThreshold", 1);
   p.failure_threshold = m.i32("failureThreshold", 3);
+  p.termination_grace_period_seconds = m.opt_i64("terminationGracePeriodSeconds");
   return p;
 }
 

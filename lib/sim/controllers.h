@@ -175,9 +175,10 @@ void scrape_metrics(World& w);
 SimTime first_tick_at_or_after(SimTime origin, SimDuration period, SimTime t);
 
 struct ProbeTimeline {
-  std::optional<SimTime> started;  // startup probe passed (= running without one)
-  std::optional<SimTime> ready;    // readiness passed successThreshold times
-  std::optional<SimTime> killed;   // liveness/startup failed failureThreshold times (hang)
+  std::optional<SimTime> started;    // startup probe passed (= running without one)
+  std::optional<SimTime> ready;      // readiness passed successThreshold times
+  std::optional<SimTime> killed;     // liveness/startup failed failureThreshold times (hang)
+  const Probe* killed_by = nullptr;  // the probe that failed, when killed
 };
 ProbeTimeline probe_timeline(const Container& c, SimTime origin, SimTime running,
                              RolloutFault fault);

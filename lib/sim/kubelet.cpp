@@ -62,6 +62,7 @@ ProbeTimeline probe_timeline(const Container& c, SimTime origin, SimTime running
     const SimTime from = running + seconds(s.initial_delay_seconds);
     if (hang) {
       out.killed = failure_time(s, origin, from);
+      out.killed_by = &s;
       return out;
     }
     out.started = success_time(s, origin, from);
@@ -81,6 +82,7 @@ ProbeTimeline probe_timeline(const Container& c, SimTime origin, SimTime running
     const Probe& l = *c.liveness_probe;
     out.killed =
         failure_time(l, origin, std::max(*out.started, running + seconds(l.initial_delay_seconds)));
+    out.killed_by = &l;
   }
   return out;
 }
@@ -97,7 +99,13 @@ void KubeletController::plan_start(SimPod& p, SimTime running) {
     if (!t.started) never_started = true;
     if (t.ready && *t.ready > *ready) ready = t.ready;
     if (t.started && *t.started > *started) started = t.started;
-    if (t.killed && (!killed || *t.killed < *killed)) killed = t.killed;
+    if (t.killed && (!killed || *t.killed < *killed)) {
+      killed = t.killed;
+      // setTerminationGracePeriod (kuberuntime_container.go): the probe's own
+      // terminationGracePeriodSeconds when set, else the pod's.
+      p.kill_grace = SimDuration{
+          t.killed_by->termination_grace_period_seconds.value_or(p.tmpl->grace_seconds) * 1000};
+    }
   }
   p.ready_at = never_ready ? std::nullopt : ready;
   p.started_at = never_started ? std::nullopt : started;

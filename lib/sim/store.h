@@ -147,17 +147,18 @@ struct SimPod {
   std::optional<SimTime> started_at;   // startup probe passed (or running without one)
   std::optional<SimTime> ready_at;     // planned Ready transition
   std::optional<SimTime> kill_at;      // planned liveness/startup kill (hang fault)
+  SimDuration kill_grace{0};           // that kill's grace period
   std::optional<SimTime> restart_at;   // planned restart after a crash
   std::optional<SimTime> complete_at;  // Job pods: planned success
   bool ready = false;
   std::optional<SimTime> ready_since;  // Ready lastTransitionTime
   int32_t restarts = 0;
-  SimDuration backoff{0};  // current crash-loop back-off (0 = none yet)
-  SimTime backoff_updated;      // the entry's lastUpdate (when Next was called)
-  std::optional<SimTime> last_exit;  // FinishedAt of the container's latest exit
+  SimDuration backoff{0};                // current crash-loop back-off (0 = none yet)
+  SimTime backoff_updated;               // the entry's lastUpdate (when Next was called)
+  std::optional<SimTime> last_exit;      // FinishedAt of the container's latest exit
   bool backoff_next_at_restart = false;  // a delayed restart calls Next when it starts
-  std::string last_termination;  // "OOMKilled", "Error", "" ...
-  bool node_lost = false;        // the node stopped reporting; status unknown
+  std::string last_termination;          // "OOMKilled", "Error", "" ...
+  bool node_lost = false;                // the node stopped reporting; status unknown
 
   // usage, from the latest metrics sample
   std::optional<SimTime> sample_time;

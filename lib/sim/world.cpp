@@ -352,31 +352,39 @@ void World::crash_pod(SimPod& pod, const std::string& reason) {
   // finished; a liveness kill is decided with the status from before the
   // kill (kuberuntime_manager.go SyncPod kills and restarts in one pass), so
   // the previous exit counts: a container that outlived its back-off
-  // restarts at once. Worked example (a container killed every 25 s):
+  // restarts at once. Worked example (a container killed every 25 s, 0 s shutdown):
   // kills at 130 (no exit yet: start), 155 (Next -> 10 s), 180 (25 >= 10:
   // Next -> 20 s), 205 (-> 40 s), 230 (25 < 40: back-off until 270 s).
+  // A liveness (or startup) kill first stops the container: SIGTERM, then SIGKILL
+  // after the grace period (kuberuntime_container.go killContainer with
+  // setTerminationGracePeriod); SyncPod starts the new container after that, and
+  // the killed one's FinishedAt is then. A crash or OOM kill has just exited.
+  const bool liveness_kill = reason == "Unhealthy";
+  SimTime at = now;
+  if (liveness_kill) {
+    const SimDuration grace = pod.kill_grace;
+    at = now + std::min(pod.tmpl->shutdown.value_or(grace), grace);
+  }
   const std::optional<SimTime> previous_exit = pod.last_exit;
-  pod.last_exit = now;
+  pod.last_exit = at;
   pod.backoff_next_at_restart = false;
   auto expired = [&](SimTime ev) {
     return pod.backoff == SimDuration{0} || ev - pod.backoff_updated > 2 * max;
   };
   auto next = [&](SimTime ev) {
     pod.backoff = expired(ev) ? cfg.kubelet.crash_loop_initial : std::min(pod.backoff * 2, max);
-    pod.backoff_updated = now;
+    pod.backoff_updated = at;
   };
-  const bool liveness_kill = reason == "Unhealthy";
   if (liveness_kill && !previous_exit) {
-    pod.restart_at = now;  // no exited container: no back-off check, no Next
-  } else if (liveness_kill &&
-             (expired(*previous_exit) || now - *previous_exit >= pod.backoff)) {
+    pod.restart_at = at;  // no exited container: no back-off check, no Next
+  } else if (liveness_kill && (expired(*previous_exit) || at - *previous_exit >= pod.backoff)) {
     next(*previous_exit);
-    pod.restart_at = now;
-  } else if (expired(now)) {
-    next(now);
-    pod.restart_at = now;
+    pod.restart_at = at;
+  } else if (expired(at)) {
+    next(at);
+    pod.restart_at = at;
   } else {
-    pod.restart_at = now + pod.backoff;  // CrashLoopBackOff; Next when it starts
+    pod.restart_at = at + pod.backoff;  // CrashLoopBackOff; Next when it starts
     pod.backoff_next_at_restart = true;
   }
   if (pod.tmpl->workload.rfind("Deployment/", 0) == 0 && pod.workload_index >= 0) {

@@ -40,6 +40,7 @@ spec:
           livenessProbe:
             httpGet: {path: /healthz, port: http}
             initialDelaySeconds: 5
+            terminationGracePeriodSeconds: 12
           readinessProbe:
             tcpSocket: {port: 80}
           env:
@@ -91,7 +92,9 @@ spec:
   CHECK(c.liveness_probe->period_seconds == 10);  // probe defaults
   CHECK(c.liveness_probe->timeout_seconds == 1);
   CHECK(c.liveness_probe->failure_threshold == 3);
+  CHECK(c.liveness_probe->termination_grace_period_seconds == 12);
   REQUIRE(c.readiness_probe.has_value());
+  CHECK_FALSE(c.readiness_probe->termination_grace_period_seconds);
   CHECK(c.readiness_probe->handler == "tcpSocket");
   CHECK(c.readiness_probe->port == "80");
   REQUIRE(c.env.size() == 3);

@@ -205,22 +205,44 @@ TEST_CASE("a hanging revision's container is killed by its liveness probe at the
   p = hanging_pod(sim, old_revision);
   REQUIRE(p);
   CHECK(p->restarts == 1);
-  // The first restart is immediate (no back-off entry yet): running again at
-  // 132 s; ticks >= 142 s are 145, 150, 155 -> killed again at 155 s.
-  sim.run_until(SimTime::from_ms(154'999));
+  // The kill sends SIGTERM and, with no kubelet shutdown time set, the hung
+  // container takes the pod's whole 30 s grace period (killContainer); the
+  // first restart is then immediate (no back-off entry yet): started at 160 s,
+  // running at 162 s; ticks >= 172 s are 175, 180, 185 -> killed again at 185 s.
+  sim.run_until(SimTime::from_ms(184'999));
   CHECK(hanging_pod(sim, old_revision)->restarts == 1);
-  sim.run_until(sec(155));
+  sim.run_until(sec(185));
   CHECK(hanging_pod(sim, old_revision)->restarts == 2);
   const Report& r = sim.report();
   auto restarted = events_of(r, "ContainerRestarted");
   REQUIRE(restarted.size() == 2);
   CHECK(restarted[0].t == sec(130));
-  CHECK(restarted[1].t == sec(155));
+  CHECK(restarted[0].message == "Unhealthy (restart 1, next start in 30s)");
+  CHECK(restarted[1].t == sec(185));
   for (const ReportEvent& e : restarted) CHECK(e.details.at("reason") == "Unhealthy");
   // maxUnavailable 25% of 1 = 0: the old pod keeps serving; the rollout hangs.
   auto w = sim.workload("Deployment", "default", "web");
   CHECK(w->ready == 1);
   CHECK(w->rollout_in_progress);
+}
+
+TEST_CASE("a liveness kill waits the probe's own terminationGracePeriodSeconds when set") {
+  SimulationConfig cfg = hanging_rollout_world();
+  Container& c = cfg.manifests.deployments[0].template_.spec.containers[0];
+  c.liveness_probe->termination_grace_period_seconds = 5;
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(99));
+  const std::string old_revision = sim.pods()[0].revision;
+  // Killed at 130 s as above; 5 s later the replacement starts (135 s), runs at
+  // 137 s; liveness ticks >= 147 s are 150, 155, 160 -> killed again at 160 s.
+  sim.run_until(SimTime::from_ms(159'999));
+  CHECK(hanging_pod(sim, old_revision)->restarts == 1);
+  sim.run_until(sec(160));
+  CHECK(hanging_pod(sim, old_revision)->restarts == 2);
+  auto restarted = events_of(sim.report(), "ContainerRestarted");
+  REQUIRE(restarted.size() == 2);
+  CHECK(restarted[0].message == "Unhealthy (restart 1, next start in 5s)");
+  CHECK(restarted[1].t == sec(160));
 }
 
 // Kubernetes kills a liveness-failed container and starts its replacement in
