@@ -300,7 +300,7 @@ struct ScheduleResult {
   int64_t feasible_nodes = 0;
   // Failure: reason -> number of nodes reporting it (FitError's histogram), and the
   // event message, e.g. "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3
-  // nodes are available: 3 No preemption victims found for incoming pod."
+  // nodes are available: 3 No preemption victims found for incoming pod.."
   std::map<std::string, int64_t> reasons;
   std::string message;
   // PostFilter (DefaultPreemption): when evicting `victims` from `nominated_node` lets the
@@ -317,7 +317,7 @@ struct ScheduleResult {
 // preemption offset. The message sorting and aggregation follow FitError.Error().
 // Example: 3 empty nodes of 2 CPU, a pod asking 3 CPU ->
 // {node: nullopt, message: "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3
-// nodes are available: 3 No preemption victims found for incoming pod."}.
+// nodes are available: 3 No preemption victims found for incoming pod.."}.
 [[nodiscard]] ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes,
                                       const SchedulerConfig& config, Rng& rng);
 
@@ -357,9 +357,11 @@ int64_t balanced_allocation_score(std::span<const int64_t> requested,
 // helper.DefaultNormalizeScore(100, reverse). {0,1,2} reverse -> {100,50,0}.
 void default_normalize_score(std::span<int64_t> scores, bool reverse);
 
-// FitError.Error(): "0/N nodes are available: " + sorted "count reason" items + "."
-// then " " + post_filter_message when non-empty (it ends with its own period, e.g.
-// "preemption: not eligible due to preemptionPolicy=Never.").
+// FitError.Error(): "0/N nodes are available:" + " " + sorted "count reason" items + "."
+// then " " + post_filter_message + "." when non-empty. Preemption's message ends with its
+// own period, so the event ends in "..", as kube-scheduler's do: "0/3 nodes are
+// available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption
+// victims found for incoming pod.."
 std::string fit_error_message(int64_t num_all_nodes, const std::map<std::string, int64_t>& reasons,
                               std::string_view post_filter_message);
 

@@ -166,6 +166,10 @@ std::string fit_error_message(int64_t num_all_nodes, const std::map<std::string,
   items.reserve(reasons.size());
   for (const auto& [reason, count] : reasons) items.push_back(fmt::format("{} {}", count, reason));
   std::sort(items.begin(), items.end());
+  // framework/types.go FitError.Error: each part is added with SeparatorFormat " %v.".
+  // The PostFilter message is preemption's own FitError text, which already ends with a
+  // period, so real events end in ".." ("... 3 No preemption victims found for incoming
+  // pod..").
   std::string msg = fmt::format("0/{} nodes are available:", num_all_nodes);
   if (!items.empty()) {
     msg += ' ';
@@ -173,13 +177,12 @@ std::string fit_error_message(int64_t num_all_nodes, const std::map<std::string,
       if (i > 0) msg += ", ";
       msg += items[i];
     }
+    msg += '.';
   }
-  msg += '.';
-  // The PostFilter message carries its own final period ("preemption: 0/3 nodes are
-  // available: 3 No preemption victims found for incoming pod.").
   if (!post_filter_message.empty()) {
     msg += ' ';
     msg += post_filter_message;
+    msg += '.';
   }
   return msg;
 }

@@ -132,7 +132,7 @@ TEST_CASE("A pod without tolerations is kept off tainted, unschedulable and unse
         "1 node(s) had untolerated taint {dedicated: gpu}, "
         "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
         "1 node(s) were unschedulable. preemption: 0/4 nodes are available: "
-        "4 Preemption is not helpful for scheduling.");
+        "4 Preemption is not helpful for scheduling..");
   // Tolerating the taint (Equal) opens the tainted node; Exists on the unschedulable taint
   // opens the cordoned one.
   auto gpu = PodBuilder()

@@ -86,7 +86,7 @@ TEST_CASE("An extra Filter plugin's reason is counted in kube-scheduler's FitErr
   CHECK(r2.message ==
         "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) belong to another team. "
         "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, "
-        "2 Preemption is not helpful for scheduling.");
+        "2 Preemption is not helpful for scheduling..");
 
   // A pod that fits blue-0 lands there, whatever LeastAllocated thinks of the red nodes.
   auto small = PodBuilder("small").label("team", "blue").req({{"cpu", "500m"}}).info();
@@ -122,7 +122,7 @@ TEST_CASE("An extra Filter returning Unschedulable lets preemption try the node,
   CHECK(r.message ==
         "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) belong to another team. "
         "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, "
-        "1 node(s) belong to another team.");
+        "1 node(s) belong to another team..");
 }
 
 TEST_CASE("An extra Score plugin steers the choice to the node it favours") {

@@ -94,7 +94,7 @@ TEST_CASE("My-SaaS-Chat at maximum replicas leaves pods Pending for cpu on the s
   // 3 x 1930m = 5790m allocatable: cpu runs out first (memory would allow ~ 3 x 2972Mi).
   const std::string kMessage =
       "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: "
-      "3 No preemption victims found for incoming pod.";
+      "3 No preemption victims found for incoming pod..";
   const std::vector<Service> max = {
       {"postgres", 1, "250m", "256Mi"}, {"redis", 1, "100m", "128Mi"},
       {"jaeger", 1, "100m", "256Mi"},   {"auth", 10, "250m", "256Mi"},
@@ -288,14 +288,14 @@ TEST_CASE("Preemption reports why it could not help") {
   CHECK(r.message ==
         "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
         "{dedicated: gpu}. preemption: 0/2 nodes are available: 1 No preemption victims found "
-        "for incoming pod, 1 Preemption is not helpful for scheduling.");
+        "for incoming pod, 1 Preemption is not helpful for scheduling..");
   CHECK(r.victims.empty());
   pod.preemption_policy_never = true;
   pod.priority = 1000;
   auto r2 = schedule(pod, s, SchedulerConfig{}, rng);
   CHECK(r2.message ==
         "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
-        "{dedicated: gpu}. preemption: not eligible due to preemptionPolicy=Never.");
+        "{dedicated: gpu}. preemption: not eligible due to preemptionPolicy=Never..");
   // Lower-priority pods exist but evicting them all is still not enough: the node's
   // own filter reason is reported.
   auto huge = PodBuilder("huge").req({{"cpu", "3"}}).priority(1000).info();
@@ -303,7 +303,7 @@ TEST_CASE("Preemption reports why it could not help") {
   CHECK(r3.message ==
         "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
         "{dedicated: gpu}. preemption: 0/2 nodes are available: 1 Insufficient cpu, "
-        "1 Preemption is not helpful for scheduling.");
+        "1 Preemption is not helpful for scheduling..");
 }
 
 TEST_CASE("A nominated node that still fits is chosen directly") {
@@ -387,7 +387,7 @@ TEST_CASE("The fused, memoised fast path decides exactly like the generic plugin
   CHECK(full == run_random(generic, false, false, false, 2500));
   CHECK(full.back() ==
         "0/150 nodes are available: 150 Insufficient cpu. preemption: 0/150 nodes are "
-        "available: 150 No preemption victims found for incoming pod.");
+        "available: 150 No preemption victims found for incoming pod..");
 }
 
 TEST_CASE("Zone spreading from incremental domain counts matches a full node scan") {

@@ -328,7 +328,7 @@ TEST_CASE("unschedulable pods get kube-scheduler's message and retry with back-o
   REQUIRE(pods.size() == 1);
   CHECK(pods[0].pending_reason ==
         "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 "
-        "No preemption victims found for incoming pod.");
+        "No preemption victims found for incoming pod..");
   const Report& r = sim.report();
   CHECK(r.pending.reasons.size() == 1);
   CHECK(r.pending.pod_seconds == 600);

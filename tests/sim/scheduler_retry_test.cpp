@@ -89,7 +89,7 @@ SimulationConfig cordoned_world() {
 constexpr const char* kCordonedMessage =
     "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) were unschedulable. preemption: 0/2 "
     "nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not "
-    "helpful for scheduling.";
+    "helpful for scheduling..";
 
 TEST_CASE("a pod Pending on a cordoned node binds the moment the node is uncordoned") {
   SimulationConfig cfg = cordoned_world();
@@ -207,7 +207,7 @@ TEST_CASE("futile retries on pod deletions double the back-off, 1, 2, 4, 8 s, ca
   CHECK(failed[0].t == sec(10));
   CHECK(failed[0].message ==
         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 "
-        "No preemption victims found for incoming pod.");
+        "No preemption victims found for incoming pod..");
 }
 
 // ---------------------------------------------------------------- known deviations

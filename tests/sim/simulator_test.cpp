@@ -297,7 +297,7 @@ TEST_CASE("a zone-pinned StatefulSet pod stays Pending when its zone is gone") {
   CHECK(pods[0].phase == "Pending");
   CHECK(pods[0].pending_reason ==
         "0/1 nodes are available: 1 node(s) had volume node affinity conflict. preemption: 0/1 "
-        "nodes are available: 1 Preemption is not helpful for scheduling.");
+        "nodes are available: 1 Preemption is not helpful for scheduling..");
   const Report& r = sim.report();
   CHECK(r.pending.max_pending == 1);
   CHECK(r.pending.pod_seconds >= 539);
