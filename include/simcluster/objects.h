@@ -203,7 +203,8 @@ struct PodSpec {
   std::vector<Toleration> tolerations;
   std::vector<TopologySpreadConstraint> topology_spread_constraints;
   std::string priority_class_name;
-  std::optional<int32_t> priority;                          // resolved from the PriorityClass
+  std::optional<int32_t> priority;  // resolved from the PriorityClass
+  std::string preemption_policy;    // "Never" / "PreemptLowerPriority"; "": the PriorityClass's
   std::optional<int64_t> termination_grace_period_seconds;  // default 30
   std::string restart_policy = "Always";
   std::string scheduler_name = "default-scheduler";

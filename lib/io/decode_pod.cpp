@@ -393,6 +393,14 @@ PodSpec decode_pod_spec(const MapView& parent, std::string_view field) {
   });
   spec.priority_class_name = m.str("priorityClassName");
   spec.priority = m.opt_i32("priority");
+  spec.preemption_policy = m.str("preemptionPolicy");
+  if (!spec.preemption_policy.empty() && spec.preemption_policy != "Never" &&
+      spec.preemption_policy != "PreemptLowerPriority") {
+    m.decoder().fail(m.get("preemptionPolicy"),
+                     fmt::format("{}: Unsupported value: \"{}\"", m.path_of("preemptionPolicy"),
+                                 spec.preemption_policy),
+                     "supported values: \"Never\", \"PreemptLowerPriority\"");
+  }
   // SetDefaults_PodSpec: terminationGracePeriodSeconds 30, restartPolicy
   // Always, schedulerName default-scheduler.
   spec.termination_grace_period_seconds = m.opt_i64("terminationGracePeriodSeconds").value_or(30);

@@ -295,6 +295,7 @@ PodInfo make_pod_info(const Pod& pod) {
   p.pod_affinity = pod.spec.affinity.pod_affinity;
   p.pod_anti_affinity = pod.spec.affinity.pod_anti_affinity;
   p.priority = pod.spec.priority.value_or(0);
+  p.preemption_policy_never = pod.spec.preemption_policy == "Never";
   for (const auto& o : pod.metadata.owner_references) {
     if (o.controller) p.owner_kind = o.kind;
   }

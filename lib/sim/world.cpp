@@ -199,15 +199,20 @@ SimPod& World::create_pod(const std::string& ns, const std::string& name,
                                                   cfg.node_lifecycle.default_toleration_seconds});
     }
   }
-  if (!p.pod.spec.priority && !p.pod.spec.priority_class_name.empty()) {
-    if (const PriorityClass* pc = priority_class(p.pod.spec.priority_class_name)) {
-      p.pod.spec.priority = pc->value;
+  // Priority admission (plugin/pkg/admission/priority): the priority and, unless the
+  // pod sets its own, the preemptionPolicy come from the PriorityClass (the named one,
+  // else the globalDefault one); without a class, PreemptLowerPriority.
+  const PriorityClass* pc = nullptr;
+  if (!p.pod.spec.priority_class_name.empty()) {
+    pc = priority_class(p.pod.spec.priority_class_name);
+  } else {
+    for (const auto& [n, c] : store.priority_classes) {
+      if (c.global_default) pc = &c;
     }
   }
-  if (!p.pod.spec.priority) {
-    for (const auto& [n, pc] : store.priority_classes) {
-      if (pc.global_default) p.pod.spec.priority = pc.value;
-    }
+  if (!p.pod.spec.priority && pc != nullptr) p.pod.spec.priority = pc->value;
+  if (p.pod.spec.preemption_policy.empty()) {
+    p.pod.spec.preemption_policy = pc != nullptr ? pc->preemption_policy : "PreemptLowerPriority";
   }
   p.tmpl = std::move(tmpl);
   p.owner_kind = owner_kind;

@@ -256,6 +256,17 @@ TEST_CASE("documents that are not objects are refused") {
   CHECK(bad_op.hint() == "did you mean \"In\"?");
 }
 
+TEST_CASE("a pod's preemptionPolicy is read, and a wrong one named with its place") {
+  auto with = [](const std::string& v) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  preemptionPolicy: " + v +
+           "\n  containers: [{name: c, image: i}]\n";
+  };
+  CHECK(load(with("Never")).pods.at(0).spec.preemption_policy == "Never");
+  InputError bad = load_error(with("never"));
+  CHECK(contains(bad.message(), "spec.preemptionPolicy: Unsupported value: \"never\""));
+  CHECK(bad.where().line == 5);
+}
+
 TEST_CASE("missing paths say so, with a hint") {
   try {
     load_manifests({"/nonexistent/simcluster/deploy.yaml"});

@@ -262,6 +262,41 @@ TEST_CASE("a high-priority pod preempts a lower-priority one on a full node") {
   CHECK(low_now->pods == 2);
 }
 
+TEST_CASE("a pod whose preemptionPolicy is Never waits instead of preempting") {
+  // From its PriorityClass, or set on the pod itself over a class that would preempt.
+  for (bool on_pod : {false, true}) {
+    CAPTURE(on_pod);
+    SimulationConfig cfg = world(1, 1'000);
+    PriorityClass pc;
+    pc.metadata = meta("important", "");
+    pc.value = 1000;
+    pc.preemption_policy = on_pod ? "PreemptLowerPriority" : "Never";
+    cfg.manifests.priority_classes.push_back(pc);
+    Deployment low = deployment("low", 2, container("app", "low:1", "400m", "64Mi"));
+    cfg.manifests.deployments.push_back(low);
+    Deployment high = deployment("high", 0, container("app", "high:1", "500m", "64Mi"));
+    high.template_.spec.priority_class_name = "important";
+    if (on_pod) high.template_.spec.preemption_policy = "Never";
+    cfg.manifests.deployments.push_back(high);
+    SimTimelineEvent scale;
+    scale.at = std::chrono::seconds(30);
+    scale.action = TimelineAction::kScale;
+    scale.name = "high";
+    scale.replicas = 1;
+    cfg.timeline.push_back(scale);
+    Simulator sim(std::move(cfg));
+    sim.run_until(sec(90));
+    const Report& r = sim.report();
+    CHECK(events_of(r, "Preempted").empty());
+    CHECK(sim.workload("Deployment", "default", "low")->ready == 2);
+    CHECK(sim.workload("Deployment", "default", "high")->ready == 0);
+    REQUIRE(r.pending.reasons.size() == 1);
+    CHECK(r.pending.reasons.begin()->first ==
+          "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to "
+          "preemptionPolicy=Never..");
+  }
+}
+
 TEST_CASE("a Job runs its completions with the configured run time") {
   SimulationConfig cfg = world();
   cfg.jobs.run_duration = std::chrono::seconds(30);
