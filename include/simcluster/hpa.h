@@ -116,7 +116,8 @@ enum class PodPhase { kPending, kRunning, kSucceeded, kFailed, kUnknown };
 // reads (the pod lister + metrics client of upstream).
 struct HPAPodInfo {
   std::string name;
-  // Failed and Succeeded pods are ignored; Pending pods count as unready (§3.1).
+  // Failed pods are ignored (Succeeded ones are not special); Pending pods count as
+  // unready (§3.1, replica_calculator.go groupPods).
   PodPhase phase = PodPhase::kRunning;
   bool is_deleting = false;  // has a deletionTimestamp: ignored (§3.1)
   // The Ready condition: nullopt when the pod has no Ready condition yet.

@@ -25,9 +25,8 @@ int32_t saturate_int32(Int128 v) {
   return static_cast<int32_t>(v);
 }
 
-bool is_terminal(PodPhase phase) {
-  return phase == PodPhase::kFailed || phase == PodPhase::kSucceeded;
-}
+// groupPods ignores Failed pods (and deleted ones); Succeeded is not special (§3.1).
+bool is_ignored_phase(PodPhase phase) { return phase == PodPhase::kFailed; }
 
 // map.find(key) for the few entries of a ResourceList or a sample's
 // containers: a linear scan finds the same entry (keys are unique) in fewer
@@ -161,7 +160,7 @@ void group_pods(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
     const HPAPodInfo& pod = pods[i];
     if (!pod.in_pod_list) continue;
     const uint32_t id = ids.of_pod[i];
-    if (pod.is_deleting || is_terminal(pod.phase)) {
+    if (pod.is_deleting || is_ignored_phase(pod.phase)) {
       add(id, PodGroupsById::kIgnored, g.ignored);
       continue;
     }

@@ -166,7 +166,10 @@ TEST_CASE("Resource utilization proposals follow upstream's scale tables") {
        4,
        60,
        600},
-      {"scale up: succeeded pods ignored",
+      // Succeeded is not special (groupPods ignores only Failed and deleted pods): two
+      // Succeeded pods without samples are missing, filled with 0 on a scale-up, and the
+      // ratio falls back to 1.0: no change.
+      {"scale up: succeeded pods are missing, not ignored",
        {.current_replicas = 2,
         .requests_milli = {1000, 1000, 1000, 1000},
         .levels = pod_levels({500, 700}),
@@ -174,10 +177,10 @@ TEST_CASE("Resource utilization proposals follow upstream's scale tables") {
         .phases = {R, R, P::kSucceeded, P::kSucceeded}},
        "",
        30,
-       4,
+       2,
        60,
        1200},
-      {"scale up: container metric with succeeded pods ignored",
+      {"scale up: container metric with succeeded pods missing, not ignored",
        {.current_replicas = 2,
         .requests_milli = {1000, 1000, 1000, 1000},
         .levels = {{1000, 500}, {9000, 700}},
@@ -185,7 +188,7 @@ TEST_CASE("Resource utilization proposals follow upstream's scale tables") {
         .phases = {R, R, P::kSucceeded, P::kSucceeded}},
        "container2",
        30,
-       4,
+       2,
        60,
        600},
       {"scale up: pods being deleted are ignored",
@@ -303,7 +306,9 @@ TEST_CASE("Resource utilization proposals follow upstream's scale tables") {
        3,
        28,
        560},
-      {"scale down: succeeded pods ignored",
+      // Missing on a scale-down: filled with 100% of their requests, (1400 + 2000) / 7000
+      // = 48% is within tolerance of 50%: no change.
+      {"scale down: succeeded pods are missing, not ignored",
        {.current_replicas = 5,
         .requests_milli = {1000, 1000, 1000, 1000, 1000, 1000, 1000},
         .levels = pod_levels({100, 300, 500, 250, 250}),
@@ -311,7 +316,7 @@ TEST_CASE("Resource utilization proposals follow upstream's scale tables") {
         .phases = {R, R, R, R, R, P::kSucceeded, P::kSucceeded}},
        "",
        50,
-       3,
+       5,
        28,
        560},
       {"scale down: pods being deleted are ignored",
@@ -929,14 +934,15 @@ TEST_CASE("groupPods sorts pods into ready, unready, missing and ignored") {
        {},
        {},
        {"failed"}},
-      {"ignore pods in a succeeded state",
+      // Not ignored: with a sample but no Ready condition or start time, unready for cpu.
+      {"pods in a succeeded state are not ignored",
        {pod("succeeded", PodPhase::kSucceeded, std::nullopt, std::nullopt, {})},
        {{"succeeded", PodMetric{1, {}, {}}}},
        "cpu",
        0,
+       {"succeeded"},
        {},
-       {},
-       {"succeeded"}},
+       {}},
   };
   for (const auto& tc : cases) {
     SUBCASE(tc.name) {
