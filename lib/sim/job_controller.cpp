@@ -1,8 +1,10 @@
 // Jobs and CronJobs.
 //
-// Job (mirrors k8s pkg/controller/job, reduced): keeps
+// Job (mirrors k8s pkg/controller/job job_controller.go manageJob, reduced): keeps
 // min(parallelism, completions - succeeded) pods active until `completions`
-// pods have succeeded (completions unset: one success completes the Job).
+// pods have succeeded. With completions unset (a work queue) it starts
+// `parallelism` pods, starts no more once one has succeeded, and is complete
+// when one has succeeded and none is still active.
 // A Job pod runs JobConfig::run_duration once its containers start, then
 // Succeeded (its requests are released). Failures are not modelled.
 //
@@ -177,9 +179,10 @@ void JobController::reconcile(KeyId key) {
   }
   j->succeeded = std::max(j->succeeded, succeeded);
   const int32_t parallelism = j->job.spec.parallelism.value_or(1);
+  const bool work_queue = !j->job.spec.completions;
   const int32_t completions = j->job.spec.completions.value_or(1);
   const std::string object = fmt::format("Job/{}", w_.store.keys.name(key));
-  if (j->succeeded >= completions) {
+  if (work_queue ? j->succeeded > 0 && active == 0 : j->succeeded >= completions) {
     j->completed = now;
     w_.recorder.event(
         now, "JobComplete", object,
@@ -187,7 +190,8 @@ void JobController::reconcile(KeyId key) {
     if (j->cron_job) w_.enqueue(ControllerId::kCronJob, *j->cron_job);
     return;
   }
-  const int32_t want = std::min(parallelism, completions - j->succeeded) - active;
+  const int32_t want = work_queue ? (j->succeeded > 0 ? 0 : parallelism - active)
+                                  : std::min(parallelism, completions - j->succeeded) - active;
   const std::string& ns = j->job.metadata.ns;
   for (int32_t i = 0; i < want; ++i) {
     std::string name;

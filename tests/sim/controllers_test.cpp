@@ -318,6 +318,28 @@ TEST_CASE("a Job runs its completions with the configured run time") {
   CHECK(done[0].t == sec(69));
 }
 
+TEST_CASE("a Job without completions runs parallelism pods and completes when they are done") {
+  SimulationConfig cfg = world();
+  cfg.jobs.run_duration = std::chrono::seconds(30);
+  Job j;
+  j.metadata = meta("drain-queue");
+  j.spec.parallelism = 3;  // completions unset: a work queue
+  j.spec.template_ = pod_template("drain-queue", container("w", "worker:1", "100m", "64Mi"));
+  j.spec.template_.spec.restart_policy = "Never";
+  cfg.manifests.jobs.push_back(j);
+  Simulator sim(std::move(cfg));
+  // All three start together (pulled at 5 s, running at 7 s) and succeed at 37 s.
+  sim.run_until(sec(10));
+  CHECK(sim.pods().size() == 3);
+  sim.run_until(sec(36));
+  CHECK(events_of(sim.report(), "JobComplete").empty());
+  sim.run_until(sec(60));
+  auto done = events_of(sim.report(), "JobComplete");
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].t == sec(37));
+  CHECK(done[0].message == "3 completions in 37s");
+}
+
 TEST_CASE("a StatefulSet pod on a failed node comes back only once the evicted pod is gone") {
   for (bool force : {true, false}) {
     CAPTURE(force);
