@@ -19,14 +19,17 @@
 //  * kEks (EKS optimized AMI bootstrap.sh):
 //      cpu reserved   = the GKE CPU formula above
 //      memory reserved = 255 MiB + 11 MiB * max_pods  (max_pods from the ENI limit of the type)
+//      ephemeral reserved = 1 GiB
 //      eviction       = memory 100 MiB, ephemeral-storage 10%
-//    m5.large (2 vCPU, 8 GiB, 29 pods): cpu 1930m, memory 8192 - 574 - 100 = 7518 Mi.
+//    m5.large (2 vCPU, 8 GiB, 29 pods, 20 GiB disk): cpu 1930m, memory 8192 - 574 - 100 =
+//    7518 Mi, ephemeral-storage 20 - 1 - 2 = 17 GiB.
 //  * kAks (AKS >= 1.29, "Resource reservations"):
-//      cpu reserved   = the GKE CPU formula above (AKS' own table rounds differently: 2 cores ->
-//                       100m; the GKE formula is used so the three clouds differ only in memory)
+//      cpu reserved   = AKS' table: 1 core 60m, 2 100m, 4 140m, 8 180m, 16 260m, 32 420m,
+//                       64 740m (linear between rows, +10m per core beyond 64)
 //      memory reserved = min(20 MiB * max_pods + 50 MiB, 25% of memory)
 //      eviction       = memory 100 MiB, ephemeral-storage 10%
-//    Standard_D2s_v3 (2 vCPU, 8 GiB, 30 pods Azure CNI): memory 8192 - 650 - 100 = 7442 Mi.
+//    Standard_D2s_v3 (2 vCPU, 8 GiB, 30 pods Azure CNI): cpu 1900m, memory 8192 - 650 - 100 =
+//    7442 Mi.
 //  * kNone: nothing reserved, allocatable = capacity.
 // The generic "2cpu-4gi" preset is a bare 2-CPU / 4-GiB / 110-pod machine with the GKE
 // formula applied (the common real-world case): allocatable 1930m cpu and

@@ -157,6 +157,10 @@ struct PodAffinityTerm {
   LabelSelector label_selector;
   std::vector<std::string> namespaces;  // empty = the pod's own namespace
   std::string topology_key;
+  // Label keys whose values on the incoming pod are added to label_selector as
+  // `key In (value)` / `key NotIn (value)` (KEP-3633; make_pod_info merges them).
+  std::vector<std::string> match_label_keys;
+  std::vector<std::string> mismatch_label_keys;
 };
 
 struct WeightedPodAffinityTerm {
@@ -181,6 +185,9 @@ struct TopologySpreadConstraint {
   std::string when_unsatisfiable = "DoNotSchedule";  // or "ScheduleAnyway"
   LabelSelector label_selector;
   std::optional<int32_t> min_domains;
+  // Label keys whose values on the incoming pod narrow label_selector (`key In (value)`;
+  // e.g. pod-template-hash, to spread each revision on its own). make_pod_info merges them.
+  std::vector<std::string> match_label_keys;
 };
 
 struct Volume {

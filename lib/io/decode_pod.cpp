@@ -138,6 +138,8 @@ PodAffinityTerm decode_pod_affinity_term(Decoder& d, const YNode* n, const std::
   }
   t.namespaces = m.string_list("namespaces");
   t.topology_key = m.str("topologyKey");
+  t.match_label_keys = m.string_list("matchLabelKeys");
+  t.mismatch_label_keys = m.string_list("mismatchLabelKeys");
   return t;
 }
 
@@ -389,6 +391,7 @@ PodSpec decode_pod_spec(const MapView& parent, std::string_view field) {
       c.label_selector = decode_label_selector(d, s, t.path_of("labelSelector"));
     }
     c.min_domains = t.opt_i32("minDomains");
+    c.match_label_keys = t.string_list("matchLabelKeys");
     spec.topology_spread_constraints.push_back(std::move(c));
   });
   spec.priority_class_name = m.str("priorityClassName");

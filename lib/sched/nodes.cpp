@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 namespace simcluster {
 
@@ -32,6 +33,30 @@ int64_t gke_reserved_cpu_milli(int64_t capacity_milli) {
   tier(2000, 4000, 50);       // 0.5%
   tier(4000, INT64_MAX, 25);  // 0.25%
   return r;
+}
+
+// AKS CPU reservation, from AKS' "Resource reservations" table (cores -> millicores):
+// 1 -> 60, 2 -> 100, 4 -> 140, 8 -> 180, 16 -> 260, 32 -> 420, 64 -> 740. Core counts
+// between two rows are interpolated linearly (the table lists powers of two only);
+// beyond 64 cores the last step (10m per core) continues.
+// Example: 2 cores -> 100m, 4 cores -> 140m, 3 cores -> 120m.
+int64_t aks_reserved_cpu_milli(int64_t capacity_milli) {
+  static constexpr std::array<std::pair<int64_t, int64_t>, 7> kTable = {{{1000, 60},
+                                                                         {2000, 100},
+                                                                         {4000, 140},
+                                                                         {8000, 180},
+                                                                         {16000, 260},
+                                                                         {32000, 420},
+                                                                         {64000, 740}}};
+  if (capacity_milli <= 0) return 0;
+  if (capacity_milli <= kTable[0].first) return kTable[0].second * capacity_milli / 1000;
+  for (size_t i = 1; i < kTable.size(); ++i) {
+    const auto [c0, r0] = kTable[i - 1];
+    const auto [c1, r1] = kTable[i];
+    if (capacity_milli <= c1) return r0 + (r1 - r0) * (capacity_milli - c0) / (c1 - c0);
+  }
+  const auto [c_last, r_last] = kTable.back();
+  return r_last + (capacity_milli - c_last) * 10 / 1000;
 }
 
 // GKE memory: 255 MiB below 1 GiB; else 25% of the first 4 GiB, 20% of the next 4,
@@ -86,15 +111,18 @@ MachineShape make_machine_shape(std::string name, const Resources& capacity,
       break;
     }
     case ReservationPolicy::kEks:
-      // amazon-eks-ami bootstrap.sh: memory 255Mi + 11Mi per pod; CPU as GKE.
+      // amazon-eks-ami bootstrap.sh: kubeReserved memory 255Mi + 11Mi per pod,
+      // ephemeral-storage 1Gi; CPU as GKE.
       m.kube_reserved.cpu_milli = gke_reserved_cpu_milli(capacity.cpu_milli);
       m.kube_reserved.memory = 255 * kMi + 11 * kMi * max_pods;
+      m.kube_reserved.ephemeral_storage = capacity.ephemeral_storage == 0 ? 0 : kGi;
       m.eviction_threshold.memory = 100 * kMi;
       m.eviction_threshold.ephemeral_storage = percent_of(capacity.ephemeral_storage, 10);
       break;
     case ReservationPolicy::kAks:
-      // AKS >= 1.29: min(20Mi * max_pods + 50Mi, 25% of memory); eviction 100Mi.
-      m.kube_reserved.cpu_milli = gke_reserved_cpu_milli(capacity.cpu_milli);
+      // AKS >= 1.29: CPU from AKS' table; memory min(20Mi * max_pods + 50Mi, 25% of
+      // memory); eviction 100Mi.
+      m.kube_reserved.cpu_milli = aks_reserved_cpu_milli(capacity.cpu_milli);
       m.kube_reserved.memory =
           std::min(20 * kMi * max_pods + 50 * kMi, percent_of(capacity.memory, 25));
       m.eviction_threshold.memory = 100 * kMi;

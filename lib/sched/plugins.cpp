@@ -280,6 +280,36 @@ bool matches_node_selector_and_affinity(const PodInfo& pod, const StringMap& nod
 
 // ---------------------------------------------------------------- PodInfo
 
+namespace {
+
+// matchLabelKeys / mismatchLabelKeys: the incoming pod's values of those keys become
+// `key In (value)` / `key NotIn (value)` requirements of the selector; keys the pod does
+// not carry are skipped (podtopologyspread common.go mergeLabelSetWithSelector; for pod
+// affinity the API server merges them the same way, KEP-3633).
+void merge_label_keys(LabelSelector& selector, const std::vector<std::string>& keys,
+                      const StringMap& labels, LabelSelectorRequirement::Op op) {
+  for (const std::string& k : keys) {
+    auto it = labels.find(k);
+    if (it != labels.end()) selector.match_expressions.push_back({k, op, {it->second}});
+  }
+}
+
+void merge_term_keys(PodAffinityTerm& t, const StringMap& labels) {
+  merge_label_keys(t.label_selector, t.match_label_keys, labels, LabelSelectorRequirement::Op::kIn);
+  merge_label_keys(t.label_selector, t.mismatch_label_keys, labels,
+                   LabelSelectorRequirement::Op::kNotIn);
+  t.match_label_keys.clear();
+  t.mismatch_label_keys.clear();
+}
+
+void merge_affinity_keys(std::optional<PodAffinity>& a, const StringMap& labels) {
+  if (!a) return;
+  for (PodAffinityTerm& t : a->required) merge_term_keys(t, labels);
+  for (WeightedPodAffinityTerm& w : a->preferred) merge_term_keys(w.term, labels);
+}
+
+}  // namespace
+
 PodInfo make_pod_info(const Pod& pod) {
   PodInfo p;
   p.name = pod.metadata.name;
@@ -296,6 +326,13 @@ PodInfo make_pod_info(const Pod& pod) {
   p.pod_anti_affinity = pod.spec.affinity.pod_anti_affinity;
   p.priority = pod.spec.priority.value_or(0);
   p.preemption_policy_never = pod.spec.preemption_policy == "Never";
+  for (TopologySpreadConstraint& c : p.topology_spread_constraints) {
+    merge_label_keys(c.label_selector, c.match_label_keys, p.labels,
+                     LabelSelectorRequirement::Op::kIn);
+    c.match_label_keys.clear();
+  }
+  merge_affinity_keys(p.pod_affinity, p.labels);
+  merge_affinity_keys(p.pod_anti_affinity, p.labels);
   for (const auto& o : pod.metadata.owner_references) {
     if (o.controller) p.owner_kind = o.kind;
   }

@@ -400,11 +400,11 @@ TEST_CASE("A preset whose pods or disk are overridden recomputes its cloud's res
   CHECK(allocatable(eks110).cpu_milli == 1930);
   CHECK(allocatable(eks110).pods == 110);
   CHECK(eks110.price_micro_usd_per_hour == 96'000);  // the preset's price is kept
-  // A bigger disk moves the 10% nodefs eviction threshold: 100Gi - 10Gi = 90Gi (the 20Gi
-  // default disk would have left 20 - 2 = 18Gi; the stale 2Gi threshold would give 98Gi).
-  CHECK(allocatable(pool("{name: p, count: 1, preset: m5.large}")).ephemeral_storage == 18 * kGi);
+  // A bigger disk moves the 10% nodefs eviction threshold: 100Gi - 1Gi - 10Gi = 89Gi (the
+  // 20Gi default disk leaves 20 - 1 - 2 = 17Gi; the stale 2Gi threshold would give 97Gi).
+  CHECK(allocatable(pool("{name: p, count: 1, preset: m5.large}")).ephemeral_storage == 17 * kGi);
   CHECK(allocatable(pool("{name: p, count: 1, preset: m5.large, ephemeralStorage: 100Gi}"))
-            .ephemeral_storage == 90 * kGi);
+            .ephemeral_storage == 89 * kGi);
   // AKS Standard_D2s_v3 (8 GiB) with pods: 110: min(20Mi * 110 + 50Mi, 25% of 8Gi) =
   // min(2250Mi, 2048Mi) = 2048Mi -> 8192 - 2048 - 100 = 6044Mi (30 pods gave 7442Mi).
   CHECK(allocatable(pool("{name: p, count: 1, preset: Standard_D2s_v3, pods: 110}")).memory ==

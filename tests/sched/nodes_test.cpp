@@ -27,6 +27,25 @@ TEST_CASE("The GKE memory reservation is 25/20/10/6/2 percent by tier, 255Mi bel
         (4 * kGi * 25 + 4 * kGi * 20 + 8 * kGi * 10 + 16 * kGi * 6) / 100);
 }
 
+TEST_CASE("AKS reserves CPU by its published table, linear between rows") {
+  ReservationPolicy aks = ReservationPolicy::kAks;
+  auto reserved = [&](int64_t milli) {
+    Resources cap;
+    cap.cpu_milli = milli;
+    cap.memory = 8 * kGi;
+    return make_machine_shape("x", cap, aks).kube_reserved.cpu_milli;
+  };
+  CHECK(reserved(1000) == 60);
+  CHECK(reserved(2000) == 100);
+  CHECK(reserved(3000) == 120);
+  CHECK(reserved(8000) == 180);
+  CHECK(reserved(16000) == 260);
+  CHECK(reserved(32000) == 420);
+  CHECK(reserved(64000) == 740);
+  CHECK(reserved(96000) == 1060);
+  CHECK(reserved(500) == 30);
+}
+
 TEST_CASE("Presets give the documented allocatable") {
   auto e2 = find_machine_shape("e2-standard-2");
   REQUIRE(e2);
@@ -37,9 +56,12 @@ TEST_CASE("Presets give the documented allocatable") {
   REQUIRE(m5);
   CHECK(allocatable(*m5).memory == (8192 - 574 - 100) * kMi);
   CHECK(allocatable(*m5).pods == 29);
+  CHECK(allocatable(*m5).ephemeral_storage == 17 * kGi);  // 20Gi - 1Gi kube - 2Gi eviction
   auto d2 = find_machine_shape("Standard_D2s_v3");
   REQUIRE(d2);
   CHECK(allocatable(*d2).memory == (8192 - 650 - 100) * kMi);
+  CHECK(allocatable(*d2).cpu_milli == 1900);  // AKS' table: 2 cores -> 100m
+  CHECK(allocatable(*find_machine_shape("Standard_D4s_v3")).cpu_milli == 3860);  // 4 -> 140m
   CHECK(find_machine_shape("m5.xlarge"));
   CHECK_FALSE(find_machine_shape("m5.huge"));
   CHECK(machine_shape_names().size() == 10);

@@ -93,19 +93,33 @@ class PodBuilder {
   PodBuilder& anti_affinity(const std::string& key, LabelSelector sel) {
     auto& a = pod_.spec.affinity.pod_anti_affinity;
     if (!a) a.emplace();
-    a->required.push_back(PodAffinityTerm{std::move(sel), {}, key});
+    a->required.push_back(PodAffinityTerm{std::move(sel), {}, key, {}, {}});
     return *this;
   }
   PodBuilder& affinity(const std::string& key, LabelSelector sel) {
     auto& a = pod_.spec.affinity.pod_affinity;
     if (!a) a.emplace();
-    a->required.push_back(PodAffinityTerm{std::move(sel), {}, key});
+    a->required.push_back(PodAffinityTerm{std::move(sel), {}, key, {}, {}});
     return *this;
   }
   PodBuilder& preferred_affinity(int32_t w, const std::string& key, LabelSelector sel) {
     auto& a = pod_.spec.affinity.pod_affinity;
     if (!a) a.emplace();
-    a->preferred.push_back(WeightedPodAffinityTerm{w, PodAffinityTerm{std::move(sel), {}, key}});
+    a->preferred.push_back(
+        WeightedPodAffinityTerm{w, PodAffinityTerm{std::move(sel), {}, key, {}, {}}});
+    return *this;
+  }
+  // matchLabelKeys of the last spread constraint.
+  PodBuilder& spread_match_label_keys(std::vector<std::string> keys) {
+    pod_.spec.topology_spread_constraints.back().match_label_keys = std::move(keys);
+    return *this;
+  }
+  // matchLabelKeys / mismatchLabelKeys of the last required anti-affinity term.
+  PodBuilder& anti_affinity_label_keys(std::vector<std::string> match,
+                                       std::vector<std::string> mismatch) {
+    PodAffinityTerm& t = pod_.spec.affinity.pod_anti_affinity->required.back();
+    t.match_label_keys = std::move(match);
+    t.mismatch_label_keys = std::move(mismatch);
     return *this;
   }
   const Pod& pod() const { return pod_; }

@@ -48,6 +48,44 @@ TEST_CASE("A DoNotSchedule zone constraint sends the pod to the emptier zone") {
   CHECK(r.ok());
 }
 
+TEST_CASE("matchLabelKeys narrows spreading and anti-affinity to the pod's own label values") {
+  // Zone a holds two pods of the old revision; the new revision's pod spreads by zone
+  // with maxSkew 1. Counting every app=web pod, zone a is 2 ahead and refused; with
+  // matchLabelKeys [pod-template-hash] only new-revision pods count (0 and 0): both pass.
+  auto old_rev = [](const std::string& name) {
+    return PodBuilder(name).label("app", "web").label("pod-template-hash", "old").info();
+  };
+  auto s = make_snapshot({zoned("a1", "a"), zoned("b1", "b")},
+                         {{old_rev("w1"), "a1"}, {old_rev("w2"), "a1"}});
+  auto base = [] {
+    return PodBuilder("new")
+        .label("app", "web")
+        .label("pod-template-hash", "new")
+        .req({{"cpu", "100m"}})
+        .spread(1, "topology.kubernetes.io/zone", "DoNotSchedule", match({{"app", "web"}}));
+  };
+  const NodeId a1 = *s.find_node("a1");
+  CHECK_FALSE(run_filters(base().info(), s, a1).ok());
+  const PodInfo keyed = base().spread_match_label_keys({"pod-template-hash", "absent"}).info();
+  REQUIRE(keyed.topology_spread_constraints[0].label_selector.match_expressions.size() == 1);
+  CHECK(run_filters(keyed, s, a1).ok());
+
+  // Required hostname anti-affinity against app=web: a1 is refused; mismatchLabelKeys
+  // [pod-template-hash] only avoids pods of *other* revisions (still a1), matchLabelKeys
+  // only pods of its own revision (none yet: a1 passes).
+  auto anti = [] {
+    return PodBuilder("new2")
+        .label("app", "web")
+        .label("pod-template-hash", "new")
+        .req({{"cpu", "100m"}})
+        .anti_affinity("kubernetes.io/hostname", match({{"app", "web"}}));
+  };
+  CHECK_FALSE(run_filters(anti().info(), s, a1).ok());
+  CHECK_FALSE(
+      run_filters(anti().anti_affinity_label_keys({}, {"pod-template-hash"}).info(), s, a1).ok());
+  CHECK(run_filters(anti().anti_affinity_label_keys({"pod-template-hash"}, {}).info(), s, a1).ok());
+}
+
 TEST_CASE("Topology spread failures: skew exceeded and a node missing the topology label") {
   auto s =
       make_snapshot({zoned("a1", "a"), zoned("b1", "b", "100m"), make_node("bare", {{"cpu", "4"}})},
