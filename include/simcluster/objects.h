@@ -161,6 +161,9 @@ struct PodAffinityTerm {
   // `key In (value)` / `key NotIn (value)` (KEP-3633; make_pod_info merges them).
   std::vector<std::string> match_label_keys;
   std::vector<std::string> mismatch_label_keys;
+  // namespaceSelector was given: not simulated (the engine has no Namespace labels); the
+  // run warns and uses `namespaces` (or the pod's own namespace) alone.
+  bool namespace_selector_set = false;
 };
 
 struct WeightedPodAffinityTerm {
@@ -188,6 +191,10 @@ struct TopologySpreadConstraint {
   // Label keys whose values on the incoming pod narrow label_selector (`key In (value)`;
   // e.g. pod-template-hash, to spread each revision on its own). make_pod_info merges them.
   std::vector<std::string> match_label_keys;
+  // As written ("" when absent). Only the defaults (Honor / Ignore) are simulated; other
+  // values make the run warn.
+  std::string node_affinity_policy;
+  std::string node_taints_policy;
 };
 
 struct Volume {

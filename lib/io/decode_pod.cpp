@@ -140,6 +140,7 @@ PodAffinityTerm decode_pod_affinity_term(Decoder& d, const YNode* n, const std::
   t.topology_key = m.str("topologyKey");
   t.match_label_keys = m.string_list("matchLabelKeys");
   t.mismatch_label_keys = m.string_list("mismatchLabelKeys");
+  t.namespace_selector_set = m.get("namespaceSelector") != nullptr;
   return t;
 }
 
@@ -392,6 +393,8 @@ PodSpec decode_pod_spec(const MapView& parent, std::string_view field) {
     }
     c.min_domains = t.opt_i32("minDomains");
     c.match_label_keys = t.string_list("matchLabelKeys");
+    c.node_affinity_policy = t.str("nodeAffinityPolicy");
+    c.node_taints_policy = t.str("nodeTaintsPolicy");
     spec.topology_spread_constraints.push_back(std::move(c));
   });
   spec.priority_class_name = m.str("priorityClassName");

@@ -553,6 +553,47 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                key, m.type, name, m.type)});
     }
   }
+  // Scheduling fields the scheduler reads only at their defaults.
+  auto check_spec = [&](std::string_view kind, const ObjectMeta& meta, const PodSpec& spec) {
+    std::vector<std::string> fields;
+    for (size_t i = 0; i < spec.topology_spread_constraints.size(); ++i) {
+      const TopologySpreadConstraint& c = spec.topology_spread_constraints[i];
+      if (!c.node_affinity_policy.empty() && c.node_affinity_policy != "Honor") {
+        fields.push_back(fmt::format("topologySpreadConstraints[{}].nodeAffinityPolicy {}", i,
+                                     c.node_affinity_policy));
+      }
+      if (!c.node_taints_policy.empty() && c.node_taints_policy != "Ignore") {
+        fields.push_back(fmt::format("topologySpreadConstraints[{}].nodeTaintsPolicy {}", i,
+                                     c.node_taints_policy));
+      }
+    }
+    auto terms = [&](const std::optional<PodAffinity>& a, std::string_view what) {
+      if (!a) return;
+      bool any = false;
+      for (const PodAffinityTerm& t : a->required) any |= t.namespace_selector_set;
+      for (const WeightedPodAffinityTerm& t : a->preferred) any |= t.term.namespace_selector_set;
+      if (any) fields.push_back(fmt::format("{} namespaceSelector", what));
+    };
+    terms(spec.affinity.pod_affinity, "podAffinity");
+    terms(spec.affinity.pod_anti_affinity, "podAntiAffinity");
+    if (fields.empty()) return;
+    out.push_back({"SchedulingFieldNotSimulated",
+                   fmt::format("{} {}/{}: {} {} not simulated; the scheduler used the defaults "
+                               "(nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore, affinity "
+                               "terms in the listed or the pod's own namespace)",
+                               kind, meta.ns, meta.name, fmt::join(fields, ", "),
+                               fields.size() == 1 ? "is" : "are")});
+  };
+  for (const auto& d : w.cfg.manifests.deployments)
+    check_spec("Deployment", d.metadata, d.template_.spec);
+  for (const auto& s : w.cfg.manifests.stateful_sets)
+    check_spec("StatefulSet", s.metadata, s.template_.spec);
+  for (const auto& s : w.cfg.manifests.daemon_sets)
+    check_spec("DaemonSet", s.metadata, s.template_.spec);
+  for (const auto& s : w.cfg.manifests.replica_sets)
+    check_spec("ReplicaSet", s.metadata, s.template_.spec);
+  for (const auto& j : w.cfg.manifests.jobs) check_spec("Job", j.metadata, j.spec.template_.spec);
+  for (const auto& p : w.cfg.manifests.pods) check_spec("Pod", p.metadata, p.spec);
   if (!w.cfg.jobs.run_duration &&
       (!w.cfg.manifests.jobs.empty() || !w.cfg.manifests.cron_jobs.empty())) {
     out.push_back({"JobsNotSimulated",

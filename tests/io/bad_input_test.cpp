@@ -267,6 +267,31 @@ TEST_CASE("a pod's preemptionPolicy is read, and a wrong one named with its plac
   CHECK(bad.where().line == 5);
 }
 
+TEST_CASE("spread policies, matchLabelKeys and namespaceSelector are read, not dropped") {
+  const Manifests m = load(R"(apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {app: a}}
+spec:
+  containers: [{name: c, image: i}]
+  topologySpreadConstraints:
+    - {maxSkew: 1, topologyKey: zone, labelSelector: {matchLabels: {app: a}},
+       matchLabelKeys: [pod-template-hash], nodeAffinityPolicy: Ignore, nodeTaintsPolicy: Honor}
+  affinity:
+    podAntiAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        - {topologyKey: host, namespaceSelector: {}, matchLabelKeys: [x], mismatchLabelKeys: [z]}
+)");
+  const PodSpec& spec = m.pods.at(0).spec;
+  const TopologySpreadConstraint& c = spec.topology_spread_constraints.at(0);
+  CHECK(c.match_label_keys == std::vector<std::string>{"pod-template-hash"});
+  CHECK(c.node_affinity_policy == "Ignore");
+  CHECK(c.node_taints_policy == "Honor");
+  const PodAffinityTerm& t = spec.affinity.pod_anti_affinity->required.at(0);
+  CHECK(t.namespace_selector_set);
+  CHECK(t.match_label_keys == std::vector<std::string>{"x"});
+  CHECK(t.mismatch_label_keys == std::vector<std::string>{"z"});
+}
+
 TEST_CASE("missing paths say so, with a hint") {
   try {
     load_manifests({"/nonexistent/simcluster/deploy.yaml"});

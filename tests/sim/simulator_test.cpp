@@ -556,5 +556,34 @@ TEST_CASE("load changes are logged in steps of a tenth of the highest load so fa
   CHECK(last <= 1100);
 }
 
+TEST_CASE("scheduling fields simulated only at their defaults make the run warn") {
+  SimulationConfig cfg = one_node_world();
+  Deployment d = deployment("web", 1, container("app", "web:1", "100m", "64Mi"));
+  TopologySpreadConstraint c;
+  c.topology_key = "kubernetes.io/hostname";
+  c.label_selector.match_labels = {{"app", "web"}};
+  c.node_taints_policy = "Honor";
+  c.node_affinity_policy = "Honor";  // the default: no warning for it
+  d.template_.spec.topology_spread_constraints.push_back(c);
+  PodAffinityTerm t;
+  t.topology_key = "kubernetes.io/hostname";
+  t.namespace_selector_set = true;
+  d.template_.spec.affinity.pod_anti_affinity.emplace().required.push_back(t);
+  cfg.manifests.deployments.push_back(d);
+  cfg.manifests.deployments.push_back(deployment("plain", 1, container("a", "a:1", "1m", "1Mi")));
+  Simulator sim(cfg);
+  sim.run_until(sec(60));
+  std::vector<std::string> found;
+  for (const Warning& w : sim.report().warnings) {
+    if (w.code == "SchedulingFieldNotSimulated") found.push_back(w.message);
+  }
+  REQUIRE(found.size() == 1);
+  CHECK(found[0] ==
+        "Deployment default/web: topologySpreadConstraints[0].nodeTaintsPolicy Honor, "
+        "podAntiAffinity namespaceSelector are not simulated; the scheduler used the defaults "
+        "(nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore, affinity terms in the listed or "
+        "the pod's own namespace)");
+}
+
 }  // namespace
 }  // namespace simcluster
