@@ -65,10 +65,10 @@ TEST_CASE("matchLabelKeys narrows spreading and anti-affinity to the pod's own l
         .spread(1, "topology.kubernetes.io/zone", "DoNotSchedule", match({{"app", "web"}}));
   };
   const NodeId a1 = *s.find_node("a1");
-  CHECK_FALSE(run_filters(base().info(), s, a1).ok());
+  CHECK_FALSE(run_filters(base().info(), s, a1, SchedulerConfig{}).ok());
   const PodInfo keyed = base().spread_match_label_keys({"pod-template-hash", "absent"}).info();
   REQUIRE(keyed.topology_spread_constraints[0].label_selector.match_expressions.size() == 1);
-  CHECK(run_filters(keyed, s, a1).ok());
+  CHECK(run_filters(keyed, s, a1, SchedulerConfig{}).ok());
 
   // Required hostname anti-affinity against app=web: a1 is refused; mismatchLabelKeys
   // [pod-template-hash] only avoids pods of *other* revisions (still a1), matchLabelKeys
@@ -80,10 +80,13 @@ TEST_CASE("matchLabelKeys narrows spreading and anti-affinity to the pod's own l
         .req({{"cpu", "100m"}})
         .anti_affinity("kubernetes.io/hostname", match({{"app", "web"}}));
   };
-  CHECK_FALSE(run_filters(anti().info(), s, a1).ok());
-  CHECK_FALSE(
-      run_filters(anti().anti_affinity_label_keys({}, {"pod-template-hash"}).info(), s, a1).ok());
-  CHECK(run_filters(anti().anti_affinity_label_keys({"pod-template-hash"}, {}).info(), s, a1).ok());
+  CHECK_FALSE(run_filters(anti().info(), s, a1, SchedulerConfig{}).ok());
+  CHECK_FALSE(run_filters(anti().anti_affinity_label_keys({}, {"pod-template-hash"}).info(), s, a1,
+                          SchedulerConfig{})
+                  .ok());
+  CHECK(run_filters(anti().anti_affinity_label_keys({"pod-template-hash"}, {}).info(), s, a1,
+                    SchedulerConfig{})
+            .ok());
 }
 
 TEST_CASE("Topology spread failures: skew exceeded and a node missing the topology label") {
