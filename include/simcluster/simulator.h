@@ -89,7 +89,7 @@ struct NodeLifecycleConfig {
   // --node-monitor-grace-period: a node that stopped reporting is marked
   // NotReady (Ready=Unknown) this long after its last heartbeat, and tainted
   // node.kubernetes.io/unreachable:NoExecute (upstream 40 s before v1.32, 50 s since).
-  SimDuration node_monitor_grace_period{40'000};
+  SimDuration node_monitor_grace_period{50'000};
   // DefaultTolerationSeconds admission: pods without their own toleration of
   // the not-ready/unreachable NoExecute taints get 300 s.
   int64_t default_toleration_seconds = 300;

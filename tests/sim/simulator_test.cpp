@@ -325,27 +325,30 @@ TEST_CASE("a failed node's pods are evicted after 300 s and rescheduled elsewher
   int on_failed = 0;
   for (const PodView& p : sim.pods()) on_failed += p.node == "pool-0";
   REQUIRE(on_failed > 0);  // the scheduler spreads the 4 pods over both nodes
-  // NotReady at 140 s (node-monitor-grace-period 40 s): pods NotReady, still there.
-  sim.run_until(sec(140));
+  // NotReady at 150 s (node-monitor-grace-period 50 s since v1.32): pods NotReady, still
+  // there.
+  sim.run_until(SimTime::from_ms(149'999));
+  CHECK(events_of(sim.report(), "NodeNotReady").empty());
+  sim.run_until(sec(150));
   auto w = sim.workload("Deployment", "default", "web");
   CHECK(w->ready == 4 - on_failed);
   CHECK(w->pods == 4);
-  // Evicted at 140 + 300 s.
-  sim.run_until(SimTime::from_ms(439'999));
+  // Evicted at 150 + 300 s.
+  sim.run_until(SimTime::from_ms(449'999));
   CHECK(sim.workload("Deployment", "default", "web")->pods == 4);
-  sim.run_until(sec(440));
+  sim.run_until(sec(450));
   int replacements = 0;
   for (const PodView& p : sim.pods()) {
     if (p.status == "Terminating") CHECK(p.node == "pool-0");
     if (p.status != "Terminating" && p.node == "pool-1") ++replacements;
   }
   CHECK(replacements == 4);
-  sim.run_until(sec(460));
+  sim.run_until(sec(470));
   CHECK(sim.workload("Deployment", "default", "web")->ready == 4);
   const Report& r = sim.report();
   CHECK(events_of(r, "Evicted").size() == static_cast<size_t>(on_failed));
-  CHECK(events_of(r, "Evicted")[0].t == sec(440));
-  CHECK(events_of(r, "NodeNotReady")[0].t == sec(140));
+  CHECK(events_of(r, "Evicted")[0].t == sec(450));
+  CHECK(events_of(r, "NodeNotReady")[0].t == sec(150));
   REQUIRE(r.node_pools.size() == 1);
   CHECK(r.node_pools[0].min_ready == 1);
   CHECK(r.node_pools[0].max_ready == 2);
