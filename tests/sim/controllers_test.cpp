@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include "sim/store.h"
@@ -235,13 +236,15 @@ TEST_CASE("a DaemonSet runs one pod on every node and its requests count on each
   CHECK(sim.workload("DaemonSet", "default", "agent")->desired == 3);
 }
 
-TEST_CASE("a high-priority pod preempts a lower-priority one on a full node") {
+// One 1-CPU node full with two 400m "low" pods; at 30 s "high" (500m) is scaled to 1.
+// `high_spec` sets its priority (or class) and preemption policy.
+SimulationConfig preemption_world(const std::function<void(PodSpec&)>& high_spec) {
   SimulationConfig cfg = world(1, 1'000);
   Deployment low = deployment("low", 2, container("app", "low:1", "400m", "64Mi"));
   low.template_.spec.priority = 0;
   cfg.manifests.deployments.push_back(low);
   Deployment high = deployment("high", 0, container("app", "high:1", "500m", "64Mi"));
-  high.template_.spec.priority = 1000;
+  high_spec(high.template_.spec);
   cfg.manifests.deployments.push_back(high);
   SimTimelineEvent scale;
   scale.at = std::chrono::seconds(30);
@@ -249,7 +252,11 @@ TEST_CASE("a high-priority pod preempts a lower-priority one on a full node") {
   scale.name = "high";
   scale.replicas = 1;
   cfg.timeline.push_back(scale);
-  Simulator sim(std::move(cfg));
+  return cfg;
+}
+
+TEST_CASE("a high-priority pod preempts a lower-priority one on a full node") {
+  Simulator sim(preemption_world([](PodSpec& s) { s.priority = 1000; }));
   sim.run_until(sec(29));
   CHECK(sim.workload("Deployment", "default", "low")->ready == 2);
   sim.run_until(sec(60));
@@ -266,24 +273,15 @@ TEST_CASE("a pod whose preemptionPolicy is Never waits instead of preempting") {
   // From its PriorityClass, or set on the pod itself over a class that would preempt.
   for (bool on_pod : {false, true}) {
     CAPTURE(on_pod);
-    SimulationConfig cfg = world(1, 1'000);
+    SimulationConfig cfg = preemption_world([&](PodSpec& s) {
+      s.priority_class_name = "important";
+      if (on_pod) s.preemption_policy = "Never";
+    });
     PriorityClass pc;
     pc.metadata = meta("important", "");
     pc.value = 1000;
     pc.preemption_policy = on_pod ? "PreemptLowerPriority" : "Never";
     cfg.manifests.priority_classes.push_back(pc);
-    Deployment low = deployment("low", 2, container("app", "low:1", "400m", "64Mi"));
-    cfg.manifests.deployments.push_back(low);
-    Deployment high = deployment("high", 0, container("app", "high:1", "500m", "64Mi"));
-    high.template_.spec.priority_class_name = "important";
-    if (on_pod) high.template_.spec.preemption_policy = "Never";
-    cfg.manifests.deployments.push_back(high);
-    SimTimelineEvent scale;
-    scale.at = std::chrono::seconds(30);
-    scale.action = TimelineAction::kScale;
-    scale.name = "high";
-    scale.replicas = 1;
-    cfg.timeline.push_back(scale);
     Simulator sim(std::move(cfg));
     sim.run_until(sec(90));
     const Report& r = sim.report();
