@@ -295,6 +295,7 @@ struct DaemonSet {
   std::string update_strategy_type = "RollingUpdate";
   IntOrPercent max_unavailable{false, 1};
   IntOrPercent max_surge{false, 0};
+  int32_t min_ready_seconds = 0;
 };
 
 struct JobSpec {

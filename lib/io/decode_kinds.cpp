@@ -472,6 +472,7 @@ class KindDecoder {
     MapView ru = us.map("rollingUpdate", {"maxUnavailable", "maxSurge"});
     x.max_unavailable = ru.opt_int_or_percent("maxUnavailable").value_or(IntOrPercent{false, 1});
     x.max_surge = ru.opt_int_or_percent("maxSurge").value_or(IntOrPercent{false, 0});
+    x.min_ready_seconds = spec.i32("minReadySeconds", 0);
     return x;
   }
 

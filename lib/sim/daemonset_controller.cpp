@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "sim/controllers.h"
 
@@ -92,8 +93,12 @@ void DaemonSetController::reconcile(KeyId key) {
   const std::vector<Toleration> tolerations = daemon_tolerations(ds->tmpl->tmpl.spec.tolerations);
   PodInfo probe = make_pod_info(Pod{ds->tmpl->tmpl.metadata, ds->tmpl->tmpl.spec});
 
-  // Pods by node (terminating and finished pods ignored).
+  // Pods by node (terminating and finished pods ignored), and the nodes that still have
+  // a terminating one: podsShouldBeOnNode creates a node's pod only once it has none at
+  // all, so a replacement waits until the old pod is gone.
   std::map<std::string, std::vector<SimPod*>> by_node;
+  std::set<std::string> terminating_on;
+  bool managed = false;  // this sync created or deleted pods (manage)
   std::vector<SimPod*> unplaced;
   for (auto it = ds->pods.begin(); it != ds->pods.end();) {
     SimPod* p = w_.store.pod(*it);
@@ -102,15 +107,25 @@ void DaemonSetController::reconcile(KeyId key) {
       continue;
     }
     ++it;
-    if (p->terminating()) continue;
+    if (p->terminating()) {
+      terminating_on.insert(p->daemon_node);
+      continue;
+    }
     if (p->terminal()) {
       w_.delete_pod(*p, "Failed");
+      managed = true;
       continue;
     }
     by_node[p->daemon_node].push_back(p);
   }
 
-  int32_t desired = 0, ready = 0, available = 0, updated = 0, unavailable = 0;
+  int32_t desired = 0, ready = 0, available = 0, updated = 0;
+  // update.go rollingUpdate (maxSurge 0) counts against maxUnavailable only the nodes it
+  // sees with pods: an unavailable new pod, or old and new pods together. A node still
+  // without its pod (created by this sync) and an unavailable old pod (replaced for
+  // free) do not count.
+  int32_t unavailable = 0;
+  const int32_t min_ready = ds->ds.min_ready_seconds;
   std::vector<SimPod*> old_pods;
   for (auto& [name, node] : w_.store.nodes) {
     const bool matches = matches_node_selector_and_affinity(probe, node.node.metadata.labels, name);
@@ -120,7 +135,10 @@ void DaemonSetController::reconcile(KeyId key) {
     if (should_run || (may_continue && !pods.empty())) ++desired;
     if (pods.empty()) {
       if (!should_run) continue;
-      ++unavailable;
+      if (terminating_on.count(name) > 0) {
+        ++unavailable;  // a node with only deleted pods counts against maxUnavailable
+        continue;
+      }
       auto t = std::make_shared<TemplateInfo>(*ds->tmpl);
       t->tmpl.spec.tolerations = tolerations;
       NodeSelectorTerm term;
@@ -133,40 +151,53 @@ void DaemonSetController::reconcile(KeyId key) {
         pod_name = ds->ds.metadata.name + "-" + w_.random_suffix();
       } while (w_.store.pods.count(object_key(ns, pod_name)));
       SimPod& p = w_.create_pod(ns, pod_name, t, "DaemonSet", ds->ds.metadata.name, ds->key);
+      managed = true;
       p.daemon_node = name;
       ds->pods.insert(p.key);
       continue;
     }
     if (!may_continue) {
       for (SimPod* p : pods) w_.delete_pod(*p, "NodeNotEligible");
+      managed = true;
       continue;
     }
-    // Extra pods on one node: keep the oldest.
-    for (size_t i = 1; i < pods.size(); ++i) w_.delete_pod(*pods[i], "Duplicate");
+    // Extra pods on one node: keep the oldest (while there are two, the node counts as
+    // unavailable).
+    if (pods.size() > 1) ++unavailable;
+    for (size_t i = 1; i < pods.size(); ++i) {
+      w_.delete_pod(*pods[i], "Duplicate");
+      managed = true;
+    }
     SimPod* p = pods[0];
     if (p->ready) ++ready;
-    if (is_pod_available(p->ready, p->ready_since, 0, now)) {
-      ++available;
-    } else {
-      ++unavailable;
+    const bool is_available = is_pod_available(p->ready, p->ready_since, min_ready, now);
+    if (is_available) ++available;
+    if (p->ready && !is_available && p->ready_since) {
+      // Available minReadySeconds after Ready: updatePod enqueues the DaemonSet after
+      // minReadySeconds + 1 s ("to avoid milliseconds skew"), as the ReplicaSet does.
+      w_.requeue_at(ControllerId::kDaemonSet, key,
+                    *p->ready_since + SimDuration{(int64_t{min_ready} + 1) * 1000});
     }
     if (p->revision == ds->tmpl->hash) {
       ++updated;
+      if (!is_available && pods.size() == 1) ++unavailable;
     } else {
       old_pods.push_back(p);
     }
   }
 
   // RollingUpdate: replace old pods while the unavailability budget allows.
-  if (ds->ds.update_strategy_type == "RollingUpdate" && !old_pods.empty()) {
+  // updateDaemonSet: the rolling update runs only when manage() has nothing in flight
+  // (expectations satisfied), i.e. not in a sync that created or deleted pods: the pods
+  // it just created count against maxUnavailable from the next sync on.
+  if (ds->ds.update_strategy_type == "RollingUpdate" && !old_pods.empty() && !managed) {
     const int32_t max_unavailable =
         std::max(1, scaled_value_from_int_or_percent(ds->ds.max_unavailable, desired, true));
-    // Unavailable old pods go first (they cost no availability).
-    std::stable_sort(old_pods.begin(), old_pods.end(),
-                     [](const SimPod* a, const SimPod* b) { return !a->ready && b->ready; });
+    // Unavailable old pods are replaced whatever the budget (they cost no availability);
+    // available ones while maxUnavailable - unavailable allows, in node order.
     int32_t budget = max_unavailable - unavailable;
     for (SimPod* p : old_pods) {
-      if (!p->ready) {
+      if (!is_pod_available(p->ready, p->ready_since, min_ready, now)) {
         w_.delete_pod(*p, "Update");
         continue;
       }

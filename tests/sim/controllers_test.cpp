@@ -236,6 +236,43 @@ TEST_CASE("a DaemonSet runs one pod on every node and its requests count on each
   CHECK(sim.workload("DaemonSet", "default", "agent")->desired == 3);
 }
 
+TEST_CASE("a DaemonSet update replaces one node at a time, each new pod after the old is gone") {
+  SimulationConfig cfg = world(3, 4'000);  // kubelet shutdown 1 s
+  DaemonSet ds;
+  ds.metadata = meta("agent");
+  ds.selector.match_labels = {{"app", "agent"}};
+  ds.template_ = pod_template("agent", container("agent", "agent:1", "200m", "128Mi"));
+  ds.min_ready_seconds = 5;
+  cfg.manifests.daemon_sets.push_back(ds);
+  cfg.timeline.push_back(rollout_of("DaemonSet", "agent", "agent:2", 60));
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(59));
+  const std::string old_revision = sim.pods().at(0).revision;
+  // maxUnavailable 1 (update.go rollingUpdate, maxSurge 0): at every instant two nodes
+  // keep a Ready pod, and no replacement waits Pending beside a terminating old pod.
+  std::set<std::string> revisions_seen;
+  for (int64_t ms = 60'000; ms <= 240'000; ms += 250) {
+    sim.run_until(SimTime::from_ms(ms));
+    int ready = 0;
+    for (const PodView& p : sim.pods()) {
+      ready += p.ready ? 1 : 0;
+      CHECK(p.status != "Pending");
+      revisions_seen.insert(p.revision);
+    }
+    CHECK(ready >= 2);
+  }
+  CHECK(revisions_seen.size() == 2);
+  for (const PodView& p : sim.pods()) {
+    CHECK(p.revision != old_revision);
+    CHECK(p.ready);
+  }
+  // One node at a time: old pod deleted, gone 1 s later, new pod pulled (5 s), started
+  // (2 s), Ready and then available 5 s later (minReadySeconds): 3 steps.
+  const Report& r = sim.report();
+  CHECK(events_of(r, "RolloutStep").size() == 3);
+  REQUIRE(events_of(r, "RolloutComplete").size() == 1);
+}
+
 // One 1-CPU node full with two 400m "low" pods; at 30 s "high" (500m) is scaled to 1.
 // `high_spec` sets its priority (or class) and preemption policy.
 SimulationConfig preemption_world(const std::function<void(PodSpec&)>& high_spec) {
