@@ -181,6 +181,8 @@ class ClusterSnapshot {
   // A terminating pod keeps its resources but stops counting for topology spread and
   // inter-pod affinity (countPodsMatchSelector skips terminating pods).
   void mark_terminating(PodId id);
+  // status.startTime, once the kubelet has accepted the pod (preemption's tie-break).
+  void set_pod_start_time(PodId id, SimTime start);
   const SnapshotPod& pod(PodId id) const;
   const StringMap& pod_labels(PodId id) const;
   size_t num_pods() const;  // live pods

@@ -571,6 +571,10 @@ void ClusterSnapshot::mark_terminating(PodId id) {
   s.count_pod(id, +1);
 }
 
+void ClusterSnapshot::set_pod_start_time(PodId id, SimTime start) {
+  impl_->pods[id].pod.start_time = start;
+}
+
 const SnapshotPod& ClusterSnapshot::pod(PodId id) const { return impl_->pods[id].pod; }
 
 const StringMap& ClusterSnapshot::pod_labels(PodId id) const {

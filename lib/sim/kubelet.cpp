@@ -162,6 +162,11 @@ void KubeletController::reconcile(KeyId key) {
     if (p->container == ContainerState::kWaiting && !p->start_time) {
       // The kubelet accepts the pod: start time, image pulls.
       p->start_time = now;
+      // status.startTime is a metav1.Time: whole seconds once serialized, which is what
+      // the scheduler's cache compares.
+      if (p->snap) {
+        w_.store.snapshot.set_pod_start_time(*p->snap, SimTime::from_seconds(now.ms() / 1000));
+      }
       SimTime pulled = now;
       for (const std::string& image : p->tmpl->images) {
         auto [it, fresh] = n->images.try_emplace(image, now + p->tmpl->image_pull);

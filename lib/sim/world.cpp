@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "sim/checks.h"
 #include "sim/controllers.h"
@@ -248,7 +249,10 @@ SimPod& World::create_pod(const std::string& ns, const std::string& name,
   if (!selectors.empty() || owner_selector) {
     p.info.default_spread_selector = default_spread_selector(selectors, owner_selector);
   }
-  p.info.start_time = now;
+  // util.GetPodStartTime: a bound pod the kubelet has not started yet has no
+  // status.startTime and counts as starting "now", later than any started pod; the
+  // kubelet sets the real one (KubeletController).
+  p.info.start_time = SimTime::from_ms(std::numeric_limits<int64_t>::max());
 
   store.pod_by_uid[p.uid] = &p;
   ++store.pending_pods;

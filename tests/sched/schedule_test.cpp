@@ -263,6 +263,29 @@ TEST_CASE("Preemption evicts the fewest, least important lower-priority pods") {
   (void)po;
 }
 
+TEST_CASE("Between two equal candidates preemption evicts the victim that started last") {
+  // x was bound first but its kubelet started it last; pickOneNodeForPreemption keeps the
+  // candidate whose victims' earliest status.startTime is the latest: x's node.
+  auto s = make_snapshot({make_node("n1", {{"cpu", "1"}}), make_node("n2", {{"cpu", "1"}})});
+  const PodId x = s.add_pod(PodBuilder("x").req({{"cpu", "1"}}).info(), 0);
+  const PodId y = s.add_pod(PodBuilder("y").req({{"cpu", "1"}}).info(), 1);
+  s.set_pod_start_time(x, SimTime::from_seconds(100));
+  s.set_pod_start_time(y, SimTime::from_seconds(50));
+  Rng rng(1);
+  auto r = schedule(PodBuilder("high").req({{"cpu", "1"}}).priority(10).info(), s,
+                    SchedulerConfig{}, rng);
+  REQUIRE(r.nominated_node.has_value());
+  CHECK(*r.nominated_node == 0);
+  CHECK(r.victims == std::vector<PodId>{x});
+  // Swapped start times pick the other node.
+  s.set_pod_start_time(x, SimTime::from_seconds(40));
+  r = schedule(PodBuilder("high").req({{"cpu", "1"}}).priority(10).info(), s, SchedulerConfig{},
+               rng);
+  REQUIRE(r.nominated_node.has_value());
+  CHECK(*r.nominated_node == 1);
+  CHECK(r.victims == std::vector<PodId>{y});
+}
+
 TEST_CASE("Overprovisioning pods with negative priority make room for ordinary pods") {
   auto s = make_snapshot({make_node("n1", {{"cpu", "2"}}), make_node("n2", {{"cpu", "2"}})});
   for (int i = 0; i < 2; ++i) {
