@@ -1374,15 +1374,18 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
   sc.reasons.clear();
 
   // A nominated node that still fits is taken without looking further (evaluateNominatedNode).
+  std::optional<NodeId> nominated_failed;
   if (!pod.nominated_node_name.empty()) {
     auto it = s.node_by_name.find(pod.nominated_node_name);
-    if (it != s.node_by_name.end() &&
-        cycle.filter(it->second, sc.reasons) == FilterCode::kSuccess) {
-      result.node = it->second;
-      result.node_name = s.nodes[it->second].name;
-      result.evaluated_nodes = 1;
-      result.feasible_nodes = 1;
-      return result;
+    if (it != s.node_by_name.end()) {
+      if (cycle.filter(it->second, sc.reasons) == FilterCode::kSuccess) {
+        result.node = it->second;
+        result.node_name = s.nodes[it->second].name;
+        result.evaluated_nodes = 1;
+        result.feasible_nodes = 1;
+        return result;
+      }
+      nominated_failed = it->second;
     }
     sc.reasons.clear();
   }
@@ -1390,6 +1393,18 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
   // findNodesThatPassFilters: round robin from nextStartNodeIndex until k feasible nodes.
   const int64_t k = num_feasible_nodes_to_find(cfg.percentage_of_nodes_to_score, n_all);
   const auto start = static_cast<int64_t>(s.next_start_node_index % static_cast<uint64_t>(n_all));
+  // nextStartNodeIndex advances by processedNodes = feasible + statuses in the diagnosis.
+  // A nominated node that failed keeps its status there, so when this cycle's walk did not
+  // reach it, it counts once more (findNodesThatFitPod).
+  const auto advance_start = [&](int64_t examined) {
+    int64_t processed = examined;
+    if (nominated_failed && examined < n_all) {
+      const auto& order = s.node_list();
+      const auto pos = std::find(order.begin(), order.end(), *nominated_failed) - order.begin();
+      if (pos < n_all && ((pos - start) % n_all + n_all) % n_all >= examined) ++processed;
+    }
+    s.next_start_node_index = static_cast<uint64_t>((start + processed) % n_all);
+  };
   sc.feasible.clear();
   if (sc.status.size() < s.nodes.size()) sc.status.resize(s.nodes.size());
   std::fill(sc.histogram.begin(), sc.histogram.end(), 0);
@@ -1409,7 +1424,7 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
         identity
             ? inline_pass<true>(s, cycle, sc, resource_score, memo->data(), start, n_all, k, rng)
             : inline_pass<false>(s, cycle, sc, resource_score, memo->data(), start, n_all, k, rng);
-    s.next_start_node_index = static_cast<uint64_t>((start + p.examined) % n_all);
+    advance_start(p.examined);
     result.evaluated_nodes = p.examined;
     if (p.found > 0) {
       result.feasible_nodes = p.found;
@@ -1478,14 +1493,14 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
     if (found >= k) break;
   }
   if (select_inline && found > 0) {
-    s.next_start_node_index = static_cast<uint64_t>((start + examined) % n_all);
+    advance_start(examined);
     result.evaluated_nodes = examined;
     result.feasible_nodes = found;
     result.node = inline_best;
     result.node_name = s.nodes[inline_best].name;
     return result;
   }
-  s.next_start_node_index = static_cast<uint64_t>((start + examined) % n_all);
+  advance_start(examined);
   result.evaluated_nodes = examined;
   result.feasible_nodes = static_cast<int64_t>(sc.feasible.size());
 

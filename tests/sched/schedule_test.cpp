@@ -341,6 +341,30 @@ TEST_CASE("A nominated node that still fits is chosen directly") {
   CHECK(r.evaluated_nodes == 1);
 }
 
+TEST_CASE("A nominated node that no longer fits still counts once in nextStartNodeIndex") {
+  // 200 nodes: 100 are enough (numFeasibleNodesToFind). The nominated n150 is full; the
+  // walk from 0 stops after n0..n99, but n150's failed status is in the diagnosis too:
+  // processedNodes = 101. A nominated node the walk reached counts only once.
+  std::vector<Node> nodes;
+  for (int i = 0; i < 200; ++i) nodes.push_back(make_node("n" + std::to_string(i), {{"cpu", "1"}}));
+  auto s = make_snapshot(nodes, {{PodBuilder("full").req({{"cpu", "1"}}).info(), "n150"}});
+  PodInfo pod = PodBuilder("p").req({{"cpu", "500m"}}).info();
+  pod.nominated_node_name = "n150";
+  Rng rng(1);
+  auto r = schedule(pod, s, SchedulerConfig{}, rng);
+  REQUIRE(r.ok());
+  CHECK(r.evaluated_nodes == 100);
+  CHECK(s.next_start_node_index() == 101);
+  pod.nominated_node_name = "n120";  // fits: taken directly, the index does not move
+  r = schedule(pod, s, SchedulerConfig{}, rng);
+  CHECK(r.node_name == "n120");
+  CHECK(s.next_start_node_index() == 101);
+  pod.nominated_node_name = "n150";  // reached by the walk from 101 (101..200): no extra
+  r = schedule(pod, s, SchedulerConfig{}, rng);
+  REQUIRE(r.ok());
+  CHECK(s.next_start_node_index() == (101 + r.evaluated_nodes) % 200);
+}
+
 TEST_CASE("No nodes gives kube-scheduler's ErrNoNodesAvailable") {
   ClusterSnapshot s;
   Rng rng(1);
