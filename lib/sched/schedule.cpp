@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <limits>
+#include <set>
+#include <span>
 
 #include "sched/scoring.h"
 #include "sched/snapshot.h"
@@ -1284,6 +1287,37 @@ void record_failure(Cycle& cycle, std::vector<uint32_t>& reasons, std::vector<in
   return e;
 }
 
+// nodeaffinity PreFilter getPreFilterNodeNames: when every required term has
+// `metadata.name In (...)` fields, the union over terms of each term's intersection.
+// Writes the matching live nodes in walk order to `out`; false when not restricted.
+bool prefilter_node_names(const PodInfo& pod, const ClusterSnapshot::Impl& s,
+                          std::vector<NodeId>& out) {
+  if (!pod.node_affinity || pod.node_affinity->required.empty()) return false;
+  std::set<std::string> names;
+  for (const NodeSelectorTerm& t : pod.node_affinity->required) {
+    std::optional<std::set<std::string>> term_names;
+    for (const NodeSelectorRequirement& r : t.match_fields) {
+      if (r.key != "metadata.name" || r.op != "In") continue;
+      std::set<std::string> v(r.values.begin(), r.values.end());
+      if (!term_names) {
+        term_names = std::move(v);
+      } else {
+        std::set<std::string> both;
+        std::set_intersection(term_names->begin(), term_names->end(), v.begin(), v.end(),
+                              std::inserter(both, both.end()));
+        term_names = std::move(both);
+      }
+    }
+    if (!term_names) return false;  // a term without node names: every node is eligible
+    names.insert(term_names->begin(), term_names->end());
+  }
+  out.clear();
+  for (const NodeId n : s.node_list()) {
+    if (names.count(s.nodes[n].name) > 0) out.push_back(n);
+  }
+  return true;
+}
+
 struct InlinePass {
   int64_t examined = 0;
   int64_t found = 0;
@@ -1299,11 +1333,10 @@ struct InlinePass {
 template <bool kIdentity>
 [[gnu::noinline]] InlinePass inline_pass(const ClusterSnapshot::Impl& s, Cycle& cycle,
                                          SchedScratch& sc, const DefaultResourceScorer& scorer,
-                                         uint64_t* memo, int64_t start, int64_t n_all, int64_t k,
-                                         Rng& shared_rng) {
+                                         uint64_t* memo, const NodeId* list, int64_t start,
+                                         int64_t n_all, int64_t k, Rng& shared_rng) {
   Rng rng = shared_rng;  // a local copy stays in registers; written back on return
   const uint32_t* version = s.version.data();
-  const NodeId* list = s.node_list().data();
   InlinePass out;
   int64_t best_score = -1;  // memo scores are >= 0
   uint64_t ties = 0;
@@ -1390,23 +1423,36 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
     sc.reasons.clear();
   }
 
+  // NodeAffinity PreFilter: required terms that all name nodes (matchFields metadata.name
+  // In, as DaemonSet pods have) restrict the walk to those nodes; numFeasibleNodesToFind,
+  // the start and nextStartNodeIndex are then taken over that list (findNodesThatFitPod).
+  // FitError still counts every node (NumAllNodes).
+  std::vector<NodeId>& walk = sc.walk;
+  const bool restricted = prefilter_node_names(pod, s, walk) && !walk.empty();
+  const std::span<const NodeId> order =
+      restricted ? std::span<const NodeId>(walk) : std::span<const NodeId>(list);
+  const auto n_walk = static_cast<int64_t>(order.size());
   // findNodesThatPassFilters: round robin from nextStartNodeIndex until k feasible nodes.
-  const int64_t k = num_feasible_nodes_to_find(cfg.percentage_of_nodes_to_score, n_all);
-  const auto start = static_cast<int64_t>(s.next_start_node_index % static_cast<uint64_t>(n_all));
+  const int64_t k = num_feasible_nodes_to_find(cfg.percentage_of_nodes_to_score, n_walk);
+  const auto start = static_cast<int64_t>(s.next_start_node_index % static_cast<uint64_t>(n_walk));
   // nextStartNodeIndex advances by processedNodes = feasible + statuses in the diagnosis.
   // A nominated node that failed keeps its status there, so when this cycle's walk did not
   // reach it, it counts once more (findNodesThatFitPod).
   const auto advance_start = [&](int64_t examined) {
     int64_t processed = examined;
-    if (nominated_failed && examined < n_all) {
-      const auto& order = s.node_list();
+    if (nominated_failed && examined < n_walk) {
       const auto pos = std::find(order.begin(), order.end(), *nominated_failed) - order.begin();
-      if (pos < n_all && ((pos - start) % n_all + n_all) % n_all >= examined) ++processed;
+      if (pos < n_walk && ((pos - start) % n_walk + n_walk) % n_walk >= examined) ++processed;
     }
-    s.next_start_node_index = static_cast<uint64_t>((start + processed) % n_all);
+    s.next_start_node_index = static_cast<uint64_t>((start + processed) % n_walk);
   };
   sc.feasible.clear();
   if (sc.status.size() < s.nodes.size()) sc.status.resize(s.nodes.size());
+  if (restricted) {
+    // Nodes the PreFilter left out are not walked: for preemption they are unresolvable
+    // (NodeToStatus' absent nodes), and they add nothing to the FitError histogram.
+    for (const NodeId n : list) sc.status[n] = kCodeUnresolvable;
+  }
   std::fill(sc.histogram.begin(), sc.histogram.end(), 0);
   int64_t examined = 0;
   const bool fast = cycle.resources_only();
@@ -1416,14 +1462,15 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
   // When every other Score plugin gives all nodes the same score, selectHost's reservoir
   // sampling runs in the same pass too (same order, same draws, same choice).
   const bool select_inline = fused && other_scores_constant(pod, s, cfg);
-  const bool identity = s.order_is_identity;  // node i is list[i]: skip the indirection
+  // node i is list[i]: skip the indirection
+  const bool identity = s.order_is_identity && !restricted;
   std::vector<uint64_t>* memo = fused ? score_memo(s, resource_score) : nullptr;
   sc.totals.clear();
   if (select_inline && fast && memo != nullptr) {
-    const InlinePass p =
-        identity
-            ? inline_pass<true>(s, cycle, sc, resource_score, memo->data(), start, n_all, k, rng)
-            : inline_pass<false>(s, cycle, sc, resource_score, memo->data(), start, n_all, k, rng);
+    const InlinePass p = identity ? inline_pass<true>(s, cycle, sc, resource_score, memo->data(),
+                                                      order.data(), start, n_walk, k, rng)
+                                  : inline_pass<false>(s, cycle, sc, resource_score, memo->data(),
+                                                       order.data(), start, n_walk, k, rng);
     advance_start(p.examined);
     result.evaluated_nodes = p.examined;
     if (p.found > 0) {
@@ -1438,10 +1485,10 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
   int64_t best_score = 0;
   uint64_t inline_ties = 0;
   int64_t found = 0;
-  for (int64_t i = 0; i < n_all; ++i) {
+  for (int64_t i = 0; i < n_walk; ++i) {
     int64_t idx = start + i;
-    if (idx >= n_all) idx -= n_all;
-    const NodeId n = identity ? static_cast<NodeId>(idx) : list[static_cast<size_t>(idx)];
+    if (idx >= n_walk) idx -= n_walk;
+    const NodeId n = identity ? static_cast<NodeId>(idx) : order[static_cast<size_t>(idx)];
     ++examined;
     int64_t score = -1;
     bool fits = false;

@@ -115,6 +115,7 @@ struct SchedScratch {
   std::vector<uint8_t> node_ok;     // per NodeId: matches the pod's required node affinity
   std::vector<uint8_t> status;      // per NodeId: FilterCode of the last filter run
   std::vector<NodeId> feasible;
+  std::vector<NodeId> walk;  // the PreFilter-restricted node list, when there is one
   std::vector<int64_t> totals;
   std::vector<int64_t> plugin;
   std::vector<double> plugin_f;

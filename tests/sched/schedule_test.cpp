@@ -365,6 +365,48 @@ TEST_CASE("A nominated node that no longer fits still counts once in nextStartNo
   CHECK(s.next_start_node_index() == (101 + r.evaluated_nodes) % 200);
 }
 
+TEST_CASE("Required node affinity on metadata.name walks only the named nodes (PreFilter)") {
+  // 150 nodes: an ordinary pod examines 100 (numFeasibleNodesToFind) and moves the start
+  // to 100. A DaemonSet-style pod pinned to n1 by matchFields examines n1 only, and
+  // nextStartNodeIndex moves over that one-node list: (100 + 1) % 1 = 0.
+  std::vector<Node> nodes;
+  for (int i = 0; i < 150; ++i) nodes.push_back(make_node("n" + std::to_string(i), {{"cpu", "1"}}));
+  auto s = make_snapshot(nodes);
+  Rng rng(1);
+  auto r = schedule(PodBuilder("plain").req({{"cpu", "100m"}}).info(), s, SchedulerConfig{}, rng);
+  REQUIRE(r.ok());
+  CHECK(s.next_start_node_index() == 100);
+  PodInfo pinned = PodBuilder("agent").req({{"cpu", "500m"}}).info();
+  NodeSelectorTerm term;
+  term.match_fields.push_back({"metadata.name", "In", {"n1"}});
+  pinned.node_affinity = NodeAffinity{{term}, {}};
+  r = schedule(pinned, s, SchedulerConfig{}, rng);
+  REQUIRE(r.ok());
+  CHECK(r.node_name == "n1");
+  CHECK(r.evaluated_nodes == 1);
+  CHECK(s.next_start_node_index() == 0);
+  s.add_pod(pinned, *r.node);
+  // n1 now has 500m left: an 800m agent fails on n1 alone; the other nodes are not in
+  // the histogram, and preemption finds them not helpful.
+  PodInfo big = pinned;
+  big.requests.cpu_milli = 800;
+  big.non_zero_requests.cpu_milli = 800;
+  r = schedule(big, s, SchedulerConfig{}, rng);
+  CHECK_FALSE(r.ok());
+  CHECK(r.evaluated_nodes == 1);
+  CHECK(r.message ==
+        "0/150 nodes are available: 1 Insufficient cpu. preemption: 0/150 nodes are available: "
+        "1 No preemption victims found for incoming pod, 149 Preemption is not helpful for "
+        "scheduling..");
+  // Two terms (ORed): the union of their names.
+  NodeSelectorTerm other;
+  other.match_fields.push_back({"metadata.name", "In", {"n2", "n3"}});
+  pinned.node_affinity = NodeAffinity{{term, other}, {}};
+  r = schedule(pinned, s, SchedulerConfig{}, rng);
+  REQUIRE(r.ok());
+  CHECK(r.evaluated_nodes == 3);
+}
+
 TEST_CASE("No nodes gives kube-scheduler's ErrNoNodesAvailable") {
   ClusterSnapshot s;
   Rng rng(1);
