@@ -332,6 +332,47 @@ TEST_CASE("a pod whose preemptionPolicy is Never waits instead of preempting") {
   }
 }
 
+TEST_CASE("preemption evicts the victim the kubelet started last, not the one created last") {
+  // x is created first but waits for pool-1 (cordoned until 100 s): started at 100 s.
+  // y is created at 50 s and starts at once on pool-0. At 200 s a high-priority pod needs
+  // a whole node: the candidates tie on everything but start time, and the latest
+  // status.startTime (x's) decides (pickOneNodeForPreemption), not the creation order.
+  SimulationConfig cfg = world(2, 1'000);
+  Deployment x = deployment("x", 1, container("app", "x:1", "1", "64Mi"));
+  x.template_.spec.node_selector = {{"kubernetes.io/hostname", "pool-1"}};
+  cfg.manifests.deployments.push_back(x);
+  cfg.manifests.deployments.push_back(deployment("y", 0, container("app", "y:1", "1", "64Mi")));
+  Deployment high = deployment("high", 0, container("app", "high:1", "1", "64Mi"));
+  high.template_.spec.priority = 1000;
+  cfg.manifests.deployments.push_back(high);
+  SimTimelineEvent cordon;
+  cordon.at = std::chrono::seconds(0);
+  cordon.action = TimelineAction::kCordon;
+  cordon.node = "pool-1";
+  SimTimelineEvent uncordon = cordon;
+  uncordon.at = std::chrono::seconds(100);
+  uncordon.action = TimelineAction::kUncordon;
+  SimTimelineEvent scale_y;
+  scale_y.at = std::chrono::seconds(50);
+  scale_y.action = TimelineAction::kScale;
+  scale_y.name = "y";
+  scale_y.replicas = 1;
+  SimTimelineEvent scale_high = scale_y;
+  scale_high.at = std::chrono::seconds(200);
+  scale_high.name = "high";
+  cfg.timeline = {cordon, uncordon, scale_y, scale_high};
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(150));
+  REQUIRE(sim.workload("Deployment", "default", "x")->ready == 1);
+  REQUIRE(sim.workload("Deployment", "default", "y")->ready == 1);
+  sim.run_until(sec(260));
+  const auto preempted = events_of(sim.report(), "Preempted");
+  REQUIRE(preempted.size() == 1);
+  CHECK(preempted[0].object.rfind("Pod/default/x-", 0) == 0);
+  CHECK(sim.workload("Deployment", "default", "y")->ready == 1);
+  CHECK(sim.workload("Deployment", "default", "high")->ready == 1);
+}
+
 TEST_CASE("a Job runs its completions with the configured run time") {
   SimulationConfig cfg = world();
   cfg.jobs.run_duration = std::chrono::seconds(30);
