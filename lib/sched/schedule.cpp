@@ -740,19 +740,31 @@ std::vector<uint64_t>* score_memo(const ClusterSnapshot::Impl& s,
 inline constexpr uint64_t kMemoFits = uint64_t{1} << 31;
 inline constexpr uint64_t kMemoScore = kMemoFits - 1;
 
-// The score of node n through the memo, for pods that went through the full filter.
-// A fresh entry needs the fits bit too: it is fits_fast's answer for the shape, which
-// depends on the shape's cpu/memory requests and the node only.
-inline int64_t memo_score(std::vector<uint64_t>& memo, const ClusterSnapshot::Impl& s, NodeId n,
-                          const DefaultResourceScorer& scorer) {
+// The memo entry of node n at version v, computed and stored: version << 32, the fits bit
+// (fits_fast's answer for the shape, which depends on the shape's cpu/memory requests and
+// the node only) and the score. Out of line: the loops that call it only on a miss stay
+// small.
+[[gnu::noinline]] uint64_t refresh_memo(uint64_t* memo, const ClusterSnapshot::Impl& s, NodeId n,
+                                        uint32_t v, const DefaultResourceScorer& scorer) {
+  const NodeHot& h = s.hot[n];
+  const uint64_t e = (static_cast<uint64_t>(v) << 32) | (scorer.fits(h) ? kMemoFits : 0) |
+                     static_cast<uint64_t>(scorer(h, s.recip[n]));
+  memo[n] = e;
+  return e;
+}
+
+// The memo entry of node n, refreshed when the node changed since it was stored.
+inline uint64_t memo_entry(std::vector<uint64_t>& memo, const ClusterSnapshot::Impl& s, NodeId n,
+                           const DefaultResourceScorer& scorer) {
   const uint64_t e = memo[n];
   const uint32_t v = s.version[n];
-  if ((e >> 32) == v) return static_cast<int64_t>(e & kMemoScore);
-  const NodeHot& h = s.hot[n];
-  const int64_t score = scorer(h, s.recip[n]);
-  memo[n] = (static_cast<uint64_t>(v) << 32) | (scorer.fits(h) ? kMemoFits : 0) |
-            static_cast<uint64_t>(score);
-  return score;
+  return (e >> 32) == v ? e : refresh_memo(memo.data(), s, n, v, scorer);
+}
+
+// The score of node n through the memo, for pods that went through the full filter.
+inline int64_t memo_score(std::vector<uint64_t>& memo, const ClusterSnapshot::Impl& s, NodeId n,
+                          const DefaultResourceScorer& scorer) {
+  return static_cast<int64_t>(memo_entry(memo, s, n, scorer) & kMemoScore);
 }
 
 // NodeResourcesFit Score for every feasible node, added with its weight into totals.
@@ -1277,16 +1289,6 @@ void record_failure(Cycle& cycle, std::vector<uint32_t>& reasons, std::vector<in
   return false;
 }
 
-// A memo entry brought up to date for node n (see memo_score).
-[[gnu::noinline]] uint64_t refresh_memo(uint64_t* memo, const ClusterSnapshot::Impl& s, NodeId n,
-                                        uint32_t v, const DefaultResourceScorer& scorer) {
-  const NodeHot& h = s.hot[n];
-  const uint64_t e = (static_cast<uint64_t>(v) << 32) | (scorer.fits(h) ? kMemoFits : 0) |
-                     static_cast<uint64_t>(scorer(h, s.recip[n]));
-  memo[n] = e;
-  return e;
-}
-
 // nodeaffinity PreFilter getPreFilterNodeNames: when every required term has
 // `metadata.name In (...)` fields, the union over terms of each term's intersection.
 // Writes the matching live nodes in walk order to `out`; false when not restricted.
@@ -1494,18 +1496,9 @@ ScheduleResult schedule(const PodInfo& pod, ClusterSnapshot& nodes, const Schedu
     bool fits = false;
     if (fast && memo != nullptr) {
       // Filter and score from the memo when the node has not changed since.
-      const uint64_t e = (*memo)[n];
-      const uint32_t v = s.version[n];
-      if ((e >> 32) == v) {
-        fits = (e & kMemoFits) != 0;
-        score = static_cast<int64_t>(e & kMemoScore);
-      } else {
-        const NodeHot& h = s.hot[n];
-        fits = resource_score.fits(h);
-        score = resource_score(h, s.recip[n]);
-        (*memo)[n] = (static_cast<uint64_t>(v) << 32) | (fits ? kMemoFits : 0) |
-                     static_cast<uint64_t>(score);
-      }
+      const uint64_t e = memo_entry(*memo, s, n, resource_score);
+      fits = (e & kMemoFits) != 0;
+      score = static_cast<int64_t>(e & kMemoScore);
     } else if (fast) {
       fits = cycle.fits_fast(s.hot[n]);
     }

@@ -493,19 +493,8 @@ TEST_CASE("with a 30 s HPA sync period every decision falls on a multiple of 30 
   for (int64_t period : {30, 15}) {
     CAPTURE(period);
     ScriptedLoad load({{"default", "web", step(100, std::chrono::seconds(45), 400)}});
-    SimulationConfig cfg = one_node();
+    SimulationConfig cfg = hpa_world(&load, one_node());
     cfg.hpa.sync_period = std::chrono::seconds(period);
-    cfg.manifests.deployments.push_back(
-        deployment("web", 2, container("app", "web:1", "100m", "64Mi")));
-    cfg.manifests.services.push_back(service("web", "web"));
-    HorizontalPodAutoscaler h = cpu_hpa("web", 2, 10, 50);
-    HPAScalingRules up;
-    up.stabilization_window_seconds = 0;
-    up.select_policy = "Max";
-    up.policies.push_back(HPAScalingPolicy{"Pods", 2, 60});
-    h.behavior = HPABehavior{up, std::nullopt};
-    cfg.manifests.horizontal_pod_autoscalers.push_back(h);
-    cfg.load = &load;
     Simulator sim(std::move(cfg));
     sim.run_until(sec(400));
     const Report& r = sim.report();

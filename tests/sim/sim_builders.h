@@ -180,6 +180,23 @@ class ScriptedLoad final : public LoadSource {
   std::vector<Script> scripts_;
 };
 
+// `cfg` plus Deployment + Service "web" (2 pods of 100m) and a CPU HPA on it: 2-10
+// replicas at 50%, scale-up at most +2 pods per 60 s, no stabilization window.
+inline SimulationConfig hpa_world(const LoadSource* load, SimulationConfig cfg = one_node_world()) {
+  cfg.manifests.deployments.push_back(
+      deployment("web", 2, container("app", "web:1", "100m", "64Mi")));
+  cfg.manifests.services.push_back(service("web", "web"));
+  HorizontalPodAutoscaler h = cpu_hpa("web", 2, 10, 50);
+  HPAScalingRules up;
+  up.stabilization_window_seconds = 0;
+  up.select_policy = "Max";
+  up.policies.push_back(HPAScalingPolicy{"Pods", 2, 60});
+  h.behavior = HPABehavior{up, std::nullopt};
+  cfg.manifests.horizontal_pod_autoscalers.push_back(h);
+  cfg.load = load;
+  return cfg;
+}
+
 // A step function: `before` until `at`, then `after`.
 inline std::function<int64_t(SimTime)> step(int64_t before, SimDuration at, int64_t after) {
   return [=](SimTime t) { return t.since_start < at ? before : after; };

@@ -40,22 +40,6 @@ std::string serialize(const Report& r) {
 
 // ---------------------------------------------------------------- HPA
 
-SimulationConfig hpa_world(const LoadSource* load) {
-  SimulationConfig cfg = one_node_world();
-  Deployment d = deployment("web", 2, container("app", "web:1", "100m", "64Mi"));
-  cfg.manifests.deployments.push_back(d);
-  cfg.manifests.services.push_back(service("web", "web"));
-  HorizontalPodAutoscaler h = cpu_hpa("web", 2, 10, 50);
-  HPAScalingRules up;
-  up.stabilization_window_seconds = 0;
-  up.select_policy = "Max";
-  up.policies.push_back(HPAScalingPolicy{"Pods", 2, 60});
-  h.behavior = HPABehavior{up, std::nullopt};
-  cfg.manifests.horizontal_pod_autoscalers.push_back(h);
-  cfg.load = load;
-  return cfg;
-}
-
 TEST_CASE("a scale-up under rising usage follows the HPA's policy of 2 pods per 60 s") {
   // 100m total (50% of 2 x 100m: on target) until 60 s, then 400m: the HPA
   // wants 8 pods, the policy allows +2 per 60 s: 4 at 60 s, 6 at 120 s, 8 at 180 s.
