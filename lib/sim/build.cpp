@@ -207,7 +207,10 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     }
   }
   for (const Node& n : m.nodes) nodes.emplace_back(n, 0);
-  for (auto& [node, price] : nodes) {
+  for (auto& node_and_price : nodes) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    Node& node = node_and_price.first;
+    const auto price = node_and_price.second;
     const std::string name = node.metadata.name;
     if (store.nodes.count(name)) {
       throw InputError(node.metadata.source, fmt::format("duplicate node '{}'", name));

@@ -110,12 +110,23 @@ void ReplicaSetController::reconcile(KeyId key) {
     }
     rank_by_colocation(ranks, related);
     std::vector<size_t> victims = pick_pods_to_delete(ranks, diff, now);
+    // Split the victims off `active` before deleting them: deleting a pod that
+    // is not bound removes it from the store at once, so no pointer to it may
+    // be read afterwards.
+    std::vector<char> doomed_at(active.size(), 0);
     std::vector<SimPod*> doomed;
-    for (size_t i : victims) doomed.push_back(active[i]);
+    doomed.reserve(victims.size());
+    for (size_t i : victims) {
+      doomed_at[i] = 1;
+      doomed.push_back(active[i]);  // in the order pick_pods_to_delete chose
+    }
+    std::vector<SimPod*> kept;
+    kept.reserve(active.size());
+    for (size_t i = 0; i < active.size(); ++i) {
+      if (!doomed_at[i]) kept.push_back(active[i]);
+    }
+    active = std::move(kept);
     for (SimPod* p : doomed) w_.delete_pod(*p, "ScaleDown");
-    active.erase(std::remove_if(active.begin(), active.end(),
-                                [](const SimPod* p) { return p->terminating(); }),
-                 active.end());
   }
   int32_t ready = 0, available = 0;
   for (const SimPod* p : active) {
