@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The HTML report of scenarios/peak.yaml in headless Chromium (scripts/check_html.sh).
-# Skipped (exit 0, "SKIP") when Chromium is not installed: the suite must not
+# Skipped (exit 77, which ctest reports as skipped) when Chromium is not installed: the suite must not
 # depend on it, and this never installs it.
 # Usage: html_chromium.sh SIMCLUSTER_BINARY   (from the repository root)
 set -uo pipefail
@@ -12,5 +12,5 @@ for c in chromium chromium-browser google-chrome google-chrome-stable; do
     exit $?
   fi
 done
-echo "SKIP: chromium is not installed (scripts/check_html.sh installs it)"
-exit 0
+echo "SKIP: chromium is not installed (apt-get install chromium, or scripts/check_html.sh, installs it)"
+exit 77

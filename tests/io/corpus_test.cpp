@@ -11,6 +11,10 @@
 
 using namespace simcluster;
 
+// Every case here reads ../shared/corpus: a fresh clone without it reports them
+// skipped (tests/CMakeLists.txt, the *_shared ctest entries).
+TEST_SUITE_BEGIN("needs-shared");
+
 namespace {
 
 using Counts = std::map<std::string, int>;
@@ -213,3 +217,5 @@ TEST_CASE("corpus quirks load as Kubernetes reads them") {
   }
   CHECK(pause_found);
 }
+
+TEST_SUITE_END();

@@ -182,6 +182,39 @@ TEST_CASE("a scale during a rollout is spread over the ReplicaSets in proportion
   CHECK(w->available == 20);
 }
 
+TEST_CASE("scaling down a ReplicaSet whose surplus pods are Pending deletes them at once") {
+  // 1 node of 1 CPU holds 2 of the 6 pods of 400m; the other 4 stay Pending.
+  // Scaling to 1 deletes Pending pods first (ActivePodsWithRanks: unassigned
+  // before assigned), and an unbound pod leaves the store at once. The
+  // controller must not read a deleted pod afterwards: under AddressSanitizer
+  // (scripts/sanitize.sh) this was a heap-use-after-free in
+  // ReplicaSetController::reconcile.
+  SimulationConfig cfg = world(1, 1'000);
+  cfg.manifests.deployments.push_back(
+      deployment("web", 6, container("app", "web:1", "400m", "64Mi")));
+  SimTimelineEvent scale;
+  scale.at = std::chrono::seconds(60);
+  scale.action = TimelineAction::kScale;
+  scale.name = "web";
+  scale.replicas = 1;
+  cfg.timeline.push_back(scale);
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(59));
+  auto count = [&](const char* status) {
+    const std::vector<PodView> pods = sim.pods();
+    return std::count_if(pods.begin(), pods.end(),
+                         [&](const PodView& p) { return p.status == status; });
+  };
+  CHECK(count("Pending") == 4);
+  sim.run_until(sec(60));
+  CHECK(count("Pending") == 0);
+  sim.run_until(sec(120));
+  CHECK(sim.pods().size() == 1);
+  auto w = sim.workload("Deployment", "default", "web");
+  CHECK(w->desired == 1);
+  CHECK(w->available == 1);
+}
+
 TEST_CASE("a StatefulSet rolling update goes in reverse ordinal order and stops at the partition") {
   SimulationConfig cfg = world();
   StatefulSet s = stateful_set("db", 4, container("db", "pg:15", "100m", "64Mi"));
