@@ -164,6 +164,30 @@ void apply_timeline(World& w, const SimTimelineEvent& e);
 // (metrics.cpp).
 void scrape_metrics(World& w);
 
+// metrics-server's freshContainerMinMetricsResolution (pkg/storage/pod.go):
+// a container's first point alone gives a sample only once it has run this long.
+inline constexpr SimDuration kFreshContainerMinMetricsResolution{10'000};
+
+// The window of the PodMetrics sample metrics-server serves after a scrape at
+// `timestamp` of a container started at `container_start` (its current
+// instance), given the timestamp of the point it stored for that container at
+// the previous scrape (`last_point`, nullopt when the container was not in that
+// scrape). nullopt: no sample (metrics.k8s.io has no PodMetrics for the pod).
+// Mirrors kubernetes-sigs/metrics-server pkg/storage/pod.go podStorage.Store
+// (which point becomes "prev") and types.go resourceUsage (window = last.Timestamp
+// - prev.Timestamp, CPU = the cumulative-usage difference over it):
+//  * fresh container, start < timestamp, 10 s <= age < resolution: a synthetic
+//    prev point at the start time with zero CPU -> window = timestamp - start;
+//  * else the previous scrape's point of the same container instance
+//    (start < last_point < timestamp) -> window = timestamp - last_point;
+//  * else none: a container younger than 10 s, or one seen for the first time
+//    (just restarted, node scrape failed before) has no sample until the next scrape.
+// Example (resolution 15 s, scrapes at 0, 15, 30 s): started at 2 s -> 15 s:
+// window 13 s; started at 7 s -> 15 s: none (8 s old), 30 s: window 15 s.
+std::optional<SimDuration> metrics_server_window(SimTime container_start, SimTime timestamp,
+                                                 std::optional<SimTime> last_point,
+                                                 SimDuration resolution);
+
 // ---------------------------------------------------------------- helpers
 
 // Probe arithmetic of the kubelet's prober workers (pkg/kubelet/prober/worker.go).

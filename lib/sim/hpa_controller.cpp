@@ -175,14 +175,19 @@ void HPAController::reconcile(KeyId key) {
     } else {
       info.ready.reset();
     }
-    if (!p->sample_time) {
+    // metrics.k8s.io PodMetrics: none for a container younger than 10 s or
+    // seen at one scrape only; else the window metrics-server computed
+    // (metrics_server_window), which groupPods compares with the Ready
+    // transition (replica_calculator.go: unready while timestamp <
+    // readyTransition + window in the CPU initialization period).
+    if (!p->sample_time || !p->metrics_window) {
       info.usage.reset();
       continue;
     }
     if (!info.usage) info.usage.emplace();
     HPAPodMetricsSample& s = *info.usage;
     s.timestamp = *p->sample_time;
-    s.window = w_.cfg.metrics_resolution;
+    s.window = *p->metrics_window;
     const TemplateInfo& t = *p->tmpl;
     int64_t cpu_left = p->cpu_usage, mem_left = p->memory_usage;
     for (size_t c = 0; c < t.hpa_containers.size(); ++c) {

@@ -13,6 +13,18 @@
 //  4. The recorder gets the users and the Services' loads (latency, SLO).
 // Pods not running (pending, starting, crash-looping, on a lost node) have
 // no sample, as metrics-server has none for them.
+//
+// What the HPA reads is metrics-server's PodMetrics, which is derived from
+// two cumulative CPU points (metrics_server_window below): a running pod's
+// sample has a window (the time between the two points), and a container
+// that just started or restarted has none until it has run 10 s, or until
+// the next scrape. The report's usage series (recorder.cpp) reads the usage
+// of every running pod, sampled by metrics-server or not.
+// Simplifications: the point's timestamp is the scrape time (the kubelet's
+// cAdvisor stats are younger than the scrape by up to its housekeeping
+// interval); the usage is the demand at the scrape, not the average over
+// the window; a pod's containers start together, so they share one window
+// (upstream's pod TimeInfo is its earliest container point's).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -31,6 +43,28 @@ int64_t idle_memory(const World& w, const SimPod& p) {
 }
 
 }  // namespace
+
+std::optional<SimDuration> metrics_server_window(SimTime container_start, SimTime timestamp,
+                                                 std::optional<SimTime> last_point,
+                                                 SimDuration resolution) {
+  // podStorage.Store, kubernetes-sigs/metrics-server pkg/storage/pod.go:
+  // the first branch is the fresh container's synthetic prev point
+  // (StartTime, 0 CPU), taken only when 10 s <= age < metricResolution.
+  const SimDuration age = timestamp - container_start;
+  if (container_start < timestamp && age < resolution &&
+      age >= kFreshContainerMinMetricsResolution) {
+    return age;
+  }
+  // Else the stored last point becomes prev, if it is of the same container
+  // instance (newContainer.StartTime.Before(lastContainer.Timestamp)) and
+  // older than the new one. (An equal timestamp keeps the earlier prev
+  // upstream; the engine never scrapes twice at one instant.)
+  if (last_point && container_start < *last_point && *last_point < timestamp) {
+    return timestamp - *last_point;
+  }
+  // No prev: GetMetrics returns nothing for the pod.
+  return std::nullopt;
+}
 
 void scrape_metrics(World& w) {
   const SimTime now = w.now;
@@ -69,7 +103,10 @@ void scrape_metrics(World& w) {
     const SimNode* n = w.store.node_of(p);
     const bool running = p.container == ContainerState::kRunning;
     if (n == nullptr || !n->heartbeating || p.terminal()) {
+      // Not in this scrape: metrics-server drops its points (pod.go Store).
       p.sample_time.reset();
+      p.metrics_window.reset();
+      p.metrics_point.reset();
       continue;
     }
     int64_t cpu = idle_cpu, memory = idle_memory(w, p);
@@ -99,9 +136,14 @@ void scrape_metrics(World& w) {
     p.memory_usage = memory;
     if (!running) {
       p.sample_time.reset();
+      p.metrics_window.reset();
+      p.metrics_point.reset();
       continue;
     }
     p.sample_time = now;
+    p.metrics_window =
+        metrics_server_window(p.running_at, now, p.metrics_point, w.cfg.metrics_resolution);
+    p.metrics_point = now;
     p.cpu_usage = p.tmpl->cpu_limit_milli > 0 ? std::min(cpu, p.tmpl->cpu_limit_milli) : cpu;
     if (p.tmpl->memory_limit > 0 && memory > p.tmpl->memory_limit) oom.push_back(&p);
   }

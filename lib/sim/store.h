@@ -165,6 +165,12 @@ struct SimPod {
   int64_t cpu_usage = 0;
   int64_t cpu_demand = 0;
   int64_t memory_usage = 0;
+  // What metrics-server serves for that sample (metrics_server_window): the
+  // window of the pod's PodMetrics (nullopt = none, the HPA sees the pod as
+  // missing), and the timestamp of the point it stored at the latest scrape
+  // (its "last" point; nullopt = the container was not in that scrape).
+  std::optional<SimDuration> metrics_window;
+  std::optional<SimTime> metrics_point;
 
   // deletion
   std::optional<SimTime> deletion_timestamp;

@@ -406,6 +406,52 @@ TEST_CASE("Resource utilization honours the default and per-direction tolerances
   run_resource_cases(cases);
 }
 
+TEST_CASE("A ratio of exactly 1 +- tolerance is within it: the tolerance bounds are inclusive") {
+  // replica_calculator.go: within tolerance iff (1 - down) <= ratio <= (1 + up)
+  // (hpa.md 3). 55 / 50 and 45 / 50 are the same doubles as 1 + 0.1 and
+  // 1 - 0.1, so a strict comparison at either end would scale. Ten pods of
+  // 2 x 1000m, each container using 550m (or 450m): 55% (45%) against 50%.
+  const HPAConfig cfg = upstream_test_config();
+  struct Case {
+    const char* name;
+    int64_t level;
+    int32_t utilization;
+    bool held;
+    int32_t replicas;
+  };
+  // Just outside: 56% -> ceil(1.12 x 10) = 12; 44% -> ceil(0.88 x 10) = 9.
+  // At the bounds a strict test would give ceil(1.1 x 10) = 12 (1.1 x 10 is
+  // 11.000000000000002) and ceil(0.9 x 10) = 9.
+  for (const Case c :
+       {Case{"upper bound 55%", 550, 55, true, 10}, Case{"lower bound 45%", 450, 45, true, 10},
+        Case{"above the upper bound 56%", 560, 56, false, 12},
+        Case{"below the lower bound 44%", 440, 44, false, 9}}) {
+    CAPTURE(c.name);
+    CalcScenario s;
+    s.current_replicas = 10;
+    s.requests_milli = std::vector<int64_t>(10, 1000);
+    s.levels = pod_levels(std::vector<int64_t>(10, c.level));
+    const auto pods = build_pods(s);
+    const HPAReplicaCalculation r =
+        get_resource_replicas(10, 50, "cpu", "", {0.1, 0.1}, pods, kNow, cfg);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.utilization == c.utilization);
+    CHECK(r.held_by_tolerance == c.held);
+    CHECK(r.replicas == c.replicas);
+  }
+  // The comparison itself, both ends, symmetric and per direction.
+  const HPATolerances t{0.1, 0.1};
+  CHECK(t.is_within(55.0 / 50.0));
+  CHECK(t.is_within(45.0 / 50.0));
+  CHECK_FALSE(t.is_within(56.0 / 50.0));
+  CHECK_FALSE(t.is_within(44.0 / 50.0));
+  const HPATolerances asym{0.5, 0.25};  // exact in binary
+  CHECK(asym.is_within(0.5));
+  CHECK(asym.is_within(1.25));
+  CHECK_FALSE(asym.is_within(0.49));
+  CHECK_FALSE(asym.is_within(1.26));
+}
+
 TEST_CASE("Resource utilization fills in missing and unready pods and vetoes direction flips") {
   const std::vector<int64_t> k4x1000{1000, 1000, 1000, 1000};
   std::vector<ResourceCase> cases{

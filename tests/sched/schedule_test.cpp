@@ -235,6 +235,52 @@ TEST_CASE("LeastAllocated spreads and MostAllocated packs") {
   }
 }
 
+TEST_CASE("LeastAllocated's floor picks the node at 67 over five at 66, on every path") {
+  // Five "small" nodes of 3 cores / 3050Mi and one "big" of 10 cores / 10000Mi with
+  // 2300m / 2280Mi requested; the pod asks 1 core / 1000Mi. LeastAllocated
+  // (least_allocated.go, int64 division): small cpu 66.67 -> 66, memory 67.2 -> 67,
+  // (66 + 67) / 2 = 66; big cpu exactly 67, memory 67.2 -> 67: 67. BalancedAllocation
+  // gives all 99 (scoring_test.cpp). Rounding up either resource of a small node makes it
+  // 67 (big stays 67): a six-way tie the seeded draw gives to a small node 5 times in 6.
+  SchedulerConfig fused;     // default profile: DefaultResourceScorer, memo, inline selectHost
+  SchedulerConfig fit_fast;  // BalancedAllocation over cpu only: score_fit's cpu+memory path
+  fit_fast.balanced_resources = {{"cpu", 1}};
+  SchedulerConfig generic;  // memory first: score_fit's generic loop (least_allocated_score)
+  generic.scoring_resources = {{"memory", 1}, {"cpu", 1}};
+  generic.balanced_resources = {{"memory", 1}, {"cpu", 1}};
+  struct Path {
+    std::string name;
+    const SchedulerConfig* cfg;
+    bool tainted;  // a PreferNoSchedule node: TaintToleration scores vary, so the fused
+                   // scores go through the generic loop's memo instead of the inline pass
+  };
+  for (const Path& path :
+       {Path{"fused inline", &fused, false}, Path{"fused loop", &fused, true},
+        Path{"score_fit fast", &fit_fast, false}, Path{"generic", &generic, false}}) {
+    CAPTURE(path.name);
+    for (uint64_t seed = 0; seed < 12; ++seed) {
+      CAPTURE(seed);
+      std::vector<Node> nodes;
+      for (int i = 0; i < 5; ++i) {
+        nodes.push_back(
+            make_node("small" + std::to_string(i), {{"cpu", "3"}, {"memory", "3050Mi"}}));
+      }
+      nodes.push_back(make_node("big", {{"cpu", "10"}, {"memory", "10000Mi"}}));
+      if (path.tainted) {
+        Node t = make_node("tiny", {{"cpu", "500m"}, {"memory", "3050Mi"}});  // does not fit
+        t.taints.push_back(Taint{"k", "v", "PreferNoSchedule"});
+        nodes.push_back(t);
+      }
+      auto s = make_snapshot(
+          nodes, {{PodBuilder("e").req({{"cpu", "2300m"}, {"memory", "2280Mi"}}).info(), "big"}});
+      Rng rng(seed);
+      const auto r = schedule(PodBuilder().req({{"cpu", "1"}, {"memory", "1000Mi"}}).info(), s,
+                              *path.cfg, rng);
+      CHECK(r.node_name == "big");
+    }
+  }
+}
+
 // ---------------------------------------------------------------- preemption
 
 TEST_CASE("Preemption evicts the fewest, least important lower-priority pods") {

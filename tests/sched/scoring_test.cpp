@@ -50,6 +50,29 @@ TEST_CASE("LeastAllocated favours the node with more room: differently sized nod
   CHECK(scores("NodeResourcesFit", pod, s) == std::vector<int64_t>{37, 50});
 }
 
+TEST_CASE("LeastAllocated floors a free share that is not a whole percent: 66 under 67") {
+  // least_allocated.go leastRequestedScore: ((capacity - requested) * MaxNodeScore) /
+  // capacity in int64. 1 of 3 cores requested: 200 / 3 = 66.67 -> 66, not 67.
+  const std::vector<int64_t> req{1000}, alloc{3000}, w{1};
+  CHECK(least_allocated_score(req, alloc, w) == 66);
+  // "small": 3 cores / 3050Mi, the pod asks 1 core / 1000Mi: cpu 66.67 -> 66, memory
+  // 2050 x 100 / 3050 = 67.2 -> 67, (66 + 67) / 2 = 66; rounding up either resource
+  // would give 67. "big": 10 cores / 10000Mi with 2300m / 2280Mi requested: cpu
+  // exactly 67, memory 67.2 -> 67: 67 (and still 67 rounded up: 135 / 2).
+  auto s = make_snapshot({make_node("small", {{"cpu", "3"}, {"memory", "3050Mi"}}),
+                          make_node("big", {{"cpu", "10"}, {"memory", "10000Mi"}})},
+                         {{existing({{"cpu", "2300m"}, {"memory", "2280Mi"}}), "big"}});
+  const PodInfo pod = PodBuilder().req({{"cpu", "1"}, {"memory", "1000Mi"}}).info();
+  // cpu, memory: score_fit's fast path.
+  CHECK(scores("NodeResourcesFit", pod, s) == std::vector<int64_t>{66, 67});
+  // memory first: score_fit's generic loop (least_allocated_score).
+  CHECK(scores("NodeResourcesFit", pod, s,
+               strategy(ScoringStrategy::kLeastAllocated, {{"memory", 1}, {"cpu", 1}})) ==
+        std::vector<int64_t>{66, 67});
+  // BalancedAllocation gives both 99 (cpu and memory fractions 1/3 vs 0.328, 0.33 vs 0.328).
+  CHECK(scores("NodeResourcesBalancedAllocation", pod, s) == std::vector<int64_t>{99, 99});
+}
+
 TEST_CASE("LeastAllocated counts existing pods' requests: 70 and 57") {
   auto s = make_snapshot({make_node("node1", {{"cpu", "10000"}, {"memory", "20000"}}),
                           make_node("node2", {{"cpu", "10000"}, {"memory", "20000"}})},
