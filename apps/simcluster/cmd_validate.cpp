@@ -28,7 +28,10 @@ as kubectl apply -f would, then prints:
     requests and limits;
   * total pods, CPU, memory and storage at the initial replica counts, at the
     HPA minimums and at the HPA maximums;
-  * problems with file:line:col: HPAs whose target does not exist or whose
+  * problems with file:line:col: what the API server would refuse (the same
+    checks, and text, that 'simcluster run' refuses a scenario with: negative
+    requests, requests above limits, HPA ranges and targets, ...), objects
+    defined twice (the later is kept), HPAs whose target does not exist or whose
     metric has no request to compare with, Services selecting no pods,
     Ingress backends naming missing Services, containers without requests or
     limits, environment values naming Services that do not exist, ...

@@ -384,15 +384,17 @@ TEST_CASE("supplied Pods and Object metric values run upstream's replica calcula
 
 // ---------------------------------------------------------------- featureGates
 
-TEST_CASE("with featureGates HPAScaleToZero an HPA with minReplicas 0 scales its target to 0") {
+TEST_CASE("with featureGates HPAScaleToZero an HPA with minReplicas 0 scales to 0 and back") {
   ScratchDir dir;
   std::string m = queue_manifests("{type: AverageValue, averageValue: \"30\"}");
   m.replace(m.find("minReplicas: 1"), 14, "minReplicas: 0");
   dir.write("queue.yaml", m);
-  const std::string metrics = "hpaMetrics: {q/queue-hpa: {external: {queue_depth: 0}}}\n";
+  const std::string metrics =
+      "hpaMetrics: {q/queue-hpa: {external: {queue_depth: [{at: 0s, value: 0}, {at: 8m, value: "
+      "60}]}}}\n";
   // Without the gate the API server refuses minReplicas 0, and so does run.
   try {
-    (void)run_scenario(dir.parse(small_scenario("queue.yaml", "10m", metrics)));
+    (void)run_scenario(dir.parse(small_scenario("queue.yaml", "12m", metrics)));
     FAIL("minReplicas 0 ran without the HPAScaleToZero gate");
   } catch (const InputError& e) {
     CHECK(std::string(e.what()).find("HorizontalPodAutoscaler q/queue-hpa: spec.minReplicas: "
@@ -400,17 +402,23 @@ TEST_CASE("with featureGates HPAScaleToZero an HPA with minReplicas 0 scales its
     CHECK(std::string(e.what()).find("HPAScaleToZero") != std::string::npos);
   }
   // With it: queue_depth 0 proposes ceil(0 / 30) = 0 replicas, which the
-  // default scale-down stabilization (5 min) lets through at the sync after
-  // 300 s: 1 -> 0, and the HPA stays on at 0 replicas (minReplicas 0).
+  // default scale-down stabilization (5 min) lets through after 300 s: 1 -> 0,
+  // and the HPA stays on at 0 replicas (minReplicas 0). At 8 min the queue
+  // holds 60: ceil(60 / 30) = 2 replicas, from 0.
   Report r =
-      run_scenario(dir.parse(small_scenario("queue.yaml", "10m",
+      run_scenario(dir.parse(small_scenario("queue.yaml", "12m",
                                             metrics + "featureGates: {HPAScaleToZero: true}\n")))
           .report;
   auto scaled = events_of(r, "HPAScaled");
-  REQUIRE(scaled.size() == 1);
+  REQUIRE(scaled.size() == 2);
+  CHECK(scaled[0]->t.ms() > 300'000);
   CHECK(scaled[0]->details.at("from") == "1");
   CHECK(scaled[0]->details.at("to") == "0");
-  CHECK(worker(r).end_replicas == 0);
+  CHECK(scaled[1]->t.ms() >= 480'000);
+  CHECK(scaled[1]->details.at("from") == "0");
+  CHECK(scaled[1]->details.at("to") == "2");
+  CHECK(worker(r).min_replicas == 0);
+  CHECK(worker(r).end_replicas == 2);
   CHECK(worker(r).hpa->min_replicas == 0);
 }
 
@@ -426,7 +434,7 @@ TEST_CASE("an HPA whose scale target does not exist shows in the text report") {
   CHECK(text.find("no HorizontalPodAutoscaler\n") == std::string::npos);
   CHECK(text.find("no HorizontalPodAutoscaler scales a workload") != std::string::npos);
   CHECK(text.find("1 HPA cannot scale anything: scale target not found") != std::string::npos);
-  const size_t row = text.find("HorizontalPodAutoscaler/q/queue-hpa   FailedGetScale: ");
+  const size_t row = text.find("HorizontalPodAutoscaler/q/queue-hpa  FailedGetScale: ");
   CHECK(row != std::string::npos);
   CHECK(text.find("wroker", row) != std::string::npos);
 }
