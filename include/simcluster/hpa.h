@@ -464,12 +464,13 @@ struct HPADecision {
 // (each metric and the recommendation are on one line; wrapped here).
 std::string explain_decision(const HPADecision& decision);
 
-// Throws InputError (at hpa.metadata.source) when the HPA would be rejected by
-// the API server (pkg/apis/autoscaling/validation): maxReplicas < 1 or <
-// minReplicas, minReplicas < 1 (0 only with cfg.scale_to_zero and an
-// Object/External metric), unknown metric/target types, missing targets,
-// policies with value <= 0 or period outside (0, 1800], windows outside [0, 3600],
-// unknown selectPolicy.
+// Throws the first of hpa_api_violations(hpa, {cfg.scale_to_zero})
+// (api_validation.h) as an InputError: what the API server would refuse
+// (pkg/apis/autoscaling/validation): maxReplicas < 1 or < minReplicas,
+// minReplicas < 1 (0 only with cfg.scale_to_zero and an Object/External
+// metric), unknown metric/target types, missing or non-positive targets,
+// policies with value <= 0 or period outside (0, 1800], windows outside
+// [0, 3600], unknown selectPolicy.
 void validate_hpa(const HorizontalPodAutoscaler& hpa, const HPAConfig& cfg);
 
 }  // namespace simcluster

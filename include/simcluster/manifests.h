@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "simcluster/api_validation.h"
 #include "simcluster/error.h"
 #include "simcluster/objects.h"
 #include "simcluster/resources.h"
@@ -135,8 +136,11 @@ struct ValidationReport {
 // restartPolicy), unknown PriorityClasses. Warnings: Services selecting no
 // pods, containers without requests or limits, missing ConfigMaps, Secrets
 // and PVCs, environment values naming Services that do not exist, duplicate
-// objects, removed API versions. Pure: never throws on content.
-ValidationReport validate(const Manifests& manifests);
+// objects (the loader keeps the last, as kubectl apply does), removed API
+// versions. The API validation errors are api_violations(manifests, gates),
+// the very checks `simcluster run` refuses a scenario with. Pure: never
+// throws on content.
+ValidationReport validate(const Manifests& manifests, const FeatureGates& gates = {});
 
 // The report as `simcluster validate` prints it: kubectl-like tables, or JSON.
 std::string format_validation_text(const ValidationReport& report);

@@ -512,6 +512,9 @@ struct SkippedObject {
 struct LoadWarning {
   SourceLocation source;
   std::string message;
+  std::string code = "load";  // "duplicate" for an object defined again
+  std::string object = {};    // "Deployment shop/web", or empty
+  std::string hint = {};
 };
 
 // Everything loaded from a set of files, in load order (files sorted, then

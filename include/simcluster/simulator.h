@@ -306,9 +306,11 @@ class Simulator {
   // Builds the world at t = 0: nodes of the pools, workloads, Services, HPAs,
   // PDBs; nothing runs until run/run_until. Throws InputError for a config the
   // engine cannot run (a timeline naming a missing workload, node or zone, an
-  // invalid HPA (validate_hpa), scheduler config or node pool, a duplicate
-  // node name, a non-positive sample interval). An HPA whose target does not
-  // exist is not an error: it reports FailedGetScale, as in Kubernetes.
+  // object of the simulated namespaces the API server would refuse: the
+  // first of api_violations(), as `simcluster validate` lists it; an invalid
+  // scheduler config or node pool, a pool node named like another node, a
+  // non-positive sample interval). An HPA whose target does not exist is not
+  // an error: it reports FailedGetScale, as in Kubernetes.
   explicit Simulator(SimulationConfig config);
   ~Simulator();
   Simulator(Simulator&&) noexcept;

@@ -2,6 +2,7 @@
 // an HPA object (mirrors k8s pkg/apis/autoscaling/validation/validation.go).
 #include <fmt/format.h>
 
+#include "simcluster/api_validation.h"
 #include "simcluster/error.h"
 #include "simcluster/hpa.h"
 
@@ -97,102 +98,9 @@ std::string explain_decision(const HPADecision& d) {
 }
 
 void validate_hpa(const HorizontalPodAutoscaler& hpa, const HPAConfig& cfg) {
-  const SourceLocation& where = hpa.metadata.source;
-  const std::string& name = hpa.metadata.name;
-  const std::vector<MetricSpec> metrics = effective_metrics(hpa);
-  bool has_object_or_external = false;
-  for (const auto& m : metrics)
-    has_object_or_external |= m.type == "Object" || m.type == "External";
-  if (hpa.min_replicas) {
-    const int32_t lower = cfg.scale_to_zero && has_object_or_external ? 0 : 1;
-    if (*hpa.min_replicas < lower)
-      fail(where,
-           "HorizontalPodAutoscaler {}: spec.minReplicas: must be greater than or equal to {}",
-           name, lower);
-  }
-  if (hpa.max_replicas < 1)
-    fail(where, "HorizontalPodAutoscaler {}: spec.maxReplicas: must be greater than 0", name);
-  if (hpa.max_replicas < hpa.min_replicas.value_or(1))
-    fail(where,
-         "HorizontalPodAutoscaler {}: spec.maxReplicas: must be greater than or equal to "
-         "`minReplicas`",
-         name);
-
-  for (const auto& m : metrics) {
-    const SourceLocation& at = m.source.file.empty() ? where : m.source;
-    const MetricTarget& t = m.target;
-    if (m.type == "Resource" || m.type == "ContainerResource") {
-      if (m.resource_name.empty())
-        fail(at, "HorizontalPodAutoscaler {}: {} metric: must specify a resource name", name,
-             m.type);
-      if (m.type == "ContainerResource" && m.container.empty())
-        fail(at, "HorizontalPodAutoscaler {}: ContainerResource metric: must specify a container",
-             name);
-      if (t.type != "Utilization" && t.type != "AverageValue")
-        fail(at,
-             "HorizontalPodAutoscaler {}: {} metric {}: target.type must be Utilization or "
-             "AverageValue, not '{}'",
-             name, m.type, m.resource_name, t.type);
-    } else if (m.type == "Pods") {
-      if (t.type != "AverageValue")
-        fail(at, "HorizontalPodAutoscaler {}: Pods metric {}: target.type must be AverageValue",
-             name, m.metric_name);
-    } else if (m.type == "Object" || m.type == "External") {
-      if (t.type != "Value" && t.type != "AverageValue")
-        fail(at,
-             "HorizontalPodAutoscaler {}: {} metric {}: target.type must be Value or AverageValue",
-             name, m.type, m.metric_name);
-    } else {
-      fail(at,
-           "HorizontalPodAutoscaler {}: unknown metric type '{}' (Resource, ContainerResource, "
-           "Pods, Object or External)",
-           name, m.type);
-    }
-    if (t.type == "Utilization" && !(t.average_utilization && *t.average_utilization > 0))
-      fail(at, "HorizontalPodAutoscaler {}: target.averageUtilization: must be greater than 0",
-           name);
-    if (t.type == "AverageValue" && !(t.average_value && *t.average_value > Quantity{}))
-      fail(at, "HorizontalPodAutoscaler {}: target.averageValue: must be positive", name);
-    if (t.type == "Value" && !(t.value && *t.value > Quantity{}))
-      fail(at, "HorizontalPodAutoscaler {}: target.value: must be positive", name);
-  }
-
-  if (!hpa.behavior) return;
-  const auto check_rules = [&](const std::optional<HPAScalingRules>& rules, const char* dir) {
-    if (!rules) return;
-    if (rules->stabilization_window_seconds &&
-        (*rules->stabilization_window_seconds < 0 || *rules->stabilization_window_seconds > 3600))
-      fail(where,
-           "HorizontalPodAutoscaler {}: behavior.{}.stabilizationWindowSeconds: must be in [0, "
-           "3600]",
-           name, dir);
-    if (rules->select_policy && *rules->select_policy != "Max" && *rules->select_policy != "Min" &&
-        *rules->select_policy != "Disabled")
-      fail(where,
-           "HorizontalPodAutoscaler {}: behavior.{}.selectPolicy: must be Max, Min or Disabled, "
-           "not '{}'",
-           name, dir, *rules->select_policy);
-    if (rules->tolerance && *rules->tolerance < Quantity{})
-      fail(where, "HorizontalPodAutoscaler {}: behavior.{}.tolerance: must be non-negative", name,
-           dir);
-    for (const auto& p : rules->policies) {
-      if (p.type != "Pods" && p.type != "Percent")
-        fail(where,
-             "HorizontalPodAutoscaler {}: behavior.{}.policies: type must be Pods or Percent, not "
-             "'{}'",
-             name, dir, p.type);
-      if (p.value <= 0)
-        fail(where,
-             "HorizontalPodAutoscaler {}: behavior.{}.policies: value must be greater than 0", name,
-             dir);
-      if (p.period_seconds <= 0 || p.period_seconds > 1800)
-        fail(where,
-             "HorizontalPodAutoscaler {}: behavior.{}.policies: periodSeconds must be in (0, 1800]",
-             name, dir);
-    }
-  };
-  check_rules(hpa.behavior->scale_up, "scaleUp");
-  check_rules(hpa.behavior->scale_down, "scaleDown");
+  const std::vector<ApiViolation> v =
+      hpa_api_violations(hpa, FeatureGates{.hpa_scale_to_zero = cfg.scale_to_zero});
+  if (!v.empty()) throw v.front().error();
 }
 
 }  // namespace simcluster

@@ -142,6 +142,70 @@ void resolve_priorities(Manifests& m) {
   });
 }
 
+// Mirrors `kubectl apply -f` of several documents naming the same object: the
+// first creates it, every later one replaces its configuration, so the last
+// definition is the one in the cluster. The object keeps the place of its
+// first definition (its creation) with the content of its last, and each
+// redefinition is a warning naming both places. Cluster-scoped kinds have an
+// empty namespace. Example: Deployment shop/web in a.yaml:1 and b.yaml:1
+// leaves one Deployment, b.yaml's, and warns at b.yaml:1:1 "defined again
+// (first at a.yaml:1:1)".
+template <typename T>
+void keep_last_definitions(std::vector<T>& objects, std::string_view kind,
+                           std::vector<LoadWarning>& warnings) {
+  std::map<std::pair<std::string, std::string>, size_t> first;  // (ns, name) -> index
+  std::vector<bool> superseded(objects.size(), false);
+  bool any = false;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const ObjectMeta& m = objects[i].metadata;
+    if (m.name.empty()) continue;
+    auto [it, inserted] = first.emplace(std::make_pair(m.ns, m.name), i);
+    if (inserted) continue;
+    T& kept = objects[it->second];
+    warnings.push_back(LoadWarning{
+        m.source,
+        fmt::format("defined again (first at {}); kubectl apply keeps this later definition",
+                    kept.metadata.source.to_string()),
+        "duplicate", object_label(kind, m), "keep one definition"});
+    kept = std::move(objects[i]);
+    superseded[i] = true;
+    any = true;
+  }
+  if (!any) return;
+  size_t out = 0;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (superseded[i]) continue;
+    if (out != i) objects[out] = std::move(objects[i]);
+    ++out;
+  }
+  objects.resize(out);
+}
+
+void keep_last_definitions(Manifests& m) {
+  std::vector<LoadWarning>& w = m.warnings;
+  keep_last_definitions(m.namespaces, "Namespace", w);
+  keep_last_definitions(m.config_maps, "ConfigMap", w);
+  keep_last_definitions(m.secrets, "Secret", w);
+  keep_last_definitions(m.deployments, "Deployment", w);
+  keep_last_definitions(m.replica_sets, "ReplicaSet", w);
+  keep_last_definitions(m.stateful_sets, "StatefulSet", w);
+  keep_last_definitions(m.daemon_sets, "DaemonSet", w);
+  keep_last_definitions(m.jobs, "Job", w);
+  keep_last_definitions(m.cron_jobs, "CronJob", w);
+  keep_last_definitions(m.pods, "Pod", w);
+  keep_last_definitions(m.services, "Service", w);
+  keep_last_definitions(m.ingresses, "Ingress", w);
+  keep_last_definitions(m.persistent_volume_claims, "PersistentVolumeClaim", w);
+  keep_last_definitions(m.persistent_volumes, "PersistentVolume", w);
+  keep_last_definitions(m.storage_classes, "StorageClass", w);
+  keep_last_definitions(m.pod_disruption_budgets, "PodDisruptionBudget", w);
+  keep_last_definitions(m.priority_classes, "PriorityClass", w);
+  keep_last_definitions(m.limit_ranges, "LimitRange", w);
+  keep_last_definitions(m.resource_quotas, "ResourceQuota", w);
+  keep_last_definitions(m.horizontal_pod_autoscalers, "HorizontalPodAutoscaler", w);
+  keep_last_definitions(m.nodes, "Node", w);
+}
+
 class Loader {
  public:
   explicit Loader(const LoadOptions& options) : options_(options) {}
@@ -178,6 +242,7 @@ class Loader {
   }
 
   Manifests finish() {
+    keep_last_definitions(out_);
     apply_limit_ranges(out_);
     resolve_priorities(out_);
     return std::move(out_);

@@ -139,11 +139,6 @@ std::string key_of(std::string_view kind, std::string_view ns, std::string_view 
   return fmt::format("{}/{}/{}", kind, ns, name);
 }
 
-std::string object_label(std::string_view kind, const ObjectMeta& m) {
-  return m.ns.empty() ? fmt::format("{} {}", kind, m.name)
-                      : fmt::format("{} {}/{}", kind, m.ns, m.name);
-}
-
 std::string format_target(const MetricSpec& m) {
   auto target = [&]() -> std::string {
     const MetricTarget& t = m.target;
@@ -191,15 +186,15 @@ struct Workload {
 
 class Validator {
  public:
-  explicit Validator(const Manifests& m) : m_(m) {}
+  Validator(const Manifests& m, const FeatureGates& gates) : m_(m), gates_(gates) {}
 
   ValidationReport run() {
     r_.files = m_.files;
     r_.skipped = m_.skipped;
     count_objects();
     for (const LoadWarning& w : m_.warnings) {
-      add(w.message == "no objects in file" ? Severity::kInfo : Severity::kWarning, "load", "",
-          w.message, "", w.source);
+      add(w.message == "no objects in file" ? Severity::kInfo : Severity::kWarning, w.code,
+          w.object, w.message, w.hint, w.source);
     }
     if (total_objects_ == 0 && m_.skipped.empty()) {
       add(Severity::kError, "no-objects", "", "no objects passed to apply",
@@ -207,7 +202,11 @@ class Validator {
           SourceLocation{m_.files.empty() ? std::string() : m_.files.front()});
     }
     index();
-    check_duplicates();
+    // What the API server refuses: the same function `run` refuses them with.
+    for (ApiViolation& v : api_violations(m_, gates_)) {
+      add(Severity::kError, "invalid", std::move(v.object), std::move(v.message), std::move(v.hint),
+          std::move(v.where));
+    }
     for (const Workload& w : workloads_) check_workload(w);
     check_hpas();
     check_services();
@@ -330,32 +329,6 @@ class Validator {
     return p;
   }
 
-  void check_duplicates() {
-    std::map<std::string, SourceLocation> seen;
-    auto check = [&](std::string_view kind, const ObjectMeta& m) {
-      auto [it, inserted] = seen.emplace(key_of(kind, m.ns, m.name), m.source);
-      if (!inserted && !m.name.empty()) {
-        add(Severity::kWarning, "duplicate", object_label(kind, m),
-            fmt::format("defined twice (also at {}); kubectl apply keeps the last one",
-                        it->second.to_string()),
-            "keep one definition", m.source);
-      }
-    };
-    for (const auto& x : m_.namespaces) check("Namespace", x.metadata);
-    for (const auto& x : m_.config_maps) check("ConfigMap", x.metadata);
-    for (const auto& x : m_.secrets) check("Secret", x.metadata);
-    for (const auto& x : m_.services) check("Service", x.metadata);
-    for (const auto& x : m_.ingresses) check("Ingress", x.metadata);
-    for (const auto& x : m_.persistent_volume_claims) check("PersistentVolumeClaim", x.metadata);
-    for (const auto& x : m_.persistent_volumes) check("PersistentVolume", x.metadata);
-    for (const auto& x : m_.horizontal_pod_autoscalers) {
-      check("HorizontalPodAutoscaler", x.metadata);
-    }
-    for (const auto& x : m_.pod_disruption_budgets) check("PodDisruptionBudget", x.metadata);
-    for (const auto& x : m_.priority_classes) check("PriorityClass", x.metadata);
-    for (const Workload& w : workloads_) check(w.kind, *w.meta);
-  }
-
   void check_service_ref(const Workload& w, std::string_view key, std::string_view value,
                          const SourceLocation& where, bool bare_allowed, std::string_view what) {
     std::optional<ServiceReference> ref = service_reference(key, value, bare_allowed);
@@ -388,38 +361,6 @@ class Validator {
     const std::string obj = object_label(w.kind, *w.meta);
     const PodSpec& spec = *w.spec;
     const SourceLocation& at = w.meta->source;
-    // API validation (pkg/apis/core/validation, apps/validation).
-    if (spec.containers.empty()) {
-      add(Severity::kError, "invalid", obj,
-          fmt::format("{}.containers: Required value", w.spec_path),
-          "is this a kustomize patch? apply it with kustomize, or add the containers", at);
-    }
-    for (const auto* list : {&spec.init_containers, &spec.containers}) {
-      for (const Container& c : *list) {
-        if (c.image.empty()) {
-          add(Severity::kError, "invalid", obj,
-              fmt::format("container \"{}\": image: Required value", c.name), "", c.source);
-        }
-      }
-    }
-    if (w.selector != nullptr) {
-      if (w.selector->is_empty()) {
-        add(Severity::kError, "invalid", obj, "spec.selector: Required value", "", at);
-      } else if (!selector_matches(*w.selector, *w.pod_labels)) {
-        add(Severity::kError, "invalid", obj,
-            "spec.template.metadata.labels: Invalid value: `selector` does not match template "
-            "`labels`",
-            "", at);
-      }
-    }
-    if ((w.kind == "Job" || w.kind == "CronJob") && spec.restart_policy != "OnFailure" &&
-        spec.restart_policy != "Never") {
-      add(Severity::kError, "invalid", obj,
-          fmt::format("{}.restartPolicy: Unsupported value: \"{}\": supported values: "
-                      "\"OnFailure\", \"Never\"",
-                      w.spec_path, spec.restart_policy),
-          "", at);
-    }
     if (!spec.priority_class_name.empty() && !spec.priority) {
       add(Severity::kError, "priority-class-missing", obj,
           fmt::format("no PriorityClass with name {} was found", spec.priority_class_name),
@@ -609,18 +550,6 @@ class Validator {
     for (const HorizontalPodAutoscaler& h : m_.horizontal_pod_autoscalers) {
       const std::string obj = object_label("HorizontalPodAutoscaler", h.metadata);
       const int32_t min = h.min_replicas.value_or(1);
-      if (h.max_replicas < 1) {
-        add(Severity::kError, "invalid", obj,
-            fmt::format("spec.maxReplicas: Invalid value: {}: must be greater than or equal to 1",
-                        h.max_replicas),
-            "", h.metadata.source);
-      } else if (min > h.max_replicas) {
-        add(Severity::kError, "invalid", obj,
-            fmt::format("spec.maxReplicas: Invalid value: {}: must be greater than or equal to "
-                        "`minReplicas` ({})",
-                        h.max_replicas, min),
-            "", h.metadata.source);
-      }
       const std::string& kind = h.scale_target_ref.kind;
       if (kind != "Deployment" && kind != "StatefulSet" && kind != "ReplicaSet") {
         add(Severity::kInfo, "hpa-target-unchecked", obj,
@@ -636,7 +565,7 @@ class Validator {
       by_target[target].push_back(&h);
       check_hpa_metrics(h, *target, obj);
       const int32_t replicas = target->replicas.value_or(target->default_replicas);
-      if (replicas == 0) {
+      if (replicas == 0 && min != 0) {
         add(Severity::kInfo, "hpa-disabled", obj,
             fmt::format("{} has 0 replicas, so Kubernetes leaves autoscaling off",
                         object_label(target->kind, *target->meta)),
@@ -837,7 +766,8 @@ class Validator {
         for (const MetricSpec& m : h.metrics) a.targets.push_back(format_target(m));
         // Mirrors horizontal.go (HPAScaleToZero gate off): spec.replicas 0
         // turns autoscaling off (ScalingDisabled); the workload stays at 0.
-        a.disabled = s.replicas == 0;
+        // With HPAScaleToZero, minReplicas 0 keeps it on at 0 replicas.
+        a.disabled = s.replicas == 0 && a.min_replicas != 0;
         if (!a.disabled) {
           s.min_replicas = a.min_replicas;
           s.max_replicas = std::max(a.max_replicas, a.min_replicas);
@@ -880,6 +810,7 @@ class Validator {
   }
 
   const Manifests& m_;
+  const FeatureGates gates_;
   ValidationReport r_;
   size_t total_objects_ = 0;
   std::vector<Workload> workloads_;
@@ -913,6 +844,8 @@ std::optional<ServiceReference> find_service_reference(std::string_view key,
   return service_reference(key, value, true);
 }
 
-ValidationReport validate(const Manifests& manifests) { return Validator(manifests).run(); }
+ValidationReport validate(const Manifests& manifests, const FeatureGates& gates) {
+  return Validator(manifests, gates).run();
+}
 
 }  // namespace simcluster

@@ -128,12 +128,34 @@ void section_workloads(std::string& out, const Report& r, bool wide) {
   out += t.render(2);
 }
 
+// HPAs whose scale target does not exist scale nothing, so no workload row
+// shows them: their first FailedGetScale (upstream's Warning event, repeated
+// at every sync) is listed under the table instead.
+std::string hpas_without_target(const Report& r) {
+  std::set<std::string> seen;
+  TextTable t({{"SINCE", Align::kRight}, {"HPA"}, {"EVENT"}});
+  for (const auto& e : r.events) {
+    auto reason = e.details.find("reason");
+    if (e.kind != "HPAFailed" || reason == e.details.end() || reason->second != "FailedGetScale" ||
+        !seen.insert(e.object).second) {
+      continue;
+    }
+    t.add_row({format_duration(e.t.since_start), e.object, e.message});
+  }
+  if (t.empty()) return {};
+  return fmt::format("\n  {} HPA{} cannot scale anything: scale target not found\n{}", seen.size(),
+                     seen.size() == 1 ? "" : "s", t.render(2));
+}
+
 void section_hpa(std::string& out, const Report& r, bool wide) {
   bool any = std::any_of(r.workloads.begin(), r.workloads.end(),
                          [](const WorkloadSummary& w) { return w.hpa.has_value(); });
   heading(out, "AUTOSCALING (HPA)");
+  const std::string without_target = hpas_without_target(r);
   if (!any) {
-    out += "  no HorizontalPodAutoscaler\n";
+    out += without_target.empty() ? "  no HorizontalPodAutoscaler\n"
+                                  : "  no HorizontalPodAutoscaler scales a workload\n";
+    out += without_target;
     return;
   }
   TextTable t({{"WORKLOAD"},
@@ -155,6 +177,7 @@ void section_hpa(std::string& out, const Report& r, bool wide) {
                fmt::format("{}", h.scale_downs), reaction});
   }
   out += t.render(2);
+  out += without_target;
 
   std::vector<const ReportEvent*> decisions;
   for (const auto& e : r.events) {

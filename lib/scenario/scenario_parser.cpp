@@ -56,6 +56,7 @@ class ScenarioParser {
                    "kubelet",
                    "nodeLifecycle",
                    "hpa",
+                   "featureGates",
                    "jobs",
                    "hpaMetrics",
                    "claims",
@@ -95,6 +96,7 @@ class ScenarioParser {
     if (root["kubelet"].IsDefined()) parse_kubelet(root["kubelet"]);
     if (root["nodeLifecycle"].IsDefined()) parse_node_lifecycle(root["nodeLifecycle"]);
     if (root["hpa"].IsDefined()) parse_hpa(root["hpa"]);
+    if (root["featureGates"].IsDefined()) parse_feature_gates(root["featureGates"]);
     if (root["jobs"].IsDefined()) parse_jobs(root["jobs"]);
     if (root["hpaMetrics"].IsDefined()) parse_hpa_metrics(root["hpaMetrics"]);
     if (root["claims"].IsDefined()) parse_claims_ref(root["claims"]);
@@ -866,6 +868,17 @@ class ScenarioParser {
     }
     if (const YAML::Node v = n["initialReadinessDelay"]; v.IsDefined()) {
       c.initial_readiness_delay = r_.duration(v, "hpa.initialReadinessDelay", kZero, hour);
+    }
+  }
+
+  // featureGates: {HPAScaleToZero: true}, the kube-apiserver and
+  // kube-controller-manager --feature-gates the run assumes. HPAScaleToZero
+  // (alpha, off by default) lets an HPA with an Object or External metric set
+  // minReplicas 0 and scale its target to 0 (api_validation.h, horizontal.go).
+  void parse_feature_gates(const YAML::Node& n) {
+    r_.check_keys(n, "featureGates", {"HPAScaleToZero"});
+    if (const YAML::Node v = n["HPAScaleToZero"]; v.IsDefined()) {
+      s_.hpa.scale_to_zero = r_.boolean(v, "featureGates.HPAScaleToZero");
     }
   }
 

@@ -7,6 +7,7 @@
 
 #include "sim/controllers.h"
 #include "sim/world.h"
+#include "simcluster/api_validation.h"
 
 namespace simcluster {
 
@@ -197,6 +198,12 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
       std::make_unique<KubeletController>(*this);
 
   const Manifests& m = cfg.manifests;
+  // What the API server would refuse, in the simulated namespaces: the first
+  // violation by file:line:col, as `simcluster validate` lists it.
+  for (const ApiViolation& v :
+       api_violations(m, FeatureGates{.hpa_scale_to_zero = cfg.hpa.scale_to_zero})) {
+    if (v.ns.empty() || in_scope(v.ns)) throw v.error();
+  }
 
   // ---- nodes: the pools, then nodes listed in the manifests
   std::vector<std::pair<Node, int64_t>> nodes;  // node, price
@@ -365,7 +372,6 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
   // ---- HPAs
   for (const HorizontalPodAutoscaler& h : m.horizontal_pod_autoscalers) {
     if (!in_scope(h.metadata.ns)) continue;
-    validate_hpa(h, cfg.hpa);
     const std::string key = object_key(h.metadata.ns, h.metadata.name);
     SimHPA& sh = store.hpas[key];
     sh.key = store.keys.intern(key);

@@ -434,6 +434,13 @@ void Recorder::stuck_terminating(std::string pod, std::string node, SimTime sinc
 
 std::vector<Warning> Recorder::warnings(World& w) const {
   std::vector<Warning> out;
+  // An object defined twice: the loader kept the last definition, as kubectl
+  // apply does; `simcluster validate` shows the same warning.
+  for (const LoadWarning& lw : w.cfg.manifests.warnings) {
+    if (lw.code != "duplicate") continue;
+    out.push_back({"DuplicateObject",
+                   fmt::format("{}: {}: {}", lw.source.to_string(), lw.object, lw.message)});
+  }
   for (const std::string& m : stuck_) out.push_back({"StatefulSetPodStuckTerminating", m});
   // Capacity: every HPA at maxReplicas (others at their replicas) vs the pools.
   Resources need, capacity;
@@ -470,11 +477,15 @@ std::vector<Warning> Recorder::warnings(World& w) const {
       if (it != w.store.stateful_sets.end()) {
         tmpl = it->second.revisions.at(it->second.update_revision).get();
         if (!t.has_hpa && it->second.replicas <= 1) {
+          // Only a pod with a volume claim is tied to its volume's zone.
+          const bool has_claims = !it->second.s.volume_claim_templates.empty();
           out.push_back({"SingleReplicaStateful",
                          fmt::format("StatefulSet {} runs a single replica: a node failure or "
-                                     "rollout takes it down (and its zone-pinned volume cannot "
-                                     "follow it to another zone)",
-                                     key)});
+                                     "rollout takes it down{}",
+                                     key,
+                                     has_claims ? " (and its zone-pinned volume cannot follow it "
+                                                  "to another zone)"
+                                                : "")});
         }
       }
     } else if (t.kind == "DaemonSet") {

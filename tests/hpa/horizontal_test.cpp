@@ -809,7 +809,7 @@ TEST_CASE("validate_hpa rejects what the API server would reject") {
   CHECK(rejects(bad, "selectPolicy"));
   bad = hpa;
   bad.metrics[0].type = "Custom";
-  CHECK(rejects(bad, "unknown metric type"));
+  CHECK(rejects(bad, "spec.metrics[0].type: Unsupported value: \"Custom\""));
 }
 
 }  // namespace

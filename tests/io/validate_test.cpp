@@ -411,3 +411,135 @@ TEST_CASE("the text and JSON reports carry the same figures") {
   // The same input gives byte-identical output.
   CHECK(format_validation_json(validate(load(kWeb))) == format_validation_json(r));
 }
+
+// A Deployment "web" in namespace shop with one container's resources.
+static std::string deployment_with(const std::string& resources) {
+  return R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: web
+          resources: )" +
+         resources + "\n";
+}
+
+TEST_CASE("negative requests and limits, and requests above limits, are API validation errors") {
+  // Mirrors k8s pkg/apis/core/validation validateResourceRequirements.
+  ValidationReport r = validate(load(deployment_with(
+      "{requests: {cpu: -5m, memory: -75Mi}, limits: {cpu: 100m, memory: 128Mi}}")));
+  auto invalid = with_code(r, "invalid");
+  REQUIRE(invalid.size() == 2);
+  CHECK(invalid[0]->object == "Deployment shop/web");
+  CHECK(invalid[0]->message ==
+        "spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: \"-5m\": must "
+        "be greater than or equal to 0");
+  CHECK(invalid[1]->message ==
+        "spec.template.spec.containers[0].resources.requests[memory]: Invalid value: \"-75Mi\": "
+        "must be greater than or equal to 0");
+  CHECK(invalid[0]->where.line == 11);  // the container
+  CHECK(r.has_errors());
+
+  ValidationReport over = validate(
+      load(deployment_with("{requests: {cpu: 500m, memory: 64Mi}, limits: {cpu: 25m, memory: "
+                           "-1Mi}}")));
+  std::vector<std::string> messages;
+  for (const Problem* p : with_code(over, "invalid")) messages.push_back(p->message);
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[0] ==
+        "spec.template.spec.containers[0].resources.limits[memory]: Invalid value: \"-1Mi\": must "
+        "be greater than or equal to 0");
+  CHECK(messages[1] ==
+        "spec.template.spec.containers[0].resources.requests: Invalid value: \"500m\": must be "
+        "less than or equal to cpu limit of 25m");
+  CHECK(messages[2] ==
+        "spec.template.spec.containers[0].resources.requests: Invalid value: \"64Mi\": must be "
+        "less than or equal to memory limit of -1Mi");
+
+  // A request equal to its limit, or without a limit, is fine.
+  ValidationReport ok =
+      validate(load(deployment_with("{requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 100m}}")));
+  CHECK(with_code(ok, "invalid").empty());
+}
+
+TEST_CASE("HPA API validation is the check run applies, gated minReplicas 0 included") {
+  const auto hpa = [](const std::string& min, const std::string& metric) {
+    return std::string(kWeb) + R"(---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: )" +
+           min + "\n  maxReplicas: 5\n  metrics: [" + metric + "]\n";
+  };
+  const std::string cpu =
+      "{type: Resource, resource: {name: cpu, target: {type: Utilization, "
+      "averageUtilization: -20}}}";
+  ValidationReport negative = validate(load(hpa("1", cpu)));
+  auto invalid = with_code(negative, "invalid");
+  REQUIRE(invalid.size() == 1);
+  CHECK(invalid[0]->object == "HorizontalPodAutoscaler shop/web");
+  CHECK(invalid[0]->message ==
+        "spec.metrics[0].resource.target.averageUtilization: Invalid value: -20: must be greater "
+        "than 0");
+  CHECK(invalid[0]->where.line == 36);  // the metric
+  // The first violation is what run (the World, validate_hpa) throws: the same place and text.
+  const InputError e = api_violations(load(hpa("1", cpu)), FeatureGates{}).at(0).error();
+  CHECK(e.where().to_string() == invalid[0]->where.to_string());
+  CHECK(e.message() == invalid[0]->object + ": " + invalid[0]->message);
+
+  const std::string external =
+      "{type: External, external: {metric: {name: queue}, target: {type: AverageValue, "
+      "averageValue: \"10\"}}}";
+  // minReplicas 0 needs the HPAScaleToZero gate (off by default) ...
+  ValidationReport gate_off = validate(load(hpa("0", external)));
+  invalid = with_code(gate_off, "invalid");
+  REQUIRE(invalid.size() == 1);
+  CHECK(invalid[0]->message.find("spec.minReplicas: Invalid value: 0: must be greater than or "
+                                 "equal to 1") == 0);
+  CHECK(invalid[0]->message.find("HPAScaleToZero feature gate") != std::string::npos);
+  CHECK(invalid[0]->hint.find("featureGates: {HPAScaleToZero: true}") != std::string::npos);
+  // ... and, with it, an Object or External metric.
+  const FeatureGates on{.hpa_scale_to_zero = true};
+  CHECK(with_code(validate(load(hpa("0", external)), on), "invalid").empty());
+  ValidationReport no_external =
+      validate(load(hpa("0",
+                        "{type: Resource, resource: {name: cpu, target: {type: "
+                        "Utilization, averageUtilization: 50}}}")),
+               on);
+  invalid = with_code(no_external, "invalid");
+  REQUIRE(invalid.size() == 1);
+  CHECK(invalid[0]->message ==
+        "spec.metrics: Forbidden: must specify at least one Object or External metric to "
+        "support scaling to zero replicas");
+  // With minReplicas 0, a target at 0 replicas keeps autoscaling on.
+  ValidationReport zero = validate(load(hpa("0", external)), on);
+  CHECK(zero.workloads.at(0).hpa->min_replicas == 0);
+  CHECK_FALSE(zero.workloads.at(0).hpa->disabled);
+  CHECK(zero.minimum.pods == 0);
+}
+
+TEST_CASE("a Deployment defined twice is one Deployment, the later, with a warning") {
+  std::string later = kWeb;
+  later.replace(later.find("replicas: 2"), 11, "replicas: 5");
+  ValidationReport r = validate(load(std::string(kWeb) + "---\n" + later));
+  CHECK(r.object_counts.at("Deployment") == 1);
+  REQUIRE(r.workloads.size() == 1);
+  CHECK(r.workloads[0].replicas == 5);
+  CHECK(r.workloads[0].source.line == 29);
+  CHECK(r.initial.pods == 5);
+  auto dup = with_code(r, "duplicate");
+  REQUIRE(dup.size() == 2);  // the Deployment and the Service
+  CHECK(dup[0]->object == "Deployment shop/web");
+  CHECK(dup[0]->severity == Severity::kWarning);
+  CHECK(dup[0]->where.line == 29);
+  CHECK(dup[0]->message ==
+        "defined again (first at test.yaml:1:1); kubectl apply keeps this later definition");
+}

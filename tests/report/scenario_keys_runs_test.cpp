@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -379,4 +380,101 @@ TEST_CASE("supplied Pods and Object metric values run upstream's replica calcula
     CHECK(scaled[0]->details.at("metric") == "Ingress metric requests-per-second");
     for (const Warning& w : r.warnings) CHECK(w.code != "HPAMetricNotSimulated");
   }
+}
+
+// ---------------------------------------------------------------- featureGates
+
+TEST_CASE("with featureGates HPAScaleToZero an HPA with minReplicas 0 scales to 0 and back") {
+  ScratchDir dir;
+  std::string m = queue_manifests("{type: AverageValue, averageValue: \"30\"}");
+  m.replace(m.find("minReplicas: 1"), 14, "minReplicas: 0");
+  dir.write("queue.yaml", m);
+  const std::string metrics =
+      "hpaMetrics: {q/queue-hpa: {external: {queue_depth: [{at: 0s, value: 0}, {at: 8m, value: "
+      "60}]}}}\n";
+  // Without the gate the API server refuses minReplicas 0, and so does run.
+  try {
+    (void)run_scenario(dir.parse(small_scenario("queue.yaml", "12m", metrics)));
+    FAIL("minReplicas 0 ran without the HPAScaleToZero gate");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("HorizontalPodAutoscaler q/queue-hpa: spec.minReplicas: "
+                                     "Invalid value: 0") != std::string::npos);
+    CHECK(std::string(e.what()).find("HPAScaleToZero") != std::string::npos);
+  }
+  // With it: queue_depth 0 proposes ceil(0 / 30) = 0 replicas, which the
+  // default scale-down stabilization (5 min) lets through after 300 s: 1 -> 0,
+  // and the HPA stays on at 0 replicas (minReplicas 0). At 8 min the queue
+  // holds 60: ceil(60 / 30) = 2 replicas, from 0.
+  Report r =
+      run_scenario(dir.parse(small_scenario("queue.yaml", "12m",
+                                            metrics + "featureGates: {HPAScaleToZero: true}\n")))
+          .report;
+  auto scaled = events_of(r, "HPAScaled");
+  REQUIRE(scaled.size() == 2);
+  CHECK(scaled[0]->t.ms() > 300'000);
+  CHECK(scaled[0]->details.at("from") == "1");
+  CHECK(scaled[0]->details.at("to") == "0");
+  CHECK(scaled[1]->t.ms() >= 480'000);
+  CHECK(scaled[1]->details.at("from") == "0");
+  CHECK(scaled[1]->details.at("to") == "2");
+  CHECK(worker(r).min_replicas == 0);
+  CHECK(worker(r).end_replicas == 2);
+  CHECK(worker(r).hpa->min_replicas == 0);
+}
+
+// ---------------------------------------------------------------- text report
+
+TEST_CASE("an HPA whose scale target does not exist shows in the text report") {
+  ScratchDir dir;
+  std::string m = queue_manifests("{type: AverageValue, averageValue: \"30\"}");
+  m.replace(m.find("name: worker}"), 13, "name: wroker}");
+  dir.write("queue.yaml", m);
+  Report r = run_scenario(dir.parse(small_scenario("queue.yaml", "2m", ""))).report;
+  const std::string text = render_report(r, ReportFormat::kText);
+  CHECK(text.find("no HorizontalPodAutoscaler\n") == std::string::npos);
+  CHECK(text.find("no HorizontalPodAutoscaler scales a workload") != std::string::npos);
+  CHECK(text.find("1 HPA cannot scale anything: scale target not found") != std::string::npos);
+  const size_t row = text.find("HorizontalPodAutoscaler/q/queue-hpa  FailedGetScale: ");
+  CHECK(row != std::string::npos);
+  CHECK(text.find("wroker", row) != std::string::npos);
+}
+
+TEST_CASE("a single-replica StatefulSet's warning speaks of a volume only when it has one") {
+  ScratchDir dir;
+  const std::string sts = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: NAME, namespace: db}
+spec:
+  replicas: 1
+  serviceName: NAME
+  selector: {matchLabels: {app: NAME}}
+  template:
+    metadata: {labels: {app: NAME}}
+    spec:
+      containers:
+        - {name: db, image: db:1, resources: {requests: {cpu: 100m, memory: 64Mi}}}
+)";
+  auto named = [&](const std::string& name) {
+    std::string s = sts;
+    for (size_t at = s.find("NAME"); at != std::string::npos; at = s.find("NAME", at)) {
+      s.replace(at, 4, name);
+    }
+    return s;
+  };
+  dir.write("db.yaml", named("cache") + "---\n" + named("pg") +
+                           "  volumeClaimTemplates:\n"
+                           "    - metadata: {name: data}\n"
+                           "      spec: {accessModes: [ReadWriteOnce], resources: {requests: "
+                           "{storage: 1Gi}}}\n");
+  Report r = run_scenario(dir.parse(small_scenario("db.yaml", "1m", ""))).report;
+  std::map<std::string, std::string> single;
+  for (const Warning& w : r.warnings) {
+    if (w.code == "SingleReplicaStateful") single[w.message.substr(0, 26)] = w.message;
+  }
+  REQUIRE(single.size() == 2);
+  CHECK(single.at("StatefulSet db/cache runs ") ==
+        "StatefulSet db/cache runs a single replica: a node failure or rollout takes it down");
+  CHECK(single.at("StatefulSet db/pg runs a s") ==
+        "StatefulSet db/pg runs a single replica: a node failure or rollout takes it down (and its "
+        "zone-pinned volume cannot follow it to another zone)");
 }

@@ -772,3 +772,15 @@ TEST_CASE("A scenario file that does not exist is an error naming it") {
                        doctest::Contains("cannot read scenario '/nonexistent/x.yaml'"), InputError);
   CHECK_THROWS_AS(load_scenario("-"), InputError);
 }
+
+TEST_CASE("featureGates turns HPAScaleToZero on, and only known gates are accepted") {
+  ScratchDir dir;
+  CHECK_FALSE(dir.parse(minimal_scenario()).hpa.scale_to_zero);
+  CHECK(dir.parse(minimal_scenario("featureGates: {HPAScaleToZero: true}\n")).hpa.scale_to_zero);
+  CHECK_FALSE(
+      dir.parse(minimal_scenario("featureGates: {HPAScaleToZero: false}\n")).hpa.scale_to_zero);
+  std::string e = dir.error(minimal_scenario("featureGates: {HPAScaleToZro: true}\n"));
+  CHECK(contains(e, ":6:16: unknown key 'HPAScaleToZro' in featureGates"));
+  CHECK(contains(dir.error(minimal_scenario("featureGates: {HPAScaleToZero: yes please}\n")),
+                 "featureGates.HPAScaleToZero must be true or false"));
+}
