@@ -767,6 +767,20 @@ TEST_CASE("YAML syntax errors and hostile nesting are located errors") {
   CHECK(contains(dir.error("name: " + deep + "\n"), "nested more than 64 deep"));
 }
 
+TEST_CASE("Nesting too deep is reported at the bracket that goes past the limit") {
+  ScratchDir dir;
+  // The 65th [ of line 3; the brackets in the comment and the quotes do not count.
+  const std::string deep(100'000, '[');
+  std::string e = dir.error("name: t  # [[[[\ndescription: '[[[['\nmanifests: " + deep + "\n");
+  CHECK(contains(e, dir.file("test.yaml") + ":3:" + std::to_string(12 + 64) +
+                        ": [ and { nested more than 64 deep"));
+  // Closed brackets give their depth back: 64 deep twice is not too deep.
+  const std::string ok = std::string(64, '[') + std::string(64, ']');
+  std::string e2 = dir.error(minimal_scenario("x: " + ok + "\ny: " + ok + "\n"));
+  CHECK(contains(e2, "unknown key 'x'"));
+  CHECK(contains(dir.error("name: t\nx: [\n" + std::string(64, '{')), ":3:64: [ and {"));
+}
+
 TEST_CASE("A scenario file that does not exist is an error naming it") {
   CHECK_THROWS_WITH_AS(load_scenario("/nonexistent/x.yaml"),
                        doctest::Contains("cannot read scenario '/nonexistent/x.yaml'"), InputError);
