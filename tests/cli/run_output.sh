@@ -87,6 +87,14 @@ run $sc "${short[@]}" --out "$tmp/private.txt" && [[ "$(stat -c %a "$tmp/private
   && grep -q "^WORKLOADS" "$tmp/private.txt" && ok "--out keeps the replaced file's mode" \
   || bad "--out mode: $(stat -c %a "$tmp/private.txt")"
 
+# --duration cannot take a run past the report-sample limit (1 s samples: 200,000 s at most).
+printf 'name: fine\nmanifests: [my-saas-chat]\nsampleInterval: 1s\ncluster:\n  nodePools:\n    - {name: p, count: 3, preset: 2cpu-4gi}\n' \
+  >"$tmp/sc/fine.yaml"
+"$bin" run "$tmp/sc/fine.yaml" --duration 366d --quiet >/dev/null 2>"$tmp/err"
+code=$?
+[[ $code -eq 1 ]] && grep -q "makes 31622400 report samples; the limit is 200000" "$tmp/err" \
+  && ok "--duration past the sample limit is refused" || bad "--duration 366d: exit $code; $(head -1 "$tmp/err")"
+
 # A scenario on stdin resolves relative paths against the current directory.
 (cd scenarios && "$bin" run - "${short[@]}" -o json <baseline.yaml >"$tmp/stdin.json" 2>"$tmp/err") \
   && grep -q '"file": "<stdin>",' "$tmp/stdin.json" && ok "a scenario from stdin" || bad "stdin: $(head -2 "$tmp/err")"

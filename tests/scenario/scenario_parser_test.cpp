@@ -286,6 +286,30 @@ TEST_CASE("A bad duration is an error with the accepted forms") {
                  "sampleInterval must be between 1s and 1h, got 2h"));
 }
 
+TEST_CASE("A run that would take more report samples than the limit is refused before running") {
+  ScratchDir dir;
+  // 366 days sampled every second: 31,622,400 samples.
+  std::string e = dir.error(minimal_scenario("duration: 366d\nsampleInterval: 1s\n"));
+  CHECK(contains(e,
+                 ":7:17: duration 366d sampled every 1s makes 31622400 report samples; the "
+                 "limit is 200000"));
+  CHECK(contains(e,
+                 "hint: raise sampleInterval to 2m39s or more, or shorten duration to "
+                 "2d7h33m20s or less"));
+  // Without sampleInterval the default (1m) is too fine for a year: the error is at duration.
+  CHECK(contains(dir.error(minimal_scenario("duration: 366d\n")),
+                 ":6:11: duration 366d sampled every 1m makes 527040 report samples"));
+  // At the limit and a little coarser, both parse.
+  CHECK(dir.parse(minimal_scenario("duration: 366d\nsampleInterval: 2m39s\n")).duration ==
+        SimDuration(366LL * 86'400'000));
+  CHECK(dir.parse(minimal_scenario("duration: 200000s\nsampleInterval: 1s\n")).sample_interval ==
+        SimDuration(1000));
+  CHECK(contains(dir.error(minimal_scenario("duration: 200001s\nsampleInterval: 1s\n")),
+                 "makes 200001 report samples"));
+  CHECK(min_sample_interval(SimDuration(3'600'000)) == SimDuration(1000));
+  CHECK(min_sample_interval(SimDuration(366LL * 86'400'000)) == SimDuration(159'000));
+}
+
 TEST_CASE("Required keys are errors when missing") {
   ScratchDir dir;
   CHECK(contains(
