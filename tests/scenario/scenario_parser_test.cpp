@@ -740,6 +740,60 @@ TEST_CASE("References into the manifests are checked with suggestions") {
                  "call loop db -> web -> db has gain 1"));
 }
 
+TEST_CASE("A workload that cannot fit the cluster's pods is refused with what to do") {
+  ScratchDir dir;
+  auto check_refs = [&](const std::string& scenario) -> std::string {
+    Scenario s = dir.parse(scenario);
+    Manifests m = load_manifests(s.manifests);
+    try {
+      check_scenario_references(s, m);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  auto pools = [](const std::string& pool) {
+    return "name: t\nmanifests: [big.yaml]\ncluster:\n  nodePools:\n    - " + pool + "\n";
+  };
+  auto deployment = [](const std::string& replicas) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+           "spec:\n  replicas: " +
+           replicas +
+           "\n  selector: {matchLabels: {app: web}}\n  template:\n"
+           "    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: x}]}\n";
+  };
+  // 2 nodes x 110 pods hold 220 pods.
+  dir.write("big.yaml", deployment("221"));
+  std::string e = check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+  CHECK(contains(e, dir.file("big.yaml") +
+                        ":1:1: Deployment shop/web cannot fit the cluster: 221 pods (spec.replicas "
+                        "221) but its nodes hold at most 220 pods"));
+  CHECK(contains(e, "hint: lower spec.replicas to 220 or fewer, or add nodes"));
+  dir.write("big.yaml", deployment("220"));
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // The pool's own pods per node count, and so do Nodes of the manifests.
+  CHECK(contains(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi, pods: 100}")),
+                 "but its nodes hold at most 200 pods"));
+  dir.write("node.yaml",
+            "apiVersion: v1\nkind: Node\nmetadata: {name: extra}\nstatus: {allocatable: {pods: "
+            "\"21\"}}\n");
+  CHECK(check_refs("name: t\nmanifests: [big.yaml, node.yaml]\ncluster:\n  nodePools:\n    - "
+                   "{name: p, count: 2, preset: 2cpu-4gi, pods: 100}\n") == "");
+  // An HPA's maxReplicas counts too, at the HPA.
+  dir.write("big.yaml", deployment("3") +
+                            "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+                            "metadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: "
+                            "{apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: "
+                            "1000\n");
+  e = check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+  CHECK(contains(e, dir.file("big.yaml") +
+                        ":11:1: Deployment shop/web cannot fit the cluster: 1000 pods (its "
+                        "HorizontalPodAutoscaler's maxReplicas 1000)"));
+  CHECK(contains(e, "lower maxReplicas to 220 or fewer"));
+  // A namespace the scenario does not simulate is not checked.
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}") + "namespaces: [other]\n") == "");
+}
+
 TEST_CASE("Claims are read from the claims file and checked against the level") {
   ScratchDir dir;
   dir.write("claims.yaml", R"(title: the report
