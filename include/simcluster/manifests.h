@@ -19,9 +19,11 @@
 //  * Kinds that are not modelled (CRDs, RBAC, webhooks, Kustomization, ...)
 //    are listed in Manifests::skipped, never an error.
 //  * Bad input never crashes, hangs or grows memory without bound: files are
-//    capped in size, YAML in nodes (aliases included) and in nesting depth.
+//    capped in size, YAML in nodes (aliases included) and in nesting depth,
+//    and the pods the workloads ask for in kMaxPodsPerRun.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -36,6 +38,16 @@
 #include "simcluster/resources.h"
 
 namespace simcluster {
+
+// The most pods the manifests may ask for at once: every Deployment,
+// StatefulSet and ReplicaSet at its spec.replicas or its HPA's maxReplicas,
+// whichever is higher, plus every Job's and CronJob's parallelism.
+// load_manifests() refuses more (and any one replicas, maxReplicas or
+// parallelism above it), so neither `validate` nor `run` sizes anything by
+// an impossible count. Mirrors Kubernetes' own limit for the largest clusters
+// it supports (kubernetes.io/docs/setup/best-practices/cluster-large: "No more
+// than 150,000 total pods"); a run of that many pods takes minutes.
+inline constexpr int64_t kMaxPodsPerRun = 150'000;
 
 struct LoadOptions {
   // kubectl -n: objects without a namespace are put there, and an object that
@@ -52,7 +64,24 @@ struct LoadOptions {
   int max_depth = 128;
 };
 
-// Loads every path, in order. Throws InputError on bad input.
+// The most pods a scalable workload (a Deployment, a StatefulSet, or a
+// ReplicaSet no other object owns) asks for at once: its spec.replicas
+// (default 1), or the maxReplicas of an HPA that scales it when that is higher.
+struct ReplicaDemand {
+  std::string kind, ns, name;
+  int64_t replicas = 1;          // spec.replicas
+  int64_t hpa_max_replicas = 0;  // the highest maxReplicas of the HPAs scaling it; 0: none
+  SourceLocation source;         // the workload's document
+  SourceLocation hpa_source;     // that HPA's document
+  int64_t pods() const { return std::max(replicas, hpa_max_replicas); }
+  // "Deployment shop/web"
+  std::string display() const { return kind + " " + ns + "/" + name; }
+};
+// In the order of Manifests' lists: Deployments, StatefulSets, ReplicaSets.
+std::vector<ReplicaDemand> replica_demands(const Manifests& manifests);
+
+// Loads every path, in order. Throws InputError on bad input, and when the
+// workloads ask for more than kMaxPodsPerRun pods at once.
 Manifests load_manifests(const std::vector<std::string>& paths, const LoadOptions& options = {});
 
 // Loads YAML text as if it were a file named `virtual_filename` (for tests and

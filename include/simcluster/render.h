@@ -219,9 +219,12 @@ SizingInput sizing_input(const std::vector<const Scenario*>& scenarios,
 
 // Writes `content` to `path` so that readers see either the old file or the
 // whole new one: a temporary file in the same directory, fsync, rename (then
-// fsync of the directory). Throws InputError, without touching anything, when
-// `path` resolves to one of `inputs` (same file after following links, or
-// the same inode), is a directory, or cannot be written.
+// fsync of the directory). A replaced file keeps its permission bits; a new
+// one gets 0666 less the umask. Throws InputError, without touching anything,
+// when `path` resolves to one of `inputs` (same file after following links, or
+// the same inode), is a directory, is a read-only file (no write bit, as
+// `chmod a-w` leaves it, even for root) or one this user may not write, or
+// cannot be written.
 void write_file_atomically(const std::string& path, std::string_view content,
                            const std::vector<std::string>& inputs);
 

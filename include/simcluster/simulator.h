@@ -223,6 +223,23 @@ using UsageHook = std::function<std::optional<PodUsageOverride>(const PodUsageQu
 
 // ---------------------------------------------------------------- configuration
 
+// A run keeps every report sample in memory (about 120 bytes, plus 32 per
+// workload and 8 per Service, each), so their number is bounded:
+// duration / sample_interval may be at most kMaxReportSamples (the sample at
+// t = 0 comes on top). 200,000 samples are 2 days 7 h sampled every second,
+// or 138 days sampled every minute. (The two functions below are defined in
+// lib/scenario, whose parser checks the limit too.)
+inline constexpr int64_t kMaxReportSamples = 200'000;
+
+// The shortest sample interval, in whole seconds, that keeps a run of
+// `duration` within kMaxReportSamples: 366 days -> 2m39s; 1 h -> 1s.
+SimDuration min_sample_interval(SimDuration duration);
+
+// The error message (without location) for a run of `duration` sampled every
+// `sample_interval` that takes more than kMaxReportSamples samples, with what
+// to do in `hint`; empty when the run is within the limit.
+std::string too_many_samples(SimDuration duration, SimDuration sample_interval, std::string* hint);
+
 struct SimulationConfig {
   std::string name;  // for the report
   std::string file;  // scenario path as given, for the report

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "io/decode.h"
+#include "simcluster/manifests.h"
 
 namespace simcluster::io {
 namespace {
@@ -184,7 +185,19 @@ class KindDecoder {
           spec.get("replicas"),
           fmt::format("spec.replicas: Invalid value: {}: must be greater than or equal to 0", *r));
     }
+    check_pod_count(spec, "replicas", r);
     return r;
+  }
+
+  // A count of pods no run can hold (kMaxPodsPerRun, manifests.h) is refused
+  // at its field while decoding, before anything is sized by it.
+  void check_pod_count(const MapView& spec, std::string_view field, std::optional<int32_t> n) {
+    if (!n || *n <= kMaxPodsPerRun) return;
+    d_.fail(spec.get(field),
+            fmt::format("spec.{}: {} pods are more than simcluster simulates: a run holds at most "
+                        "{} pods",
+                        field, *n, kMaxPodsPerRun),
+            fmt::format("lower spec.{} to the number of pods the cluster can run", field));
   }
 
   // apps/v1beta1 and extensions/v1beta1 defaulted a missing selector to the
@@ -517,6 +530,7 @@ class KindDecoder {
     MapView spec = parent.map(field, kJobSpecFields);
     JobSpec j;
     j.parallelism = spec.opt_i32("parallelism");
+    check_pod_count(spec, "parallelism", j.parallelism);
     j.completions = spec.opt_i32("completions");
     if (!j.parallelism && !j.completions) j.completions = 1;
     if (!j.parallelism) j.parallelism = 1;
@@ -865,6 +879,7 @@ class KindDecoder {
       d_.fail(spec.node() ? spec.node() : root_, "spec.maxReplicas: Required value");
     }
     h.max_replicas = *max;
+    check_pod_count(spec, "maxReplicas", max);
     if (v1) {
       // Mirrors autoscaling/v1 conversion: the CPU target (default 80%)
       // becomes one Resource metric.

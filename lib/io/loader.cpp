@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "io/decode.h"
 #include "io/yaml_tree.h"
@@ -206,6 +207,37 @@ void keep_last_definitions(Manifests& m) {
   keep_last_definitions(m.nodes, "Node", w);
 }
 
+// Refuses manifests whose workloads ask for more than kMaxPodsPerRun pods at
+// once, naming the workload that crosses the limit. Example: Deployments of
+// 600,000 and 500,000 replicas: the second brings the total to 1,100,000.
+void check_pods_per_run(const Manifests& m) {
+  int64_t total = 0;
+  auto add = [&](int64_t pods, const SourceLocation& where, const std::string& what) {
+    total += pods;
+    if (total <= kMaxPodsPerRun) return;
+    throw InputError(
+        where,
+        fmt::format("{} asks for {} pods, which brings the manifests to {} pods at once: more "
+                    "than a run holds ({})",
+                    what, pods, total, kMaxPodsPerRun),
+        "lower spec.replicas, the HPAs' maxReplicas or the Jobs' parallelism, or simulate "
+        "fewer manifests at a time");
+  };
+  for (const ReplicaDemand& d : replica_demands(m)) {
+    const bool by_hpa = d.hpa_max_replicas > d.replicas;
+    add(d.pods(), by_hpa ? d.hpa_source : d.source,
+        by_hpa ? fmt::format("{} (its HPA's maxReplicas)", d.display()) : d.display());
+  }
+  for (const Job& j : m.jobs) {
+    add(j.spec.parallelism.value_or(1), j.metadata.source,
+        fmt::format("Job {}/{}", j.metadata.ns, j.metadata.name));
+  }
+  for (const CronJob& c : m.cron_jobs) {
+    add(c.job_template.parallelism.value_or(1), c.metadata.source,
+        fmt::format("CronJob {}/{}", c.metadata.ns, c.metadata.name));
+  }
+}
+
 class Loader {
  public:
   explicit Loader(const LoadOptions& options) : options_(options) {}
@@ -243,6 +275,7 @@ class Loader {
 
   Manifests finish() {
     keep_last_definitions(out_);
+    check_pods_per_run(out_);
     apply_limit_ranges(out_);
     resolve_priorities(out_);
     return std::move(out_);
@@ -296,6 +329,37 @@ class Loader {
 };
 
 }  // namespace
+
+std::vector<ReplicaDemand> replica_demands(const Manifests& manifests) {
+  // (namespace, kind, name) of a scale target -> the HPA with the highest maxReplicas.
+  std::map<std::tuple<std::string, std::string, std::string>, const HorizontalPodAutoscaler*> hpas;
+  for (const HorizontalPodAutoscaler& h : manifests.horizontal_pod_autoscalers) {
+    auto key = std::make_tuple(h.metadata.ns, h.scale_target_ref.kind, h.scale_target_ref.name);
+    const HorizontalPodAutoscaler*& best = hpas[key];
+    if (best == nullptr || h.max_replicas > best->max_replicas) best = &h;
+  }
+  std::vector<ReplicaDemand> out;
+  auto add = [&](const char* kind, const ObjectMeta& meta, std::optional<int32_t> replicas) {
+    ReplicaDemand d;
+    d.kind = kind;
+    d.ns = meta.ns;
+    d.name = meta.name;
+    d.replicas = replicas.value_or(1);
+    d.source = meta.source;
+    auto it = hpas.find(std::make_tuple(meta.ns, std::string(kind), meta.name));
+    if (it != hpas.end() && it->second->max_replicas > 0) {
+      d.hpa_max_replicas = it->second->max_replicas;
+      d.hpa_source = it->second->metadata.source;
+    }
+    out.push_back(std::move(d));
+  };
+  for (const Deployment& x : manifests.deployments) add("Deployment", x.metadata, x.replicas);
+  for (const StatefulSet& x : manifests.stateful_sets) add("StatefulSet", x.metadata, x.replicas);
+  for (const ReplicaSet& x : manifests.replica_sets) {
+    if (x.metadata.owner_references.empty()) add("ReplicaSet", x.metadata, x.replicas);
+  }
+  return out;
+}
 
 Manifests load_manifests(const std::vector<std::string>& paths, const LoadOptions& options) {
   Loader loader(options);

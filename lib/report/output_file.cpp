@@ -76,6 +76,20 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
   if (fs::is_directory(target, ec)) {
     throw InputError(SourceLocation{path, 0, 0}, "--out names a directory, not a file");
   }
+  // The file is replaced by a rename, which needs only the directory's write
+  // permission: refuse a file its owner made read-only (no write bit at all),
+  // or that this user may not write, as `cp` and shell redirection would.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    const bool read_only = (st.st_mode & 0222) == 0;
+    if (read_only || ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0) {
+      throw InputError(
+          SourceLocation{path, 0, 0},
+          fmt::format("cannot write the report to '{}': {} ({})", path, std::strerror(EACCES),
+                      read_only ? "the file is read-only" : "you may not write the file"),
+          fmt::format("make it writable (chmod u+w '{}') or choose another --out path", path));
+    }
+  }
 }
 
 void write_file_atomically(const std::string& path, std::string_view content,
@@ -100,10 +114,18 @@ void write_file_atomically(const std::string& path, std::string_view content,
     ::unlink(tmp.c_str());
     fail_write(path, what, err);
   };
-  // mkstemp creates 0600; a report is an ordinary file: 0644 less the umask.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, 0666 & ~mask) != 0) cleanup("setting permissions", errno);
+  // mkstemp creates 0600. A replaced file keeps its permissions (as `cp` onto
+  // it would); a new report is an ordinary file: 0666 less the umask.
+  mode_t mode = 0;
+  struct stat old {};
+  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+    mode = old.st_mode & 0777;
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (::fchmod(fd, mode) != 0) cleanup("setting permissions", errno);
   if (!write_all(fd, content)) cleanup("writing", errno);
   if (::fsync(fd) != 0) cleanup("syncing", errno);
   if (::close(fd) != 0) {

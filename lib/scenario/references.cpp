@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "simcluster/manifests.h"
+#include "simcluster/nodes.h"
 #include "simcluster/scenario.h"
 
 namespace simcluster {
@@ -167,9 +169,53 @@ void check_hpa_metric_names(const HPAMetricsSpec& spec, const HorizontalPodAutos
   }
 }
 
+// The pods the cluster's nodes can hold at once: the `pods` allocatable
+// summed over the pools' nodes and the Nodes of the manifests (whose
+// allocatable falls back to capacity, then to 110, as the scheduler reads it).
+// Example: 2 pools of 3 and 2 e2-standard-2 nodes (110 pods each): 550.
+int64_t pod_capacity(const Scenario& scenario, const Manifests& manifests) {
+  int64_t total = 0;
+  for (const NodePool& pool : scenario.node_pools) {
+    total += int64_t{pool.count} * std::max<int64_t>(allocatable(pool.shape).pods, 0);
+  }
+  for (const Node& node : manifests.nodes) {
+    int64_t pods = kDefaultMaxPods;
+    if (auto it = node.allocatable.find("pods"); it != node.allocatable.end()) {
+      pods = it->second.value();
+    } else if (auto c = node.capacity.find("pods"); c != node.capacity.end()) {
+      pods = c->second.value();
+    }
+    total += std::clamp<int64_t>(pods, 0, INT32_MAX);  // as the scheduler's snapshot reads it
+  }
+  return total;
+}
+
+// A workload whose replicas (or HPA maxReplicas) exceed the pods every node
+// together can hold can never run: refused before the engine creates (and
+// tries to schedule, again and again) pods that have nowhere to go.
+void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
+  const int64_t capacity = pod_capacity(scenario, manifests);
+  for (const ReplicaDemand& d : replica_demands(manifests)) {
+    if (!in_scope(scenario.namespaces, d.ns) || d.pods() <= capacity) continue;
+    const bool by_hpa = d.hpa_max_replicas > d.replicas;
+    const std::string asks =
+        by_hpa ? fmt::format("its HorizontalPodAutoscaler's maxReplicas {}", d.hpa_max_replicas)
+               : fmt::format("spec.replicas {}", d.replicas);
+    throw InputError(
+        by_hpa ? d.hpa_source : d.source,
+        fmt::format("{} cannot fit the cluster: {} pods ({}) but its nodes hold at most {} pods "
+                    "(the pods allocatable summed over {}'s node pools and Nodes)",
+                    d.display(), d.pods(), asks, capacity, scenario.file),
+        fmt::format("lower {} to {} or fewer, or add nodes (cluster.nodePools[].count) or pods "
+                    "per node (cluster.nodePools[].pods) in {}",
+                    by_hpa ? "maxReplicas" : "spec.replicas", capacity, scenario.file));
+  }
+}
+
 }  // namespace
 
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests) {
+  check_pod_capacity(scenario, manifests);
   (void)build_service_graph(manifests, scenario.load);
 
   // hpaMetrics: each names one HPA, once, and metrics it has.

@@ -79,6 +79,11 @@ class ScenarioParser {
       s_.sample_interval =
           r_.duration(root["sampleInterval"], "sampleInterval", SimDuration(1000), s_.duration);
     }
+    std::string hint;
+    if (std::string why = too_many_samples(s_.duration, s_.sample_interval, &hint); !why.empty()) {
+      r_.fail_at(root["sampleInterval"].IsDefined() ? root["sampleInterval"] : root["duration"],
+                 why, hint);
+    }
     if (root["metricsResolution"].IsDefined()) {
       s_.metrics_resolution = r_.duration(root["metricsResolution"], "metricsResolution",
                                           SimDuration(1000), SimDuration(600'000));

@@ -1,10 +1,23 @@
 // Scenario -> SimulationConfig (declared in simulator.h, defined here because
-// it only copies the scenario's settings and resolves its references).
+// it only copies the scenario's settings and resolves its references), and the
+// report-sample limit both the scenario parser and the engine check.
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "simcluster/scenario.h"
 #include "simcluster/simulator.h"
 
 namespace simcluster {
 namespace {
+
+// format_duration with whole days first, as scenarios may write them: "366d", "2d7h33m20s".
+std::string days_and_time(SimDuration d) {
+  constexpr int64_t kDay = 86'400'000;
+  if (d.count() < kDay) return format_duration(d);
+  const SimDuration rest(d.count() % kDay);
+  return fmt::format("{}d{}", d.count() / kDay, rest.count() == 0 ? "" : format_duration(rest));
+}
 
 TimelineAction to_action(TimelineKind kind) {
   switch (kind) {
@@ -28,6 +41,26 @@ TimelineAction to_action(TimelineKind kind) {
 }
 
 }  // namespace
+
+SimDuration min_sample_interval(SimDuration duration) {
+  const int64_t ms = std::max<int64_t>(duration.count(), 0);
+  const int64_t at_least = (ms + kMaxReportSamples - 1) / kMaxReportSamples;
+  return SimDuration(std::max<int64_t>((at_least + 999) / 1000, 1) * 1000);
+}
+
+std::string too_many_samples(SimDuration duration, SimDuration sample_interval, std::string* hint) {
+  if (sample_interval.count() <= 0 || duration / sample_interval <= kMaxReportSamples) return {};
+  if (hint != nullptr) {
+    *hint = fmt::format(
+        "raise sampleInterval to {} or more, or shorten duration to {} or less (a run keeps at "
+        "most {} report samples in memory)",
+        days_and_time(min_sample_interval(duration)),
+        days_and_time(sample_interval * kMaxReportSamples), kMaxReportSamples);
+  }
+  return fmt::format("duration {} sampled every {} makes {} report samples; the limit is {}",
+                     days_and_time(duration), days_and_time(sample_interval),
+                     duration / sample_interval, kMaxReportSamples);
+}
 
 SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
                                       const LoadSource* load) {

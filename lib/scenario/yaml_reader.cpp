@@ -1,10 +1,12 @@
 #include "scenario/yaml_reader.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace simcluster::scenario_internal {
@@ -12,32 +14,47 @@ namespace {
 
 constexpr size_t kMaxFlowDepth = 64;
 
-// The deepest nesting of flow collections ([ and {) outside quotes and
-// comments: yaml-cpp parses them recursively, so "[[[[..." must be refused
-// before it reaches the parser.
-size_t flow_depth(std::string_view text) {
-  size_t depth = 0, deepest = 0;
+// Where flow collections ([ and {) outside quotes and comments first nest
+// more than `limit` deep (the bracket that goes one too deep, 1-based line and
+// column), or nullopt. yaml-cpp parses them recursively, so "[[[[..." must be
+// refused before it reaches the parser; the manifest loader (lib/io) reports
+// the same with a location.
+struct TextPosition {
+  int line = 1, column = 1;
+};
+std::optional<TextPosition> flow_too_deep(std::string_view text, size_t limit) {
+  size_t depth = 0;
   char quote = 0;
+  TextPosition at;
+  bool in_comment = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
+    const char c = text[i];
+    const TextPosition here = at;
+    if (c == '\n') {
+      ++at.line;
+      at.column = 1;
+      in_comment = false;
+      continue;
+    }
+    ++at.column;
+    if (in_comment) continue;
     if (quote != 0) {
       if (c == quote) quote = 0;
       continue;
     }
-    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n' || text[i - 1] == '\t')) {
-      while (i < text.size() && text[i] != '\n') ++i;
-      continue;
-    }
-    if ((c == '"' || c == '\'') &&
-        (i == 0 || std::string_view(" \t\n[{,:").find(text[i - 1]) != std::string_view::npos)) {
+    const char prev = i == 0 ? '\n' : text[i - 1];
+    if (c == '#' && (prev == ' ' || prev == '\n' || prev == '\t')) {
+      in_comment = true;
+    } else if ((c == '"' || c == '\'') &&
+               std::string_view(" \t\n[{,:").find(prev) != std::string_view::npos) {
       quote = c;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
+      if (++depth > limit) return here;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
   }
-  return deepest;
+  return std::nullopt;
 }
 
 std::string type_name(const YAML::Node& node) {
@@ -79,12 +96,18 @@ void YamlReader::fail_at(const YAML::Node& node, const std::string& message,
 }
 
 YAML::Node YamlReader::parse(std::string_view text) const {
-  if (flow_depth(text) > kMaxFlowDepth) {
-    throw InputError(SourceLocation{file_, 0, 0},
-                     fmt::format("[ and {{ nested more than {} deep", kMaxFlowDepth));
+  if (std::optional<TextPosition> at = flow_too_deep(text, kMaxFlowDepth)) {
+    throw InputError(SourceLocation{file_, at->line, at->column},
+                     fmt::format("[ and {{ nested more than {} deep", kMaxFlowDepth),
+                     "flatten the value: a scenario never needs such nesting");
   }
   try {
     return YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // Block collections nested hundreds deep (yaml-cpp's guard says "bad file").
+    throw InputError(SourceLocation{file_, e.mark.line + 1, e.mark.column + 1},
+                     "mappings and lists nested too deeply",
+                     "flatten the value: a scenario never needs such nesting");
   } catch (const YAML::Exception& e) {
     SourceLocation at{file_, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1};

@@ -176,6 +176,12 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     throw InputError({cfg.file}, "metrics resolution and HPA sync period must be positive");
   }
   if (cfg.duration < SimDuration{0}) throw InputError({cfg.file}, "duration must not be negative");
+  // Before anything is allocated: a scenario's own values were checked with
+  // their location when it was parsed, but `run --duration` overrides them.
+  std::string hint;
+  if (std::string why = too_many_samples(cfg.duration, cfg.sample_interval, &hint); !why.empty()) {
+    throw InputError({cfg.file}, why, hint);
+  }
   validate_scheduler_config(cfg.scheduler);
 
   controllers[static_cast<size_t>(ControllerId::kNodeLifecycle)] =

@@ -69,6 +69,32 @@ ln "$tmp/sc/baseline.yaml" "$tmp/hard.yaml"
 "$bin" run $sc "${short[@]}" --out "$tmp" >/dev/null 2>"$tmp/err"
 [[ $? -eq 1 ]] && ok "--out to a directory is an input error" || bad "--out directory"
 
+# --out onto a read-only file is refused as cp would refuse it: exit 1, file untouched.
+echo "old report" >"$tmp/ro.txt"
+chmod 444 "$tmp/ro.txt"
+"$bin" run $sc "${short[@]}" --out "$tmp/ro.txt" >/dev/null 2>"$tmp/err"
+code=$?
+if [[ $code -eq 1 && "$(cat "$tmp/ro.txt")" == "old report" && "$(stat -c %a "$tmp/ro.txt")" == 444 ]] \
+  && grep -q "cannot write the report to '$tmp/ro.txt': Permission denied" "$tmp/err"; then
+  ok "--out onto a read-only file is refused (exit 1, file unchanged)"
+else
+  bad "--out read-only: exit $code; $(head -1 "$tmp/err")"
+fi
+# Replacing a writable file keeps its permissions.
+echo old >"$tmp/private.txt"
+chmod 600 "$tmp/private.txt"
+run $sc "${short[@]}" --out "$tmp/private.txt" && [[ "$(stat -c %a "$tmp/private.txt")" == 600 ]] \
+  && grep -q "^WORKLOADS" "$tmp/private.txt" && ok "--out keeps the replaced file's mode" \
+  || bad "--out mode: $(stat -c %a "$tmp/private.txt")"
+
+# --duration cannot take a run past the report-sample limit (1 s samples: 200,000 s at most).
+printf 'name: fine\nmanifests: [my-saas-chat]\nsampleInterval: 1s\ncluster:\n  nodePools:\n    - {name: p, count: 3, preset: 2cpu-4gi}\n' \
+  >"$tmp/sc/fine.yaml"
+"$bin" run "$tmp/sc/fine.yaml" --duration 366d --quiet >/dev/null 2>"$tmp/err"
+code=$?
+[[ $code -eq 1 ]] && grep -q "makes 31622400 report samples; the limit is 200000" "$tmp/err" \
+  && ok "--duration past the sample limit is refused" || bad "--duration 366d: exit $code; $(head -1 "$tmp/err")"
+
 # A scenario on stdin resolves relative paths against the current directory.
 (cd scenarios && "$bin" run - "${short[@]}" -o json <baseline.yaml >"$tmp/stdin.json" 2>"$tmp/err") \
   && grep -q '"file": "<stdin>",' "$tmp/stdin.json" && ok "a scenario from stdin" || bad "stdin: $(head -2 "$tmp/err")"

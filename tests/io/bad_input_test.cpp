@@ -365,3 +365,53 @@ spec:
 )");
   CHECK(contains(no_max.message(), "spec.maxReplicas: Required value"));
 }
+
+TEST_CASE("more pods than a run holds are refused at load, before anything is sized by them") {
+  const auto start = std::chrono::steady_clock::now();
+  // One field over the limit: refused at that field.
+  InputError replicas = load_error(std::string(kDeploymentHead) + "  replicas: 1000000000\n");
+  CHECK(replicas.where().line == 6);
+  CHECK(replicas.where().column == 13);
+  CHECK(contains(replicas.message(),
+                 "spec.replicas: 1000000000 pods are more than simcluster simulates: a run holds "
+                 "at most 150000 pods"));
+  CHECK(contains(replicas.hint(), "lower spec.replicas"));
+  InputError hpa = load_error(R"(apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: h}
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  maxReplicas: 150001
+)");
+  CHECK(hpa.where().line == 6);
+  CHECK(contains(hpa.message(), "spec.maxReplicas: 150001 pods are more than"));
+  InputError job = load_error(
+      "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  parallelism: 2000000\n"
+      "  template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}\n");
+  CHECK(contains(job.message(), "spec.parallelism: 2000000 pods are more than"));
+
+  // Each under the limit, together over it: refused at the workload that crosses it.
+  auto deployment = [](const std::string& name, int replicas) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name +
+           "}\nspec:\n  replicas: " + std::to_string(replicas) +
+           "\n  selector: {matchLabels: {app: " + name +
+           "}}\n  template:\n    metadata: "
+           "{labels: {app: " +
+           name + "}}\n    spec: {containers: [{name: c, image: x}]}\n";
+  };
+  const std::string two = deployment("a", 100'000) + "---\n" + deployment("b", 50'000);
+  CHECK(load(two).deployments.size() == 2);  // 150,000: at the limit
+  InputError sum = load_error(two + "---\n" + deployment("c", 1));
+  CHECK(sum.where().line == 21);
+  CHECK(contains(sum.message(),
+                 "Deployment default/c asks for 1 pods, which brings the manifests "
+                 "to 150001 pods at once: more than a run holds (150000)"));
+  // An HPA's maxReplicas counts instead of spec.replicas when it is higher.
+  InputError scaled = load_error(two +
+                                 "---\napiVersion: autoscaling/v2\nkind: "
+                                 "HorizontalPodAutoscaler\nmetadata: {name: b}\nspec:\n  "
+                                 "scaleTargetRef: {kind: Deployment, name: b}\n  "
+                                 "maxReplicas: 60000\n");
+  CHECK(contains(scaled.message(), "Deployment default/b (its HPA's maxReplicas) asks for 60000"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+}

@@ -101,3 +101,42 @@ TEST_CASE("--out reports a directory or an unwritable place as an input error") 
   CHECK_THROWS_AS(write_file_atomically("", "x", {}), InputError);
   CHECK(entries(d.path) == 0);
 }
+
+TEST_CASE("--out refuses a read-only file, as cp would, and leaves it untouched") {
+  TempDir d;
+  fs::path out = d.path / "report.txt";
+  spit(out, "old report\n");
+  REQUIRE(::chmod(out.c_str(), 0444) == 0);
+  std::string message;
+  try {
+    write_file_atomically(out.string(), "new report\n", {});
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  CHECK(message.find(out.string() + ": cannot write the report to '" + out.string() +
+                     "': Permission denied (the file is read-only)") != std::string::npos);
+  CHECK(message.find("chmod u+w") != std::string::npos);
+  // check_output_path, which `run` calls before simulating, refuses it too.
+  CHECK_THROWS_AS(check_output_path(out.string(), {}), InputError);
+  CHECK(slurp(out) == "old report\n");
+  struct stat st {};
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0444);
+  CHECK(entries(d.path) == 1);
+}
+
+TEST_CASE("--out keeps the permissions of the file it replaces") {
+  TempDir d;
+  fs::path out = d.path / "report.txt";
+  spit(out, "old\n");
+  REQUIRE(::chmod(out.c_str(), 0600) == 0);
+  write_file_atomically(out.string(), "new\n", {});
+  CHECK(slurp(out) == "new\n");
+  struct stat st {};
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::chmod(out.c_str(), 0664) == 0);
+  write_file_atomically(out.string(), "newer\n", {});
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0664);
+}

@@ -286,6 +286,30 @@ TEST_CASE("A bad duration is an error with the accepted forms") {
                  "sampleInterval must be between 1s and 1h, got 2h"));
 }
 
+TEST_CASE("A run that would take more report samples than the limit is refused before running") {
+  ScratchDir dir;
+  // 366 days sampled every second: 31,622,400 samples.
+  std::string e = dir.error(minimal_scenario("duration: 366d\nsampleInterval: 1s\n"));
+  CHECK(contains(e,
+                 ":7:17: duration 366d sampled every 1s makes 31622400 report samples; the "
+                 "limit is 200000"));
+  CHECK(contains(e,
+                 "hint: raise sampleInterval to 2m39s or more, or shorten duration to "
+                 "2d7h33m20s or less"));
+  // Without sampleInterval the default (1m) is too fine for a year: the error is at duration.
+  CHECK(contains(dir.error(minimal_scenario("duration: 366d\n")),
+                 ":6:11: duration 366d sampled every 1m makes 527040 report samples"));
+  // At the limit and a little coarser, both parse.
+  CHECK(dir.parse(minimal_scenario("duration: 366d\nsampleInterval: 2m39s\n")).duration ==
+        SimDuration(366LL * 86'400'000));
+  CHECK(dir.parse(minimal_scenario("duration: 200000s\nsampleInterval: 1s\n")).sample_interval ==
+        SimDuration(1000));
+  CHECK(contains(dir.error(minimal_scenario("duration: 200001s\nsampleInterval: 1s\n")),
+                 "makes 200001 report samples"));
+  CHECK(min_sample_interval(SimDuration(3'600'000)) == SimDuration(1000));
+  CHECK(min_sample_interval(SimDuration(366LL * 86'400'000)) == SimDuration(159'000));
+}
+
 TEST_CASE("Required keys are errors when missing") {
   ScratchDir dir;
   CHECK(contains(
@@ -716,6 +740,60 @@ TEST_CASE("References into the manifests are checked with suggestions") {
                  "call loop db -> web -> db has gain 1"));
 }
 
+TEST_CASE("A workload that cannot fit the cluster's pods is refused with what to do") {
+  ScratchDir dir;
+  auto check_refs = [&](const std::string& scenario) -> std::string {
+    Scenario s = dir.parse(scenario);
+    Manifests m = load_manifests(s.manifests);
+    try {
+      check_scenario_references(s, m);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  auto pools = [](const std::string& pool) {
+    return "name: t\nmanifests: [big.yaml]\ncluster:\n  nodePools:\n    - " + pool + "\n";
+  };
+  auto deployment = [](const std::string& replicas) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+           "spec:\n  replicas: " +
+           replicas +
+           "\n  selector: {matchLabels: {app: web}}\n  template:\n"
+           "    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: x}]}\n";
+  };
+  // 2 nodes x 110 pods hold 220 pods.
+  dir.write("big.yaml", deployment("221"));
+  std::string e = check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+  CHECK(contains(e, dir.file("big.yaml") +
+                        ":1:1: Deployment shop/web cannot fit the cluster: 221 pods (spec.replicas "
+                        "221) but its nodes hold at most 220 pods"));
+  CHECK(contains(e, "hint: lower spec.replicas to 220 or fewer, or add nodes"));
+  dir.write("big.yaml", deployment("220"));
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // The pool's own pods per node count, and so do Nodes of the manifests.
+  CHECK(contains(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi, pods: 100}")),
+                 "but its nodes hold at most 200 pods"));
+  dir.write("node.yaml",
+            "apiVersion: v1\nkind: Node\nmetadata: {name: extra}\nstatus: {allocatable: {pods: "
+            "\"21\"}}\n");
+  CHECK(check_refs("name: t\nmanifests: [big.yaml, node.yaml]\ncluster:\n  nodePools:\n    - "
+                   "{name: p, count: 2, preset: 2cpu-4gi, pods: 100}\n") == "");
+  // An HPA's maxReplicas counts too, at the HPA.
+  dir.write("big.yaml", deployment("3") +
+                            "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+                            "metadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: "
+                            "{apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: "
+                            "1000\n");
+  e = check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+  CHECK(contains(e, dir.file("big.yaml") +
+                        ":11:1: Deployment shop/web cannot fit the cluster: 1000 pods (its "
+                        "HorizontalPodAutoscaler's maxReplicas 1000)"));
+  CHECK(contains(e, "lower maxReplicas to 220 or fewer"));
+  // A namespace the scenario does not simulate is not checked.
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}") + "namespaces: [other]\n") == "");
+}
+
 TEST_CASE("Claims are read from the claims file and checked against the level") {
   ScratchDir dir;
   dir.write("claims.yaml", R"(title: the report
@@ -765,6 +843,20 @@ TEST_CASE("YAML syntax errors and hostile nesting are located errors") {
   CHECK(contains(dir.error("name: [unclosed\n"), "YAML syntax error"));
   std::string deep(200, '[');
   CHECK(contains(dir.error("name: " + deep + "\n"), "nested more than 64 deep"));
+}
+
+TEST_CASE("Nesting too deep is reported at the bracket that goes past the limit") {
+  ScratchDir dir;
+  // The 65th [ of line 3; the brackets in the comment and the quotes do not count.
+  const std::string deep(100'000, '[');
+  std::string e = dir.error("name: t  # [[[[\ndescription: '[[[['\nmanifests: " + deep + "\n");
+  CHECK(contains(e, dir.file("test.yaml") + ":3:" + std::to_string(12 + 64) +
+                        ": [ and { nested more than 64 deep"));
+  // Closed brackets give their depth back: 64 deep twice is not too deep.
+  const std::string ok = std::string(64, '[') + std::string(64, ']');
+  std::string e2 = dir.error(minimal_scenario("x: " + ok + "\ny: " + ok + "\n"));
+  CHECK(contains(e2, "unknown key 'x'"));
+  CHECK(contains(dir.error("name: t\nx: [\n" + std::string(64, '{')), ":3:64: [ and {"));
 }
 
 TEST_CASE("A scenario file that does not exist is an error naming it") {
