@@ -190,25 +190,24 @@ int64_t pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   return total;
 }
 
-// A workload whose replicas (or HPA maxReplicas) exceed the pods every node
-// together can hold can never run: refused before the engine creates (and
-// tries to schedule, again and again) pods that have nowhere to go.
+// A workload whose spec.replicas exceed the pods every node together can
+// hold can never run: refused before the engine creates (and tries to
+// schedule, again and again) pods that have nowhere to go. An HPA's
+// maxReplicas above that is not refused: the HPA may never get there, and a
+// run that does shows the Pending pods and the HPA held at the cluster's
+// limit, which is what a sizing run is for (kMaxPodsPerRun bounds it).
 void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   const int64_t capacity = pod_capacity(scenario, manifests);
   for (const ReplicaDemand& d : replica_demands(manifests)) {
-    if (!in_scope(scenario.namespaces, d.ns) || d.pods() <= capacity) continue;
-    const bool by_hpa = d.hpa_max_replicas > d.replicas;
-    const std::string asks =
-        by_hpa ? fmt::format("its HorizontalPodAutoscaler's maxReplicas {}", d.hpa_max_replicas)
-               : fmt::format("spec.replicas {}", d.replicas);
+    if (!in_scope(scenario.namespaces, d.ns) || d.replicas <= capacity) continue;
     throw InputError(
-        by_hpa ? d.hpa_source : d.source,
-        fmt::format("{} cannot fit the cluster: {} pods ({}) but its nodes hold at most {} pods "
-                    "(the pods allocatable summed over {}'s node pools and Nodes)",
-                    d.display(), d.pods(), asks, capacity, scenario.file),
-        fmt::format("lower {} to {} or fewer, or add nodes (cluster.nodePools[].count) or pods "
-                    "per node (cluster.nodePools[].pods) in {}",
-                    by_hpa ? "maxReplicas" : "spec.replicas", capacity, scenario.file));
+        d.source,
+        fmt::format("{} cannot fit the cluster: spec.replicas {} but its nodes hold at most {} "
+                    "pods (the pods allocatable summed over {}'s node pools and Nodes)",
+                    d.display(), d.replicas, capacity, scenario.file),
+        fmt::format("lower spec.replicas to {} or fewer, or add nodes (cluster.nodePools[].count) "
+                    "or pods per node (cluster.nodePools[].pods) in {}",
+                    capacity, scenario.file));
   }
 }
 
