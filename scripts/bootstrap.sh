@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (as root) for simcluster and builds it.
 #   bash scripts/bootstrap.sh          install what is missing, build ./build (Release)
-#   bash scripts/bootstrap.sh --test   the same, then build ./build-test (Release with
-#                                      invariant checks) and run the whole test suite
+#   bash scripts/bootstrap.sh --test   the same, then build ./build-test (g++, Release with
+#                                      invariant checks, -Werror) and run the whole test
+#                                      suite, then the same suite and every shipped scenario
+#                                      under ASan+UBSan built by clang (scripts/sanitize.sh)
 # apt-get runs only when a package is absent. Nothing is downloaded at build time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
           libbenchmark-dev doctest-dev nlohmann-json3-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  # clang 14 and its sanitizer and libFuzzer runtimes: the second compiler CI builds with.
+  packages+=(clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -25,10 +31,10 @@ fi
 jobs=2
 if [[ "${1:-}" == "--test" ]]; then
   cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DSIMCLUSTER_CHECKS=ON \
-        -DSIMCLUSTER_BUILD_TESTS=ON -DSIMCLUSTER_BUILD_BENCH=ON >/dev/null
+        -DSIMCLUSTER_WERROR=ON -DSIMCLUSTER_BUILD_TESTS=ON -DSIMCLUSTER_BUILD_BENCH=ON >/dev/null
   cmake --build build-test -j"$jobs"
-  cd build-test
-  ctest --output-on-failure -j"$jobs" --timeout 300
+  (cd build-test && ctest --output-on-failure -j"$jobs" --timeout 300)
+  bash scripts/sanitize.sh --compiler clang
 else
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMCLUSTER_BUILD_TESTS=OFF \
         -DSIMCLUSTER_BUILD_BENCH=OFF >/dev/null

@@ -45,7 +45,10 @@ HPARateLimit policy_limit(int32_t current, const std::vector<HPAScaleEvent>& up_
                           const std::vector<HPAScaleEvent>& down_events,
                           const HPAScalingRules& rules, SimTime now, bool up) {
   HPARateLimit out;
-  const std::string_view select = rules.select_policy ? *rules.select_policy : kMax;
+  // Both arms are string_views: `std::string : const char[]` would make a
+  // temporary std::string that dies at the end of this line (clang -Wdangling-gsl).
+  const std::string_view select =
+      rules.select_policy ? std::string_view(*rules.select_policy) : std::string_view(kMax);
   if (select == kDisabled) {
     out.limit = current;  // scaling in this direction is disabled
     return out;

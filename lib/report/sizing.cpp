@@ -122,7 +122,9 @@ SizingComparison compare_sizing(const SizingInput& in) {
   // difference shows instead of the claim silently vanishing.
   for (size_t ri = 0; ri < n; ++ri) {
     if (!in.runs[ri].claim) continue;
-    for (const auto& [key, pods] : in.runs[ri].claim->pods) {
+    for (const auto& claimed : in.runs[ri].claim->pods) {
+      const std::string& key = claimed.first;  // not a binding: the lambda below captures it
+      const auto& pods = claimed.second;
       const auto& ws = in.runs[ri].report->workloads;
       bool found = std::any_of(ws.begin(), ws.end(),
                                [&](const WorkloadSummary& w) { return claim_key_matches(key, w); });

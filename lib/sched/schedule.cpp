@@ -58,7 +58,6 @@ constexpr std::string_view kReasonText[kNumStaticReasons] = {
     "Preemption is not helpful for scheduling",
 };
 
-constexpr uint8_t kCodeSuccess = static_cast<uint8_t>(FilterCode::kSuccess);
 constexpr uint8_t kCodeUnresolvable =
     static_cast<uint8_t>(FilterCode::kUnschedulableAndUnresolvable);
 

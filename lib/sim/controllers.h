@@ -114,7 +114,6 @@ class SchedulerController final : public Controller {
   std::set<Entry> active_;
   std::map<KeyId, Entry> in_active_;
   uint64_t seq_ = 0;
-  bool cluster_event_ = false;
 };
 
 // kube-controller-manager's node lifecycle + taint eviction, kubectl drain and

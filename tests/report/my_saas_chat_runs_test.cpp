@@ -77,10 +77,11 @@ TEST_CASE("My-SaaS-Chat at its maximum replicas leaves pods Pending on the same 
   CHECK(r.pending.max_pending >= 18);
   CHECK(r.pending.max_pending == 20);
   REQUIRE_FALSE(r.pending.reasons.empty());
-  for (const auto& [reason, times] : r.pending.reasons) {
+  for (const auto& entry : r.pending.reasons) {
+    const auto& reason = entry.first;  // CAPTURE's lambda cannot take a binding (clang 14)
     CAPTURE(reason);
     CHECK(reason.rfind("0/3 nodes are available: 3 Insufficient cpu.", 0) == 0);
-    CHECK(times > 0);
+    CHECK(entry.second > 0);
   }
   bool warned = false;
   for (const Warning& w : r.warnings) warned = warned || w.code == "PodsPendingAtEnd";
