@@ -58,7 +58,10 @@ struct LoadOptions {
   size_t max_file_bytes = size_t{64} << 20;
   // YAML nodes a file may hold (events of the parser, aliases counted once) and
   // nodes the decoder may visit in one file (aliases counted at every use):
-  // the guard against alias bombs ("billion laughs").
+  // the guard against alias bombs ("billion laughs"). The budget of a file is
+  // this plus one node per byte of the file, so large files of real objects
+  // (which hold fewer nodes than bytes) load, and a bomb costs work and
+  // memory proportional to its size.
   size_t max_nodes_per_file = 2'000'000;
   // Nesting of mappings and sequences; Kubernetes objects need about 15.
   int max_depth = 128;

@@ -243,14 +243,18 @@ class Loader {
   explicit Loader(const LoadOptions& options) : options_(options) {}
 
   void load_text(std::string_view text, const std::string& name) {
-    io::YamlFile file =
-        io::parse_yaml(text, name, io::YamlLimits{options_.max_nodes_per_file, options_.max_depth});
+    // The budget grows with the file: honest YAML holds at most about one
+    // node per byte, so a large file of real objects always fits, while an
+    // alias bomb (many nodes from few bytes) still stops after work and
+    // memory proportional to the file's size.
+    const size_t budget = options_.max_nodes_per_file + text.size();
+    io::YamlFile file = io::parse_yaml(text, name, io::YamlLimits{budget, options_.max_depth});
     out_.files.push_back(name);
     if (file.documents().empty()) {
       out_.warnings.push_back(LoadWarning{SourceLocation{name}, "no objects in file"});
       return;
     }
-    io::Decoder decoder(name, options_.max_nodes_per_file);
+    io::Decoder decoder(name, budget);
     io::DecodeOptions decode_options{options_.namespace_override};
     for (const io::YNode* doc : file.documents()) {
       io::decode_document(decoder, doc, decode_options, out_);

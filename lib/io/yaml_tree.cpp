@@ -102,10 +102,18 @@ bool is_merge_key(const YNode* key) {
 // Builds YNode trees from parser events, enforcing the limits.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(YamlFile& out, const std::string& file, const YamlLimits& limits)
-      : out_(out), file_(file), limits_(limits) {}
+  TreeBuilder(YamlFile& out, std::string_view text, const std::string& file,
+              const YamlLimits& limits)
+      : out_(out), text_(text), file_(file), limits_(limits) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 never consumes a token that cannot start a node at the top
+    // of a document (a ',' outside [ ] or { }): HandleNextDocument then returns
+    // one empty document after another at the same place. Two documents that
+    // start at the same position mean no input was consumed; stop there.
+    if (documents_ > 0 && mark.pos == last_start_.pos) stuck(mark);
+    last_start_ = mark;
+    ++documents_;
     stack_.clear();
     anchors_.clear();
     root_ = nullptr;
@@ -158,12 +166,40 @@ class TreeBuilder : public YAML::EventHandler {
     YAML::anchor_t anchor = YAML::NullAnchor;
   };
 
+  // The character at a parser mark (line and column count characters, not
+  // bytes), quoted for a message: "','", or "end of file".
+  std::string char_at(const YAML::Mark& mark) const {
+    size_t i = 0;
+    for (int line = 0; line < mark.line && i < text_.size(); ++i) {
+      if (text_[i] == '\n') ++line;
+    }
+    for (int col = 0; col < mark.column && i < text_.size(); ++col) {
+      ++i;
+      while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) ++i;
+    }
+    if (i >= text_.size()) return "end of file";
+    size_t len = 1;
+    while (i + len < text_.size() && (static_cast<unsigned char>(text_[i + len]) & 0xC0) == 0x80) {
+      ++len;
+    }
+    return fmt::format("'{}'", text_.substr(i, len));
+  }
+
+  [[noreturn]] void stuck(const YAML::Mark& mark) const {
+    const std::string c = char_at(mark);
+    throw InputError(at(file_, mark.line + 1, mark.column + 1),
+                     fmt::format("malformed YAML: unexpected {} where a value should start", c),
+                     c == "','" ? "',' separates items only inside [ ] or { }; quote the text if "
+                                  "the comma belongs to a value"
+                                : "quote the text if it belongs to a value");
+  }
+
   void count(const YAML::Mark& mark, size_t n) {
     nodes_ += n;
     if (nodes_ > limits_.max_nodes) {
       throw InputError(at(file_, mark.line + 1, mark.column + 1),
                        fmt::format("YAML has more than {} nodes", limits_.max_nodes),
-                       "is it generated, or an alias bomb? split it into smaller files");
+                       "merge keys (<<) count every entry they copy: is it a merge-key bomb?");
     }
   }
 
@@ -265,12 +301,15 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   YamlFile& out_;
+  std::string_view text_;  // as the parser reads it (after a byte order mark)
   const std::string& file_;
   const YamlLimits& limits_;
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, const YNode*> anchors_;
   const YNode* root_ = nullptr;
   size_t nodes_ = 0;
+  size_t documents_ = 0;
+  YAML::Mark last_start_;
 };
 
 }  // namespace
@@ -279,7 +318,7 @@ YamlFile parse_yaml(std::string_view text, const std::string& file, const YamlLi
   const size_t start = check_bytes(text, file);
   YamlFile out;
   std::istringstream in{std::string(text.substr(start))};
-  TreeBuilder builder(out, file, limits);
+  TreeBuilder builder(out, text.substr(start), file, limits);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {

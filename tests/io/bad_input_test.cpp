@@ -147,7 +147,8 @@ TEST_CASE("an alias bomb is refused quickly, and harmless where it is not walked
   LoadOptions small;
   small.max_nodes_per_file = 100'000;
   InputError bomb = load_error(env, small);
-  CHECK(contains(bomb.message(), "expands to more than 100000 nodes through aliases"));
+  CHECK(contains(bomb.message(), "expands to more than 1"));  // 100000 + one per byte
+  CHECK(contains(bomb.message(), "nodes through aliases"));
   CHECK(bomb.where().line > 0);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 
@@ -162,6 +163,111 @@ TEST_CASE("an alias bomb is refused quickly, and harmless where it is not walked
   }
   InputError nested = load_error(lists);
   CHECK(nested.where().line > 0);
+}
+
+TEST_CASE("a ',' where a value should start is refused at once, at its place (issue 12)") {
+  // yaml-cpp 0.7 never consumes it and returns empty documents forever; the
+  // loader used to stop only at the node budget, blaming an alias bomb.
+  struct Case {
+    const char* text;
+    int line, column;
+  };
+  for (const Case& c :
+       {Case{",", 1, 1}, Case{", ,", 1, 1}, Case{",,,,", 1, 1}, Case{"[a]\n,\n", 2, 1},
+        Case{"a: 1\n---\n,", 3, 1}, Case{"# c\n  ,", 2, 3}}) {
+    CAPTURE(c.text);
+    const auto start = std::chrono::steady_clock::now();
+    InputError e = load_error(c.text);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(200));
+    CHECK(e.message() == "malformed YAML: unexpected ',' where a value should start");
+    CHECK(contains(e.hint(), "inside [ ] or { }"));
+    CHECK(e.where().line == c.line);
+    CHECK(e.where().column == c.column);
+  }
+  // Every input of one or two YAML indicator characters ends quickly in
+  // objects or an InputError.
+  const std::string chars = ",:-?[]{}#&*!|>'\"%@` \n";
+  const auto start = std::chrono::steady_clock::now();
+  for (char a : chars) {
+    for (char b : chars) {
+      const std::string text{a, b};
+      CAPTURE(text);
+      try {
+        load(text);
+      } catch (const InputError&) {
+      }
+    }
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
+namespace {
+
+// `count` Deployments as a generated manifest writes them, about 600 bytes
+// and 70 YAML nodes each.
+std::string many_deployments(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    out += fmt::format(R"(---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{0}
+  namespace: ns-{1}
+  labels: {{app: web-{0}, tier: frontend}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: web-{0}}}
+  template:
+    metadata:
+      labels: {{app: web-{0}, tier: frontend}}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:{0}
+          ports: [{{containerPort: 8080}}]
+          env:
+            - {{name: MODE, value: production}}
+            - {{name: PEERS, value: "web-{0}.ns-{1}.svc"}}
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{cpu: 500m, memory: 256Mi}}
+)",
+                       i, i % 7);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the node budget grows with the file: large honest files load, bombs do not (issue 12)") {
+  // A 50 MB file of real objects used to fail at the fixed 2,000,000 nodes.
+  // The budget is max_nodes_per_file plus one node per byte; here a small
+  // fixed part stands for the default, with a file ten times over it.
+  LoadOptions small;
+  small.max_nodes_per_file = 20'000;
+  const std::string honest = many_deployments(3000);
+  REQUIRE(honest.size() > 1'500'000);
+  const Manifests m = load(honest, small);
+  CHECK(m.deployments.size() == 3000);
+  CHECK(m.deployments.back().metadata.name == "web-2999");
+
+  // The same file with an alias bomb appended is still refused: 10,000
+  // aliases of a container with 200 variables are 8 million visits, far more
+  // than one per byte.
+  std::string bomb =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+      "  - &c\n    name: a\n    image: a\n    env:\n";
+  for (int i = 0; i < 200; ++i) bomb += fmt::format("    - {{name: V{}, value: v}}\n", i);
+  bomb += "  initContainers: [";
+  for (int i = 0; i < 10'000; ++i) bomb += i ? ", *c" : "*c";
+  bomb += "]\n";
+  const auto start = std::chrono::steady_clock::now();
+  InputError e = load_error(honest + bomb, small);
+  CHECK(contains(e.message(), "through aliases"));
+  CHECK(e.where().line > 75'000);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }
 
 TEST_CASE("a recursive alias is refused") {
