@@ -4,7 +4,8 @@
 #   bash scripts/bootstrap.sh --test   the same, then build ./build-test (g++, Release with
 #                                      invariant checks, -Werror) and run the whole test
 #                                      suite, then the same suite and every shipped scenario
-#                                      under ASan+UBSan built by clang (scripts/sanitize.sh)
+#                                      under ASan+UBSan built by clang, and 30 s of
+#                                      fuzzing per parser (scripts/sanitize.sh)
 # apt-get runs only when a package is absent. Nothing is downloaded at build time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ if [[ "${1:-}" == "--test" ]]; then
         -DSIMCLUSTER_WERROR=ON -DSIMCLUSTER_BUILD_TESTS=ON -DSIMCLUSTER_BUILD_BENCH=ON >/dev/null
   cmake --build build-test -j"$jobs"
   (cd build-test && ctest --output-on-failure -j"$jobs" --timeout 300)
-  bash scripts/sanitize.sh --compiler clang
+  bash scripts/sanitize.sh --compiler clang --fuzz 30
 else
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMCLUSTER_BUILD_TESTS=OFF \
         -DSIMCLUSTER_BUILD_BENCH=OFF >/dev/null
