@@ -10,13 +10,20 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "simcluster/error.h"
 
 namespace simcluster::io {
 namespace {
+
+// From this size on, a file of several documents is parsed in parts side by
+// side (parse_yaml). Smaller files are parsed in one go.
+constexpr size_t kParallelParseBytes = size_t{4} << 20;
+constexpr size_t kParallelParseParts = 4;
 
 SourceLocation at(const std::string& file, int line, int column) {
   return SourceLocation{file, line, column};
@@ -102,9 +109,11 @@ bool is_merge_key(const YNode* key) {
 // Builds YNode trees from parser events, enforcing the limits.
 class TreeBuilder : public YAML::EventHandler {
  public:
+  // `line_offset`: the lines of the file before `text` (a part of it that
+  // starts at a line), added to every position reported.
   TreeBuilder(YamlFile& out, std::string_view text, const std::string& file,
-              const YamlLimits& limits)
-      : out_(out), text_(text), file_(file), limits_(limits) {}
+              const YamlLimits& limits, int line_offset)
+      : out_(out), text_(text), file_(file), limits_(limits), line_offset_(line_offset) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     // yaml-cpp 0.7 never consumes a token that cannot start a node at the top
@@ -130,7 +139,7 @@ class TreeBuilder : public YAML::EventHandler {
     count(mark, 1);
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) {
-      throw InputError(at(file_, mark.line + 1, mark.column + 1),
+      throw InputError(at(file_, mark.line + 1 + line_offset_, mark.column + 1),
                        "YAML alias refers to a node that contains it (recursive alias)");
     }
     attach(it->second, mark);
@@ -187,7 +196,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   [[noreturn]] void stuck(const YAML::Mark& mark) const {
     const std::string c = char_at(mark);
-    throw InputError(at(file_, mark.line + 1, mark.column + 1),
+    throw InputError(at(file_, mark.line + 1 + line_offset_, mark.column + 1),
                      fmt::format("malformed YAML: unexpected {} where a value should start", c),
                      c == "','" ? "',' separates items only inside [ ] or { }; quote the text if "
                                   "the comma belongs to a value"
@@ -197,7 +206,7 @@ class TreeBuilder : public YAML::EventHandler {
   void count(const YAML::Mark& mark, size_t n) {
     nodes_ += n;
     if (nodes_ > limits_.max_nodes) {
-      throw InputError(at(file_, mark.line + 1, mark.column + 1),
+      throw InputError(at(file_, mark.line + 1 + line_offset_, mark.column + 1),
                        fmt::format("YAML has more than {} nodes", limits_.max_nodes),
                        "merge keys (<<) count every entry they copy: is it a merge-key bomb?");
     }
@@ -207,7 +216,7 @@ class TreeBuilder : public YAML::EventHandler {
     count(mark, 1);
     YNode* n = out_.new_node();
     n->kind = kind;
-    n->line = mark.line + 1;
+    n->line = mark.line + 1 + line_offset_;
     n->column = mark.column + 1;
     return n;
   }
@@ -226,7 +235,7 @@ class TreeBuilder : public YAML::EventHandler {
       f.node->items.push_back(n);
     } else if (f.key == nullptr) {
       if (!n->is_scalar()) {
-        throw InputError(at(file_, mark.line + 1, mark.column + 1),
+        throw InputError(at(file_, mark.line + 1 + line_offset_, mark.column + 1),
                          "mapping keys must be strings, not collections or null");
       }
       f.key = n;
@@ -238,7 +247,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   void open(const YAML::Mark& mark, YNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
-      throw InputError(at(file_, mark.line + 1, mark.column + 1),
+      throw InputError(at(file_, mark.line + 1 + line_offset_, mark.column + 1),
                        fmt::format("YAML nested deeper than {} levels", limits_.max_depth));
     }
     YNode* n = make(mark, kind);
@@ -307,18 +316,19 @@ class TreeBuilder : public YAML::EventHandler {
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, const YNode*> anchors_;
   const YNode* root_ = nullptr;
+  int line_offset_ = 0;
   size_t nodes_ = 0;
   size_t documents_ = 0;
   YAML::Mark last_start_;
 };
 
-}  // namespace
-
-YamlFile parse_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
-  const size_t start = check_bytes(text, file);
+// Parses the documents of `text`, a part of `file` that starts at a line
+// after `line_offset` lines.
+YamlFile parse_documents(std::string_view text, const std::string& file, const YamlLimits& limits,
+                         int line_offset) {
   YamlFile out;
-  std::istringstream in{std::string(text.substr(start))};
-  TreeBuilder builder(out, text.substr(start), file, limits);
+  std::istringstream in{std::string(text)};
+  TreeBuilder builder(out, text, file, limits, line_offset);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
@@ -328,8 +338,91 @@ YamlFile parse_yaml(std::string_view text, const std::string& file, const YamlLi
     if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
       msg = "YAML nested too deeply";
     }
-    throw InputError(at(file, e.mark.line + 1, e.mark.column + 1), "malformed YAML: " + msg);
+    throw InputError(at(file, e.mark.line + 1 + line_offset, e.mark.column + 1),
+                     "malformed YAML: " + msg);
   }
+  return out;
+}
+
+// Where a large file is cut into parts parsed side by side: at most `parts`
+// offsets, the first 0, each other one the start of a line that is a
+// document marker ("---" then a space, a tab, a line end or the end). YAML
+// allows a document marker at the start of a line only between documents
+// (inside a block or quoted scalar it ends the document or is an error
+// either way), so every part holds whole documents, and anchors, which
+// YAML scopes to one document, never cross a cut.
+std::vector<size_t> document_cuts(std::string_view text, size_t parts) {
+  std::vector<size_t> cuts{0};
+  for (size_t k = 1; k < parts; ++k) {
+    size_t from = std::max(text.size() / parts * k, cuts.back() + 1);
+    while (from < text.size()) {
+      const size_t nl = text.find("\n---", from - 1);
+      if (nl == std::string_view::npos) return cuts;
+      const size_t after = nl + 4;
+      if (after == text.size() || text[after] == ' ' || text[after] == '\t' ||
+          text[after] == '\n' || text[after] == '\r') {
+        cuts.push_back(nl + 1);
+        break;
+      }
+      from = nl + 2;
+    }
+  }
+  return cuts;
+}
+
+}  // namespace
+
+void YamlFile::append(YamlFile&& other) {
+  // Moving a deque keeps its elements where they are, so the nodes of
+  // `other` (and the pointers between them) stay valid here.
+  more_arenas_.push_back(std::move(other.arena_));
+  for (auto& a : other.more_arenas_) more_arenas_.push_back(std::move(a));
+  documents_.insert(documents_.end(), other.documents_.begin(), other.documents_.end());
+}
+
+YamlFile parse_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
+  const size_t start = check_bytes(text, file);
+  text.remove_prefix(start);
+  // yaml-cpp's scanner reads about 4 MB/s: a file of many documents is cut at
+  // document markers into (up to) 4 parts parsed on their own threads. Each
+  // part gets the node budget in proportion to its bytes, so the file's total
+  // stays the same; the documents and the first error come in file order. The
+  // cuts depend on the text alone, never on the machine, so every message is
+  // the same everywhere.
+  const std::vector<size_t> cuts = text.size() >= kParallelParseBytes
+                                       ? document_cuts(text, kParallelParseParts)
+                                       : std::vector<size_t>{0};
+  if (cuts.size() == 1) return parse_documents(text, file, limits, 0);
+
+  const size_t n = cuts.size();
+  std::vector<YamlFile> parts(n);
+  std::vector<std::exception_ptr> errors(n);
+  auto parse_part = [&](size_t i) {
+    const size_t end = i + 1 < n ? cuts[i + 1] : text.size();
+    const std::string_view part = text.substr(cuts[i], end - cuts[i]);
+    const int line_offset =
+        static_cast<int>(std::count(text.begin(), text.begin() + cuts[i], '\n'));
+    YamlLimits part_limits = limits;
+    part_limits.max_nodes =
+        static_cast<size_t>(static_cast<double>(limits.max_nodes) *
+                            static_cast<double>(part.size()) / static_cast<double>(text.size())) +
+        1;
+    try {
+      parts[i] = parse_documents(part, file, part_limits, line_offset);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (size_t i = 1; i < n; ++i) workers.emplace_back(parse_part, i);
+    parse_part(0);
+  }  // joined
+  for (size_t i = 0; i < n; ++i) {
+    if (errors[i]) std::rethrow_exception(errors[i]);
+  }
+  YamlFile out = std::move(parts[0]);
+  for (size_t i = 1; i < n; ++i) out.append(std::move(parts[i]));
   return out;
 }
 

@@ -60,13 +60,19 @@ class YamlFile {
 
   YNode* new_node() { return &arena_.emplace_back(); }
   void add_document(const YNode* root) { documents_.push_back(root); }
+  // Takes the nodes and documents of `other`, whose documents follow these.
+  void append(YamlFile&& other);
 
  private:
   std::deque<YNode> arena_;
+  std::vector<std::deque<YNode>> more_arenas_;  // of appended files
   std::vector<const YNode*> documents_;
 };
 
-// Checks the bytes of `text`, then parses every document. Throws InputError
+// Checks the bytes of `text`, then parses every document (a file of 4 MB or
+// more in parts, cut at document markers, on several threads; the result is
+// the same as in one go, but for the node budget, which is shared among the
+// parts in proportion to their bytes). Throws InputError
 // (file:line:col) for bytes that are not YAML text, malformed YAML, a node
 // budget or depth exceeded, undefined or self-containing aliases, duplicate
 // or non-scalar mapping keys, and bad merge keys.

@@ -1,5 +1,6 @@
 // The loader, kind by kind: what each field becomes and which API defaults apply.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -882,4 +883,66 @@ metadata:
   // The Deployment's ReplicaSet is listed but not counted twice.
   ValidationReport r = validate(m);
   CHECK(r.initial.pods == 2);
+}
+
+TEST_CASE("a file of 4 MB or more is parsed in parts with the same positions and first error") {
+  // 4,600 documents of 12 lines (about 1 KB each): parsed in 4 parts cut at
+  // document markers (yaml_tree.cpp parse_yaml). Every object keeps its line
+  // in the whole file, and the first error in file order is the one reported.
+  constexpr int kDocs = 4'600;
+  constexpr int kLines = 12;
+  const std::string padding(900, 'x');
+  auto doc = [&](int k, const char* replicas) {
+    return fmt::format(
+        "---\n"
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata: {{name: web-{}, namespace: shop}}\n"
+        "spec:\n"
+        "  replicas: {}\n"
+        "  selector: {{matchLabels: {{app: web}}}}\n"
+        "  template:\n"
+        "    metadata: {{labels: {{app: web}}, annotations: {{pad: {}}}}}\n"
+        "    spec:\n"
+        "      containers: [{{name: c, image: 'x:1', resources: {{requests: {{cpu: 1m}}}}}}]\n"
+        "# document {}\n",
+        k, replicas, padding, k);
+  };
+  std::string text;
+  for (int k = 0; k < kDocs; ++k) text += doc(k, "1");
+  REQUIRE(text.size() >= (size_t{4} << 20));
+  Manifests m = load_manifests_from_string(text, "big.yaml");
+  REQUIRE(m.deployments.size() == kDocs);
+  for (int k : {0, 1, kDocs / 4, kDocs / 4 + 1, kDocs / 2, 3 * kDocs / 4 + 1, kDocs - 1}) {
+    CAPTURE(k);
+    CHECK(m.deployments[k].metadata.name == fmt::format("web-{}", k));
+    CHECK(m.deployments[k].metadata.source.line == k * kLines + 2);
+  }
+  // Errors in the third and the last part: the third's is reported, at its
+  // line in the whole file.
+  const int bad1 = 3 * kDocs / 5, bad2 = kDocs - 2;
+  std::string broken;
+  for (int k = 0; k < kDocs; ++k) broken += doc(k, k == bad1 || k == bad2 ? "]" : "1");
+  try {
+    (void)load_manifests_from_string(broken, "big.yaml");
+    FAIL("the broken file loaded");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == "big.yaml");
+    CHECK(e.where().line == bad1 * kLines + 6);
+    CHECK(std::string(e.what()).find("malformed YAML") != std::string::npos);
+  }
+  // A duplicate field names the first one's line in the whole file too.
+  std::string dup;
+  for (int k = 0; k < kDocs; ++k) {
+    dup += doc(k, "1");
+    if (k == bad2) dup.insert(dup.rfind("# document"), "kind: Service\n");
+  }
+  try {
+    (void)load_manifests_from_string(dup, "big.yaml");
+    FAIL("the file with a duplicate field loaded");
+  } catch (const InputError& e) {
+    CHECK(e.where().line == bad2 * kLines + 12);
+    CHECK(std::string(e.what()).find(fmt::format("(first at line {})", bad2 * kLines + 3)) !=
+          std::string::npos);
+  }
 }
