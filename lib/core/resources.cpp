@@ -2,14 +2,22 @@
 
 #include <algorithm>
 
+#include "core/saturating.h"
+
 namespace simcluster {
 
+// Saturating: a pod's containers may each ask for `memory: 5Ei` (the API
+// server takes it), and their sum passes 2^63. Such a pod fits no node, so
+// the scheduler never adds it to one and -= stays the inverse of += there.
 Resources& Resources::operator+=(const Resources& o) {
-  cpu_milli += o.cpu_milli;
-  memory += o.memory;
-  ephemeral_storage += o.ephemeral_storage;
-  pods += o.pods;
-  for (const auto& [name, v] : o.extended) extended[name] += v;
+  cpu_milli = sat_add(cpu_milli, o.cpu_milli);
+  memory = sat_add(memory, o.memory);
+  ephemeral_storage = sat_add(ephemeral_storage, o.ephemeral_storage);
+  pods = sat_add(pods, o.pods);
+  for (const auto& [name, v] : o.extended) {
+    int64_t& e = extended[name];
+    e = sat_add(e, v);
+  }
   return *this;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/saturating.h"
 #include "simcluster/manifests.h"
 
 namespace simcluster {
@@ -778,7 +779,9 @@ class Validator {
       s.limits = pod_limits(*w.spec);
       if (w.claims != nullptr) {
         for (const PersistentVolumeClaim& c : *w.claims) {
-          if (c.storage_request) s.storage_per_pod += c.storage_request->value();
+          if (c.storage_request) {
+            s.storage_per_pod = sat_add(s.storage_per_pod, c.storage_request->value());
+          }
         }
       }
       if (s.in_totals) {
@@ -791,22 +794,23 @@ class Validator {
     for (const PersistentVolumeClaim& c : m_.persistent_volume_claims) {
       if (!c.storage_request) continue;
       const int64_t bytes = c.storage_request->value();
-      r_.initial.storage += bytes;
-      r_.minimum.storage += bytes;
-      r_.maximum.storage += bytes;
+      r_.initial.storage = sat_add(r_.initial.storage, bytes);
+      r_.minimum.storage = sat_add(r_.minimum.storage, bytes);
+      r_.maximum.storage = sat_add(r_.maximum.storage, bytes);
     }
   }
 
   // Totals add replicas x per-pod amounts. Example (My-SaaS-Chat minimum):
   // auth 2 x 250m + chat 3 x 300m + billing 2 x 250m + postgres, redis and
   // jaeger 1 x (250m + 100m + 100m) = 2350m CPU requested by 10 pods.
+  // Saturating (core/saturating.h): `storage: 5Ei` on 2 replicas passes 2^63.
   static void add_to(ValidationTotals& t, const ValidatedWorkload& s, int32_t replicas) {
-    t.pods += replicas;
-    t.cpu_requests_milli += replicas * s.requests.cpu_milli;
-    t.cpu_limits_milli += replicas * s.limits.cpu_milli;
-    t.memory_requests += replicas * s.requests.memory;
-    t.memory_limits += replicas * s.limits.memory;
-    t.storage += replicas * s.storage_per_pod;
+    t.pods = sat_add(t.pods, replicas);
+    t.cpu_requests_milli = sat_mul_add(t.cpu_requests_milli, replicas, s.requests.cpu_milli);
+    t.cpu_limits_milli = sat_mul_add(t.cpu_limits_milli, replicas, s.limits.cpu_milli);
+    t.memory_requests = sat_mul_add(t.memory_requests, replicas, s.requests.memory);
+    t.memory_limits = sat_mul_add(t.memory_limits, replicas, s.limits.memory);
+    t.storage = sat_mul_add(t.storage, replicas, s.storage_per_pod);
   }
 
   const Manifests& m_;

@@ -1,6 +1,7 @@
 // validate(): the problems it finds, the totals it computes, and its output.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "io_testing.h"
@@ -542,4 +543,40 @@ TEST_CASE("a Deployment defined twice is one Deployment, the later, with a warni
   CHECK(dup[0]->where.line == 29);
   CHECK(dup[0]->message ==
         "defined again (first at test.yaml:1:1); kubectl apply keeps this later definition");
+}
+
+TEST_CASE("totals saturate instead of overflowing on absurd quantities") {
+  // Found by fuzz_manifests (UBSan: signed integer overflow in the totals):
+  // the API server takes `storage: 5Ei`, and 2 replicas of it pass 2^63 bytes.
+  // The totals clamp at the int64 range (tests/fuzz/regressions/manifests).
+  Manifests m = load_manifests_from_string(R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: db
+          image: db:1
+          resources:
+            requests: {cpu: 100m, memory: 5Ei}
+            limits: {cpu: 100m, memory: 5Ei}
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 5Ei}}
+)",
+                                           "db.yaml");
+  ValidationReport r = validate(m);
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  CHECK(r.initial.pods == 2);
+  CHECK(r.initial.cpu_requests_milli == 200);
+  CHECK(r.initial.memory_requests == kMax);
+  CHECK(r.initial.memory_limits == kMax);
+  CHECK(r.initial.storage == kMax);
 }
