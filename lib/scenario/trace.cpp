@@ -91,6 +91,9 @@ std::vector<RawSample> json_samples(std::string_view text, const TraceOptions& o
                                    o.file, result.size()),
                        "aggregate the query, e.g. sum(rate(http_requests_total[5m]))");
     }
+    // A series is an object; anything else has no "values" (and yaml-cpp's
+    // operator[] on a scalar throws BadSubscript: found by fuzz_trace).
+    if (!result[0].IsMap()) r.fail_at(result[0], "data.result[0] must be an object with values");
     YAML::Node values = result[0]["values"];
     if (!values.IsSequence()) r.fail_at(result[0], "data.result[0].values must be a list");
     for (const YAML::Node& v : values) {

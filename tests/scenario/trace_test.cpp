@@ -165,3 +165,14 @@ TEST_CASE("A scenario's trace is read relative to the scenario and checked") {
   CHECK(contains(dir.error(minimal_scenario("load: {users: {trace: {file: traces/bad.csv}}}\n")),
                  dir.file("traces/bad.csv") + ":3: bad value 'ten'"));
 }
+
+TEST_CASE("A Prometheus series that is not an object is an input error, not a crash") {
+  // Found by fuzz_trace: yaml-cpp's operator[] on a scalar throws BadSubscript,
+  // which escaped as a non-InputError exception
+  // (tests/fuzz/regressions/trace/prometheus-series-not-an-object).
+  TraceOptions o = csv_options();
+  o.file = "t.json";
+  const std::string e = trace_error(R"({"status":"success","data":{"result":["x"]}})", o);
+  CHECK(contains(e, "t.json:1:"));
+  CHECK(contains(e, "data.result[0] must be an object with values"));
+}
