@@ -159,6 +159,8 @@ RunOptions parse_args(const Args& args, bool* help) {
   return o;
 }
 
+}  // namespace
+
 Scenario read_scenario(const std::string& path) {
   if (path != "-") return load_scenario(path);
   constexpr size_t kMaxBytes = size_t{16} << 20;
@@ -173,8 +175,6 @@ Scenario read_scenario(const std::string& path) {
   }
   return parse_scenario(text, "<stdin>", fs::current_path().string());
 }
-
-}  // namespace
 
 int cmd_run(const Args& args) {
   RunOptions opt;

@@ -7,12 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "simcluster/scenario.h"
+
 namespace simcluster::cli {
 
 using Args = std::vector<std::string>;
 
 int cmd_validate(const Args& args);   // cmd_validate.cpp
+int cmd_plan(const Args& args);       // cmd_plan.cpp
 int cmd_run(const Args& args);        // cmd_run.cpp
 int cmd_calibrate(const Args& args);  // cmd_calibrate.cpp
+
+// A scenario named on the command line: a file, or "-" for stdin (its
+// relative paths resolve against the current directory). cmd_run.cpp.
+Scenario read_scenario(const std::string& path);
 
 }  // namespace simcluster::cli

@@ -16,12 +16,14 @@ constexpr const char* kUsage = R"(simcluster - a Kubernetes cluster simulator an
 
 Usage:
   simcluster run SCENARIO... [-o text|json|csv|html] [--out FILE] [--seed N]
+  simcluster plan SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
   simcluster validate [-f] PATH... [-o text|json]
   simcluster calibrate SAMPLES.csv [--rate-column NAME] [--cpu-column NAME]
   simcluster help | --help | --version
 
 Commands:
   run        Simulate one or more scenarios and report pods, nodes, cost and risks.
+  plan       Find the cheapest cluster (node shape and count) that fits each load level.
   validate   Load Kubernetes manifests, print their inventory and the problems found.
   calibrate  Fit a service's CPU cost (baseline + per request) from measured samples.
 
@@ -29,6 +31,7 @@ Examples:
   simcluster run scenarios/peak.yaml
   simcluster run scenarios/baseline.yaml scenarios/high.yaml scenarios/peak.yaml
   simcluster run scenarios/day.yaml -o html --out day.html
+  simcluster plan scenarios/plan.yaml
   simcluster validate scenarios/my-saas-chat
   kubectl get deploy,svc,hpa -o yaml | simcluster validate -f -
 
@@ -55,9 +58,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "run") return simcluster::cli::cmd_run(args);
+    if (command == "plan") return simcluster::cli::cmd_plan(args);
     if (command == "validate") return simcluster::cli::cmd_validate(args);
     if (command == "calibrate") return simcluster::cli::cmd_calibrate(args);
-    std::string hint = simcluster::closest_match(command, {"run", "validate", "calibrate", "help"});
+    std::string hint =
+        simcluster::closest_match(command, {"run", "plan", "validate", "calibrate", "help"});
     fmt::print(stderr, "simcluster: unknown command '{}'{}\nRun 'simcluster --help' for usage.\n",
                command, hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint));
     return 2;

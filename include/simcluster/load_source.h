@@ -18,19 +18,19 @@ namespace simcluster {
 // One Service as the engine sees it at a sample instant.
 struct ServiceReadiness {
   std::string ns, name;
-  int32_t ready_pods = 0;          // Ready pods selected by the Service
-  int64_t cpu_limit_milli = 0;     // per pod (0 = no limit)
-  int64_t memory_limit = 0;        // per pod, bytes (0 = no limit)
+  int32_t ready_pods = 0;       // Ready pods selected by the Service
+  int64_t cpu_limit_milli = 0;  // per pod (0 = no limit)
+  int64_t memory_limit = 0;     // per pod, bytes (0 = no limit)
 };
 
 // The model's answer for that Service.
 struct ServiceLoad {
-  double arrival_rps = 0;          // lambda from the traffic equations
-  int64_t cpu_milli_per_pod = 0;   // usage of one Ready pod, capped at the limit
+  double arrival_rps = 0;                // lambda from the traffic equations
+  int64_t cpu_milli_per_pod = 0;         // usage of one Ready pod, capped at the limit
   int64_t cpu_demand_milli_per_pod = 0;  // before the cap (throttling when > usage)
-  int64_t memory_per_pod = 0;      // bytes
-  double utilization = 0;          // rho of the M/M/c queue (>= 1: saturated)
-  double latency_ms = 0;           // mean response time; +inf when saturated or no Ready pod
+  int64_t memory_per_pod = 0;            // bytes
+  double utilization = 0;                // rho of the M/M/c queue (>= 1: saturated)
+  double latency_ms = 0;                 // mean response time; +inf when saturated or no Ready pod
 };
 
 class LoadSource {

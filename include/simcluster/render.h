@@ -31,7 +31,9 @@
 
 namespace simcluster {
 
-struct Scenario;  // scenario.h
+struct Scenario;          // scenario.h
+struct Manifests;         // objects.h
+struct SimulationConfig;  // simulator.h
 
 // ---------------------------------------------------------------- one report
 
@@ -202,6 +204,22 @@ struct ScenarioRun {
 // (now, end). Throws InputError for bad input.
 ScenarioRun run_scenario(const Scenario& scenario,
                          const std::function<void(SimTime now, SimTime end)>& progress = {});
+
+// start: steady. The replicas each HPA-scaled workload ("Kind/ns/name")
+// settles at under the scenario's initial load (users at t = 0, load changes
+// included): a 30-minute cold-start run at that load, without the timeline, on
+// the scenario's pools grown until every workload at its maximum fits (so the
+// answer does not depend on whether this cluster has room). Empty without HPAs.
+std::map<std::string, int32_t> steady_replicas(const Scenario& scenario,
+                                               const Manifests& manifests);
+// The steady start in the engine: the workloads are created with the
+// manifests' replicas at t = 0, as when they were deployed, and scaled to
+// `replicas` at kSteadyStartAt (timeline scale events), so the pods that run
+// in any case (StatefulSets, fixed-size Deployments, each workload's first
+// replicas) queue for the scheduler before the scaled-out ones, as in a
+// cluster that grew under its load. No metrics scrape falls in between.
+inline constexpr SimDuration kSteadyStartAt{1};
+void add_steady_start(SimulationConfig& cfg, const std::map<std::string, int32_t>& replicas);
 
 // Every file a run of `scenario` reads: the scenario file (unless "<stdin>"),
 // the manifests (directories expanded to their files), the claims file and

@@ -25,13 +25,13 @@ struct ResourceTotals {
   int64_t memory_requests = 0;  // bytes
   int64_t cpu_limits_milli = 0;
   int64_t memory_limits = 0;
-  int64_t storage = 0;          // bytes requested by the PVCs that exist (bound or not)
+  int64_t storage = 0;  // bytes requested by the PVCs that exist (bound or not)
 };
 
 struct WorkloadSample {
   int32_t replicas = 0;  // pods that exist (not terminating)
   int32_t ready = 0;
-  int32_t desired = 0;   // spec.replicas (what the HPA asked for)
+  int32_t desired = 0;            // spec.replicas (what the HPA asked for)
   double cpu_utilization = 0;     // percent of requests, averaged over Ready pods
   double memory_utilization = 0;  // percent of requests
 };
@@ -42,7 +42,7 @@ struct Sample {
   std::vector<WorkloadSample> workloads;  // parallel to Report::workloads
   int32_t nodes = 0;                      // Ready nodes
   int32_t pending_pods = 0;
-  std::vector<double> latency_ms;         // parallel to Report::services
+  std::vector<double> latency_ms;  // parallel to Report::services
   ResourceTotals totals;
 };
 
@@ -106,6 +106,35 @@ struct ServiceSummary {
   int64_t saturated_seconds = 0;
 };
 
+// One reason a run does not fit (Report::verdict). check is one of:
+//   PodsPending       a pod stayed Pending longer than the grace (FitCriteria)
+//   ServiceSaturated  a Service's arrivals reached its capacity, or it had no Ready pod
+//   OverSLO           a Service's mean latency was above the SLO
+//   OOMKilled         a container was killed for exceeding its memory limit
+//   CrashLoopBackOff  a container OOM-killed again and again (restarts >= 2, in back-off)
+//   HPAAtMax          an HPA at maxReplicas whose metrics asked for more (upstream's
+//                     ScalingLimited=True, reason TooManyReplicas)
+//   CPUThrottled      a workload's pods ran at their CPU limit for more than the bound
+// object names the workload ("Deployment/ns/name") or Service ("Service/ns/name").
+struct FitIssue {
+  std::string check;
+  std::string object;
+  SimTime first;        // first time after the settle window
+  int64_t count = 0;    // occurrences (pods, scrapes, kills) after the settle window
+  std::string message;  // what happened, with the figures
+  int64_t value = 0;    // HPAAtMax: the most replicas the metrics asked for
+};
+
+// Whether the cluster held the run: fits only when no FitIssue was found after
+// the settle window (the first minutes, while a cold start or a ramp settles).
+struct Verdict {
+  bool fits = true;
+  SimDuration settle{0};             // issues before this are not counted
+  SimDuration pending_grace{0};      // a pod Pending for less than this is not an issue
+  double max_throttled_percent = 0;  // of a workload's pod-time after settle
+  std::vector<FitIssue> issues;      // by check, then first time, then object
+};
+
 struct Warning {
   std::string code;  // "HPAMaxExceedsCapacity", "SingleReplicaStateful", "RolloutCannotSurge", ...
   std::string message;
@@ -129,6 +158,11 @@ struct Report {
   double peak_cpu_utilization_of_allocatable = 0;
   double total_cost = 0;
   std::vector<Warning> warnings;
+  Verdict verdict;
+  // "steady": the run started from the replicas the initial load settles at
+  // (a cluster that has been running); "cold": from the manifests' replicas
+  // with the whole initial load arriving at once (a flash crowd).
+  std::string start = "cold";
   std::vector<ReportEvent> events;
   std::vector<Sample> samples;
 

@@ -11,9 +11,9 @@ namespace simcluster {
 
 struct Resources {
   int64_t cpu_milli = 0;
-  int64_t memory = 0;             // bytes
-  int64_t ephemeral_storage = 0;  // bytes
-  int64_t pods = 0;               // pod slots (nodes) or 1 per pod
+  int64_t memory = 0;                       // bytes
+  int64_t ephemeral_storage = 0;            // bytes
+  int64_t pods = 0;                         // pod slots (nodes) or 1 per pod
   std::map<std::string, int64_t> extended;  // e.g. nvidia.com/gpu, hugepages-2Mi
 
   Resources& operator+=(const Resources& o);

@@ -155,6 +155,22 @@ struct HPAMetricsSpec {
 
 // ---------------------------------------------------------------- the scenario
 
+// plan: what `simcluster plan` searches (scenarios/README.md, "plan").
+struct PlanSpec {
+  // Load levels (users, constant) to plan for; empty: the scenario's own load.
+  std::vector<double> levels;
+  // Candidate node shapes (a pool's count is ignored); empty: every preset
+  // with a price, plus the scenario's own pools' shapes.
+  std::vector<NodePool> shapes;
+  std::optional<int32_t> max_nodes;  // the largest count tried (default 100)
+  // Requirements: "slo", "n+1", "zone", "rollout" (default slo, rollout, n+1).
+  std::vector<std::string> require;
+  SourceLocation source;
+};
+
+enum class StartMode { kSteady, kCold };
+std::string_view to_string(StartMode mode);  // "steady", "cold"
+
 struct SloSpec {
   std::optional<double> latency_ms;  // mean end-to-end latency a Service should stay under
   SourceLocation source;
@@ -192,6 +208,12 @@ struct Scenario {
   JobConfig jobs;
   HPAConfig hpa;
   std::vector<HPAMetricsSpec> hpa_metrics;  // in file order
+
+  // How the run starts (scenarios/README.md, "start"): kSteady from the
+  // replicas the initial load settles at, kCold from the manifests' replicas.
+  StartMode start = StartMode::kSteady;
+  FitCriteria fit;  // verdict: settle window, pending grace, throttling bound
+  std::optional<PlanSpec> plan;
 
   std::optional<Claims> claims;
   std::optional<int64_t> claims_level;  // users: which ScalingClaim this run checks

@@ -23,6 +23,7 @@
 //   const Report& r = sim.report();
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -240,6 +241,25 @@ SimDuration min_sample_interval(SimDuration duration);
 // to do in `hint`; empty when the run is within the limit.
 std::string too_many_samples(SimDuration duration, SimDuration sample_interval, std::string* hint);
 
+// When a run "fits" (Report::verdict): what is checked after the settle window.
+struct FitCriteria {
+  // Issues in the first `settle` of the run are not counted (a cold start, the
+  // HPAs' first scale-ups). nullopt: 10 minutes, or a quarter of the run when
+  // that is shorter.
+  std::optional<SimDuration> settle;
+  // A pod Pending for less than this is scheduling, not a shortage (the
+  // scheduler's back-off retries within 10 s).
+  SimDuration pending_grace{30'000};
+  // A workload's pods may run at their CPU limit (CFS throttling) for at most
+  // this percentage of their pod-time after the settle window.
+  double max_throttled_percent = 5.0;
+  // The settle window a run of `duration` uses.
+  SimDuration settle_for(SimDuration duration) const {
+    if (settle) return std::min(*settle, duration);
+    return std::min(SimDuration{600'000}, SimDuration{duration.count() / 4});
+  }
+};
+
 struct SimulationConfig {
   std::string name;  // for the report
   std::string file;  // scenario path as given, for the report
@@ -270,6 +290,8 @@ struct SimulationConfig {
   UsageHook usage_hook;
 
   std::optional<double> slo_latency_ms;
+  FitCriteria fit;
+  std::string start = "cold";  // for the report: "steady" or "cold" (Report::start)
   // Wall-clock guard for `run`: stop after this many processed events (0 = none).
   uint64_t max_events = 0;
 };

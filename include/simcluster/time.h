@@ -23,7 +23,9 @@ struct SimTime {
   friend constexpr auto operator<=>(SimTime, SimTime) = default;
   friend constexpr SimTime operator+(SimTime t, SimDuration d) { return {t.since_start + d}; }
   friend constexpr SimTime operator-(SimTime t, SimDuration d) { return {t.since_start - d}; }
-  friend constexpr SimDuration operator-(SimTime a, SimTime b) { return a.since_start - b.since_start; }
+  friend constexpr SimDuration operator-(SimTime a, SimTime b) {
+    return a.since_start - b.since_start;
+  }
 };
 
 // Parses a Go-style duration ("90s", "5m", "1h30m", "250ms", "24h") or a bare

@@ -16,6 +16,7 @@ using Json = nlohmann::ordered_json;
 inline constexpr int kJsonDecimals = 3;
 
 Json report_to_json(const Report& report);
+Json verdict_to_json(const Verdict& verdict);
 Json resource_totals_to_json(const ResourceTotals& totals);
 Json resources_to_json(const Resources& resources);
 

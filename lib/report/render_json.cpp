@@ -140,6 +140,26 @@ Json resource_totals_to_json(const ResourceTotals& t) {
   return j;
 }
 
+Json verdict_to_json(const Verdict& v) {
+  Json issues = Json::array();
+  for (const FitIssue& i : v.issues) {
+    Json ij = Json::object();
+    ij["check"] = i.check;
+    ij["object"] = i.object;
+    ij["first_ms"] = i.first.ms();
+    ij["count"] = i.count;
+    ij["message"] = i.message;
+    issues.push_back(std::move(ij));
+  }
+  Json j = Json::object();
+  j["fits"] = v.fits;
+  j["settle_ms"] = v.settle.count();
+  j["pending_grace_ms"] = v.pending_grace.count();
+  j["max_throttled_percent"] = number(v.max_throttled_percent);
+  j["issues"] = std::move(issues);
+  return j;
+}
+
 Json report_to_json(const Report& r) {
   Json j = Json::object();
   j["version"] = r.version;
@@ -154,6 +174,8 @@ Json report_to_json(const Report& r) {
   j["simulated_until_ms"] = r.simulated_until.ms();
   j["complete"] = r.simulated_until.since_start >= r.duration;
   j["peak_users"] = number(peak_users(r));
+  j["start"] = r.start;
+  j["verdict"] = verdict_to_json(r.verdict);
 
   Json workloads = Json::array();
   for (const auto& w : r.workloads) workloads.push_back(workload_to_json(w));

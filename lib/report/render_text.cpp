@@ -65,6 +65,27 @@ void section_header(std::string& out, const Report& r) {
       fmt::format("SLO:       {}\n",
                   r.slo_latency_ms ? fmt::format("latency <= {}", latency_text(*r.slo_latency_ms))
                                    : std::string("none"));
+  out += fmt::format("Start:     {}\n",
+                     r.start == "steady"
+                         ? "steady (from the replicas the initial load settles at)"
+                         : "cold (from the manifests' replicas, the initial load all at once)");
+}
+
+void section_verdict(std::string& out, const Report& r) {
+  const Verdict& v = r.verdict;
+  heading(out, fmt::format("VERDICT: {}", v.fits ? "FITS" : "DOES NOT FIT"));
+  out += fmt::format(
+      "  checked after a settle window of {}: no pod Pending for {} or more, no Service "
+      "saturated{}, no OOM kill, no HPA held at maxReplicas while asking for more, CPU "
+      "throttling at most {:.1f}% of each workload's pod-time\n",
+      format_duration(v.settle), format_duration(v.pending_grace),
+      r.slo_latency_ms ? " or over the SLO" : "", v.max_throttled_percent);
+  if (v.issues.empty()) return;
+  TextTable t({{"CHECK"}, {"OBJECT"}, {"FIRST", Align::kRight}, {"WHAT"}});
+  for (const FitIssue& i : v.issues) {
+    t.add_row({i.check, i.object, format_duration(i.first.since_start), i.message});
+  }
+  out += t.render(2);
 }
 
 void section_workloads(std::string& out, const Report& r, bool wide) {
@@ -412,6 +433,7 @@ std::string_view report_format_name(ReportFormat format) {
 std::string render_text(const Report& report, bool wide) {
   std::string out;
   section_header(out, report);
+  section_verdict(out, report);
   section_workloads(out, report, wide);
   section_hpa(out, report, wide);
   section_rollouts(out, report);

@@ -52,7 +52,80 @@ ClaimedTotals claimed_totals(const std::optional<TotalsClaim>& t) {
   return c;
 }
 
+int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
+
+// How long the steady start's warm-up runs at the initial load: the HPAs'
+// scale-up (doubling at most every 15 s by default) and the 5-minute
+// downscale stabilization are over well within it.
+constexpr SimDuration kSteadyWarmUp{30 * 60'000};
+
 }  // namespace
+
+std::map<std::string, int32_t> steady_replicas(const Scenario& scenario,
+                                               const Manifests& manifests) {
+  std::map<std::string, int32_t> out;
+  if (manifests.horizontal_pod_autoscalers.empty()) return out;
+  Scenario warm = scenario;
+  warm.start = StartMode::kCold;
+  warm.timeline.clear();
+  warm.kubelet_workloads.clear();
+  warm.claims.reset();
+  warm.claims_level.reset();
+  warm.duration = kSteadyWarmUp;
+  warm.sample_interval = kSteadyWarmUp;
+  const double users0 = users_at(scenario.load.users, scenario.load.changes, SimTime{});
+  warm.load.users = UsersProfile{};
+  warm.load.users.shape = ProfileShape::kConstant;
+  warm.load.users.constant = users0;
+  warm.load.changes.clear();
+  // A cluster that holds every workload at its maximum: the settled replicas
+  // are a property of the load, not of whether this cluster has room for them.
+  Resources need, have;
+  int64_t pods_need = 0, pods_have = 0;
+  for (const WorkloadBounds& b : workload_bounds(manifests, scenario)) {
+    need.cpu_milli += b.requests_per_pod.cpu_milli * b.max_replicas;
+    need.memory += b.requests_per_pod.memory * b.max_replicas;
+    pods_need += b.max_replicas;
+  }
+  for (const NodePool& p : warm.node_pools) {
+    const Resources a = allocatable(p.shape);
+    have.cpu_milli += a.cpu_milli * p.count;
+    have.memory += a.memory * p.count;
+    pods_have += a.pods * p.count;
+  }
+  int64_t factor = 1;
+  if (have.cpu_milli > 0 && have.memory > 0 && pods_have > 0) {
+    factor = std::max({int64_t{1}, ceil_div(need.cpu_milli * 5 / 4, have.cpu_milli),
+                       ceil_div(need.memory * 5 / 4, have.memory), ceil_div(pods_need, pods_have)});
+  }
+  for (NodePool& p : warm.node_pools) {
+    p.count = static_cast<int32_t>(std::min<int64_t>(int64_t{p.count} * factor, 10'000));
+  }
+  LoadModel model(manifests, warm.load);
+  Simulator sim(to_simulation_config(warm, manifests, &model));
+  sim.run();
+  const Report& r = sim.report();
+  for (const WorkloadSummary& w : r.workloads) {
+    if (!w.hpa) continue;
+    out[fmt::format("{}/{}/{}", w.kind, w.ns, w.name)] = w.end_replicas;
+  }
+  return out;
+}
+
+void add_steady_start(SimulationConfig& cfg, const std::map<std::string, int32_t>& replicas) {
+  for (const auto& [key, n] : replicas) {
+    // "Kind/ns/name": the name has no '/', the namespace has none either.
+    const size_t a = key.find('/'), b = key.rfind('/');
+    SimTimelineEvent e;
+    e.at = kSteadyStartAt;
+    e.action = TimelineAction::kScale;
+    e.kind = key.substr(0, a);
+    e.ns = key.substr(a + 1, b - a - 1);
+    e.name = key.substr(b + 1);
+    e.replicas = n;
+    cfg.timeline.push_back(std::move(e));
+  }
+}
 
 ScenarioRun run_scenario(const Scenario& scenario,
                          const std::function<void(SimTime now, SimTime end)>& progress) {
@@ -60,8 +133,12 @@ ScenarioRun run_scenario(const Scenario& scenario,
   check_scenario_references(scenario, manifests);
   ScenarioRun run;
   if (scenario.claims) run.computed = compute_manifest_totals(workload_bounds(manifests, scenario));
+  std::map<std::string, int32_t> steady;
+  if (scenario.start == StartMode::kSteady) steady = steady_replicas(scenario, manifests);
   LoadModel model(manifests, scenario.load);  // borrowed by the Simulator: outlives it
-  Simulator sim(to_simulation_config(scenario, std::move(manifests), &model));
+  SimulationConfig cfg = to_simulation_config(scenario, std::move(manifests), &model);
+  add_steady_start(cfg, steady);
+  Simulator sim(std::move(cfg));
   sim.run(progress);
   run.report = sim.report();
   return run;

@@ -60,7 +60,10 @@ class ScenarioParser {
                    "jobs",
                    "hpaMetrics",
                    "claims",
-                   "claimsLevel"});
+                   "claimsLevel",
+                   "start",
+                   "verdict",
+                   "plan"});
     s_.file = r_.file();
     s_.dir = base_dir_;
     s_.source = r_.where(root);
@@ -104,6 +107,22 @@ class ScenarioParser {
     if (root["featureGates"].IsDefined()) parse_feature_gates(root["featureGates"]);
     if (root["jobs"].IsDefined()) parse_jobs(root["jobs"]);
     if (root["hpaMetrics"].IsDefined()) parse_hpa_metrics(root["hpaMetrics"]);
+    if (root["start"].IsDefined()) {
+      const std::string v = r_.string(root["start"], "start");
+      if (v == "steady") {
+        s_.start = StartMode::kSteady;
+      } else if (v == "cold") {
+        s_.start = StartMode::kCold;
+      } else {
+        std::string hint = closest_match(v, {"steady", "cold"});
+        r_.fail_at(root["start"], fmt::format("start '{}' is not steady or cold", v),
+                   hint.empty() ? "steady: from the replicas the initial load settles at; cold: "
+                                  "from the manifests' replicas, all users at once"
+                                : fmt::format("did you mean '{}'?", hint));
+      }
+    }
+    if (root["verdict"].IsDefined()) parse_verdict(root["verdict"]);
+    if (root["plan"].IsDefined()) parse_plan(root["plan"]);
     if (root["claims"].IsDefined()) parse_claims_ref(root["claims"]);
     if (root["claimsLevel"].IsDefined()) {
       const YAML::Node n = root["claimsLevel"];
@@ -211,15 +230,17 @@ class ScenarioParser {
                "write gke, eks, aks, none, or a mapping {cpu: 100m, memory: 512Mi}");
   }
 
-  NodePool parse_pool(const YAML::Node& n, const std::string& path) {
+  NodePool parse_pool(const YAML::Node& n, const std::string& path, bool needs_count = true) {
     r_.check_keys(n, path,
                   {"name", "count", "preset", "cpu", "memory", "pods", "ephemeralStorage",
                    "reserved", "labels", "zones", "region", "taints", "pricePerHour"});
     NodePool pool;
     pool.source = r_.where(n);
     pool.name = r_.string(r_.required(n, "name", path), join_path(path, "name"));
-    pool.count = static_cast<int32_t>(
-        r_.integer(r_.required(n, "count", path), join_path(path, "count"), 0, kMaxNodesPerPool));
+    if (needs_count || n["count"].IsDefined()) {
+      pool.count = static_cast<int32_t>(
+          r_.integer(r_.required(n, "count", path), join_path(path, "count"), 0, kMaxNodesPerPool));
+    }
     const bool custom = n["cpu"].IsDefined() || n["memory"].IsDefined();
     Resources capacity;
     std::string shape_name;
@@ -643,6 +664,83 @@ class ScenarioParser {
   }
 
   // ------------------------------------------------------------ slo, timeline, timings
+
+  void parse_plan(const YAML::Node& n) {
+    r_.check_keys(n, "plan", {"levels", "shapes", "maxNodes", "require"});
+    PlanSpec p;
+    p.source = r_.where(n);
+    if (const YAML::Node v = n["levels"]; v.IsDefined()) {
+      r_.require_sequence(v, "plan.levels");
+      check_size(v, "plan.levels");
+      for (size_t i = 0; i < v.size(); ++i) {
+        const double users = r_.number(v[i], index_path("plan.levels", i), 0, 1e9);
+        if (!p.levels.empty() && users <= p.levels.back()) {
+          r_.fail_at(v[i], "plan.levels must be increasing (users)");
+        }
+        p.levels.push_back(users);
+      }
+    }
+    if (const YAML::Node v = n["shapes"]; v.IsDefined()) {
+      r_.require_sequence(v, "plan.shapes");
+      check_size(v, "plan.shapes");
+      for (size_t i = 0; i < v.size(); ++i) {
+        const std::string path = index_path("plan.shapes", i);
+        NodePool pool;
+        if (v[i].IsScalar()) {
+          const std::string name = r_.string(v[i], path);
+          std::optional<MachineShape> shape = find_machine_shape(name);
+          if (!shape) {
+            std::string guess = closest_match(name, machine_shape_names());
+            r_.fail_at(v[i],
+                       fmt::format("unknown machine preset '{}'{}", name,
+                                   guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+                       fmt::format("presets: {}", fmt::join(machine_shape_names(), ", ")));
+          }
+          pool.name = name;
+          pool.shape = *shape;
+          pool.source = r_.where(v[i]);
+        } else {
+          pool = parse_pool(v[i], path, /*needs_count=*/false);
+        }
+        for (const NodePool& other : p.shapes) {
+          if (other.name == pool.name) {
+            r_.fail_at(v[i], fmt::format("plan shape '{}' is listed twice", pool.name));
+          }
+        }
+        p.shapes.push_back(std::move(pool));
+      }
+    }
+    if (const YAML::Node v = n["maxNodes"]; v.IsDefined()) {
+      p.max_nodes = static_cast<int32_t>(r_.integer(v, "plan.maxNodes", 1, kMaxNodesPerPool));
+    }
+    if (const YAML::Node v = n["require"]; v.IsDefined()) {
+      for (const std::string& req : strings(v, "plan.require")) {
+        if (req != "slo" && req != "n+1" && req != "zone" && req != "rollout") {
+          std::string guess = closest_match(req, {"slo", "n+1", "zone", "rollout"});
+          r_.fail_at(v,
+                     fmt::format("plan.require: unknown requirement '{}'{}", req,
+                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+                     "requirements: slo, n+1, zone, rollout");
+        }
+        p.require.push_back(req);
+      }
+    }
+    s_.plan = std::move(p);
+  }
+
+  void parse_verdict(const YAML::Node& n) {
+    r_.check_keys(n, "verdict", {"settle", "pendingGrace", "maxThrottledPercent"});
+    if (const YAML::Node v = n["settle"]; v.IsDefined()) {
+      s_.fit.settle = r_.duration(v, "verdict.settle", SimDuration(0), s_.duration);
+    }
+    if (const YAML::Node v = n["pendingGrace"]; v.IsDefined()) {
+      s_.fit.pending_grace =
+          r_.duration(v, "verdict.pendingGrace", SimDuration(0), SimDuration(3'600'000));
+    }
+    if (const YAML::Node v = n["maxThrottledPercent"]; v.IsDefined()) {
+      s_.fit.max_throttled_percent = r_.number(v, "verdict.maxThrottledPercent", 0, 100);
+    }
+  }
 
   void parse_slo(const YAML::Node& n) {
     r_.check_keys(n, "slo", {"latency"});

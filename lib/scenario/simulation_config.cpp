@@ -62,6 +62,10 @@ std::string too_many_samples(SimDuration duration, SimDuration sample_interval, 
                      duration / sample_interval, kMaxReportSamples);
 }
 
+std::string_view to_string(StartMode mode) {
+  return mode == StartMode::kSteady ? "steady" : "cold";
+}
+
 SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
                                       const LoadSource* load) {
   check_scenario_references(scenario, manifests);
@@ -91,6 +95,8 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
         spec.values;
   }
   cfg.slo_latency_ms = scenario.slo.latency_ms;
+  cfg.fit = scenario.fit;
+  cfg.start = std::string(to_string(scenario.start));
   cfg.load = load;
   for (const TimelineEvent& e : scenario.timeline) {
     if (e.kind == TimelineKind::kLoad) continue;  // the LoadSource applies load changes

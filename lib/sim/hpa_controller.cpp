@@ -9,6 +9,7 @@
 // The pods' HPAPodInfo entries are kept between syncs and updated in place
 // (rebuilt only when the set of selected pods changes).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iterator>
@@ -214,6 +215,25 @@ void HPAController::reconcile(KeyId key) {
   }
 
   HPADecision d = hpa_reconcile(h->hpa, h->state, in, now, w_.cfg.hpa);
+  {
+    // Held at maxReplicas with the metrics asking for more: upstream sets
+    // ScalingLimited=True, reason TooManyReplicas (horizontal.go normalizeDesiredReplicas).
+    const HPACondition* limited = d.condition("ScalingLimited");
+    const bool at_max = limited != nullptr && limited->status == "True" &&
+                        limited->reason == "TooManyReplicas" &&
+                        d.metric_replicas > h->hpa.max_replicas;
+    if (at_max) {
+      std::vector<std::string> metrics;
+      for (const HPAMetricProposal& p : d.proposals) {
+        if (p.is_valid && p.current.average_utilization) {
+          metrics.push_back(fmt::format("{} {}% of request, target {}", p.current.name,
+                                        *p.current.average_utilization, p.target));
+        }
+      }
+      w_.recorder.hpa_synced(w_, w_.store.keys.name(key), h->target, h->hpa.max_replicas,
+                             d.metric_replicas, true, fmt::format("{}", fmt::join(metrics, "; ")));
+    }
+  }
   // What the report shows of a decision (built only when an event is recorded).
   auto object = [&] { return fmt::format("HorizontalPodAutoscaler/{}", w_.store.keys.name(key)); };
   auto details = [&] {

@@ -236,10 +236,8 @@ void NodeLifecycleController::reconcile(KeyId key) {
                       format_duration(now - n->not_ready_since)),
           {{"reason", "TaintManagerEviction"}, {"node", n->node.metadata.name}});
       w_.delete_pod(*p, "Evicted");
-      if (!w_.cfg.node_lifecycle.force_delete_unreachable_pods &&
-          p->owner_kind == "StatefulSet") {
-        w_.recorder.stuck_terminating("Pod/" + w_.store.keys.name(pk), n->node.metadata.name,
-                                      now);
+      if (!w_.cfg.node_lifecycle.force_delete_unreachable_pods && p->owner_kind == "StatefulSet") {
+        w_.recorder.stuck_terminating("Pod/" + w_.store.keys.name(pk), n->node.metadata.name, now);
       }
     }
   }

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
+#include <tuple>
 
 #include "sim/controllers.h"
 #include "sim/world.h"
@@ -152,6 +154,51 @@ void Recorder::init(World& w) {
   report_.duration = cfg.duration;
   report_.sample_interval = cfg.sample_interval;
   report_.slo_latency_ms = cfg.slo_latency_ms;
+  report_.start = cfg.start;
+  fit_ = cfg.fit;
+  settle_ = SimTime{fit_.settle_for(cfg.duration)};
+}
+
+void Recorder::issue(SimTime t, const char* check, const std::string& object, std::string message,
+                     int64_t count, int64_t value) {
+  IssueTrack& i = issues_[{check, object}];
+  if (i.count == 0) {
+    i.first = t;
+    i.message = message;
+  }
+  i.count += count;
+  if (t < settle_) return;
+  if (i.settled_count == 0) {
+    i.settled_first = t;
+    i.settled_message = std::move(message);
+  }
+  i.settled_count += count;
+  i.settled_value = std::max(i.settled_value, value);
+}
+
+void Recorder::container_crashed(World& w, const std::string& workload, const std::string& pod,
+                                 const std::string& reason, int32_t restarts) {
+  // Only what load causes: a container over its memory limit. Crashes of a
+  // broken revision (a rollout fault) or failed probes are not a capacity issue.
+  if (reason != "OOMKilled") return;
+  const std::string object = workload.empty() ? "Pod/" + pod : workload;
+  issue(w.now, "OOMKilled", object,
+        fmt::format("container of {} OOMKilled (memory above its limit)", pod));
+  if (restarts >= 2) {
+    issue(w.now, "CrashLoopBackOff", object,
+          fmt::format("{} OOMKilled {} times: CrashLoopBackOff", pod, restarts));
+  }
+}
+
+void Recorder::hpa_synced(World& w, const std::string& hpa, const std::string& target,
+                          int32_t max_replicas, int32_t metric_replicas, bool limited_at_max,
+                          const std::string& metrics) {
+  if (!limited_at_max) return;
+  issue(w.now, "HPAAtMax", target,
+        fmt::format("HorizontalPodAutoscaler {} at maxReplicas {} while its metrics ask for {}{}",
+                    hpa, max_replicas, metric_replicas,
+                    metrics.empty() ? "" : fmt::format(" ({})", metrics)),
+        1, metric_replicas);
 }
 
 void Recorder::event(SimTime t, std::string kind, std::string object, std::string message,
@@ -208,6 +255,10 @@ void Recorder::observe(World& w) {
   // The totals count every pod that exists, bound or Pending (what a cluster
   // would have to hold), so they are re-summed when the bound requests or the
   // number of pods change; the peak is the step with the most CPU requested.
+  // start: steady scales the workloads to their settled replicas at 1 ms:
+  // the run's start figures are those.
+  const bool steady_start = w.cfg.start == "steady" && w.now.ms() <= 1;
+  if (steady_start) have_start_ = false;
   if (requested != cpu_requested_ || w.store.pods.size() != pods_seen_ || !have_start_) {
     cpu_requested_ = requested;
     pods_seen_ = w.store.pods.size();
@@ -245,7 +296,7 @@ void Recorder::observe(World& w) {
   }
   for (WorkloadTrack& t : workloads_) {
     const int32_t desired = desired_of(w, t);
-    if (t.start < 0) {
+    if (t.start < 0 || steady_start) {
       t.start = t.min = t.max = desired;
     }
     t.min = std::min(t.min, desired);
@@ -340,14 +391,38 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
   // CPU throttling: a pod sampled now whose demand exceeds its limit runs at
   // the limit until the next scrape (metrics.cpp caps the usage).
   const int64_t resolution = w.cfg.metrics_resolution.count();
+  const bool settled = now >= settle_;
   for (const auto& [key, p] : w.store.pods) {
-    if (p.sample_time != now || p.workload_index < 0 || p.tmpl->cpu_limit_milli <= 0) continue;
-    if (p.cpu_demand <= p.tmpl->cpu_limit_milli) continue;
+    if (p.sample_time != now || p.workload_index < 0) continue;
     WorkloadTrack& t = workloads_[static_cast<size_t>(p.workload_index)];
+    if (settled) t.settled_pod_ms += resolution;
+    if (p.tmpl->cpu_limit_milli <= 0 || p.cpu_demand <= p.tmpl->cpu_limit_milli) continue;
     t.throttled_ms += resolution;
+    if (settled) {
+      t.settled_throttled_ms += resolution;
+      if (!t.settled_first_throttled) t.settled_first_throttled = now;
+    }
     t.peak_demand_of_limit =
         std::max(t.peak_demand_of_limit, 100.0 * static_cast<double>(p.cpu_demand) /
                                              static_cast<double>(p.tmpl->cpu_limit_milli));
+  }
+
+  // Pods Pending longer than the grace: the cluster has no room for them.
+  if (w.store.pending_pods > 0) {
+    std::map<std::string, std::pair<int64_t, std::string>> by_workload;  // -> (pods, reason)
+    for (const auto& [key, p] : w.store.pods) {
+      if (p.bound() || p.terminal() || p.terminating()) continue;
+      if (now - p.pending_since < fit_.pending_grace) continue;
+      auto& e = by_workload[p.workload.empty() ? "Pod/" + w.store.keys.name(p.key) : p.workload];
+      e.first += 1;
+      if (e.second.empty()) e.second = p.unschedulable_message;
+    }
+    for (const auto& [object, e] : by_workload) {
+      issue(now, "PodsPending", object,
+            fmt::format("{} pod{} Pending for {} or more{}", e.first, e.first == 1 ? "" : "s",
+                        format_duration(fit_.pending_grace),
+                        e.second.empty() ? "" : ": " + e.second));
+    }
   }
 
   const std::optional<double> slo = w.cfg.slo_latency_ms;
@@ -357,6 +432,17 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     if (last_metrics_ && s.over) s.ms_over_slo += (now - *last_metrics_).count();
     if (last_metrics_ && s.saturated) s.saturated_ms += (now - *last_metrics_).count();
     s.saturated = !std::isfinite(l.latency_ms);
+    const std::string service = fmt::format("Service/{}/{}", s.ns, s.name);
+    if (s.saturated) {
+      issue(now, "ServiceSaturated", service,
+            l.utilization > 0 && std::isfinite(l.utilization)
+                ? fmt::format("{:.1f} requests/s arrive, {:.0f}% of what its Ready pods serve",
+                              l.arrival_rps, 100.0 * l.utilization)
+                : fmt::format("{:.1f} requests/s arrive and it has no Ready pod", l.arrival_rps));
+    } else if (slo && l.latency_ms > *slo) {
+      issue(now, "OverSLO", service,
+            fmt::format("mean latency {:.1f} ms, over the SLO of {:.1f} ms", l.latency_ms, *slo));
+    }
     s.peak_rps = std::max(s.peak_rps, l.arrival_rps);
     s.latency = l.latency_ms;
     if (std::isfinite(l.latency_ms)) {
@@ -530,6 +616,36 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                                "target)",
                                t.key, t.throttled_ms / 1000, t.peak_demand_of_limit)});
   }
+  // What the verdict checks, over the whole run (the verdict counts only
+  // after the settle window).
+  for (const auto& [key, i] : issues_) {
+    const std::string& check = key.first;
+    const std::string& object = key.second;
+    const std::string when = format_duration(i.first.since_start);
+    if (check == "OOMKilled") {
+      out.push_back(
+          {"OOMKilled", fmt::format("{}: {} OOM kill{}, the first at {} ({}); its memory "
+                                    "limit is below what the load makes it use",
+                                    object, i.count, i.count == 1 ? "" : "s", when, i.message)});
+    } else if (check == "CrashLoopBackOff") {
+      out.push_back({"CrashLoopBackOff",
+                     fmt::format("{}: OOM-killed again and again from {} ({}): raise its memory "
+                                 "limit or spread the load over more replicas",
+                                 object, when, i.message)});
+    } else if (check == "HPAAtMax") {
+      out.push_back({"HPACappedAtMax",
+                     fmt::format("{}: for {} HPA syncs from {}, {}: raise maxReplicas (and the "
+                                 "nodes to hold them) or the load per pod stays above target",
+                                 object, i.count, when, i.message)});
+    } else if (check == "ServiceSaturated") {
+      const int64_t seconds = i.count * w.cfg.metrics_resolution.count() / 1000;
+      out.push_back(
+          {"ServiceSaturated",
+           fmt::format("{} was saturated for about {} from {} ({}): requests queue "
+                       "without bound",
+                       object, format_duration(SimDuration{seconds * 1000}), when, i.message)});
+    }
+  }
   if (w.store.pending_pods > 0) {
     out.push_back(
         {"PodsPendingAtEnd",
@@ -613,6 +729,46 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                                w.cfg.manifests.jobs.size(), w.cfg.manifests.cron_jobs.size())});
   }
   return out;
+}
+
+Verdict Recorder::verdict() const {
+  Verdict v;
+  v.settle = settle_.since_start;
+  v.pending_grace = fit_.pending_grace;
+  v.max_throttled_percent = fit_.max_throttled_percent;
+  for (const auto& [key, i] : issues_) {
+    if (i.settled_count == 0) continue;
+    v.issues.push_back({key.first, key.second, i.settled_first, i.settled_count, i.settled_message,
+                        i.settled_value});
+  }
+  for (const WorkloadTrack& t : workloads_) {
+    if (t.settled_pod_ms <= 0 || t.settled_throttled_ms <= 0) continue;
+    const double pct =
+        100.0 * static_cast<double>(t.settled_throttled_ms) / static_cast<double>(t.settled_pod_ms);
+    if (pct <= fit_.max_throttled_percent) continue;
+    v.issues.push_back({"CPUThrottled", t.key, *t.settled_first_throttled,
+                        t.settled_throttled_ms / 1000,
+                        fmt::format("pods at their CPU limit for {:.1f}% of their time (bound "
+                                    "{:.1f}%), demand up to {:.0f}% of the limit",
+                                    pct, fit_.max_throttled_percent, t.peak_demand_of_limit)});
+  }
+  // The order the report lists them: by check (the most basic shortage
+  // first), then first time, then object.
+  static constexpr std::string_view kOrder[] = {"PodsPending", "ServiceSaturated", "OverSLO",
+                                                "OOMKilled",   "CrashLoopBackOff", "HPAAtMax",
+                                                "CPUThrottled"};
+  auto rank = [](const std::string& c) {
+    for (size_t i = 0; i < std::size(kOrder); ++i) {
+      if (kOrder[i] == c) return i;
+    }
+    return std::size(kOrder);
+  };
+  std::stable_sort(v.issues.begin(), v.issues.end(), [&](const FitIssue& a, const FitIssue& b) {
+    return std::make_tuple(rank(a.check), a.first, a.object) <
+           std::make_tuple(rank(b.check), b.first, b.object);
+  });
+  v.fits = v.issues.empty();
+  return v;
 }
 
 const Report& Recorder::build(World& w) {
@@ -717,6 +873,7 @@ const Report& Recorder::build(World& w) {
       util_ms_ > 0 ? util_integral_ / static_cast<double>(util_ms_) : 0;
   r.peak_cpu_utilization_of_allocatable = util_peak_;
   r.warnings = warnings(w);
+  r.verdict = verdict();
   r.events = events_;
   r.samples = samples_;
   r.simulated_until = w.now;

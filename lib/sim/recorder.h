@@ -18,6 +18,7 @@
 
 #include "simcluster/load_source.h"
 #include "simcluster/report.h"
+#include "simcluster/simulator.h"
 #include "simcluster/time.h"
 
 namespace simcluster {
@@ -52,6 +53,9 @@ class Recorder {
     // CPU throttling (see WorkloadSummary).
     int64_t throttled_ms = 0;
     double peak_demand_of_limit = 0;
+    // After the settle window: pod-time sampled and pod-time throttled.
+    int64_t settled_pod_ms = 0, settled_throttled_ms = 0;
+    std::optional<SimTime> settled_first_throttled;
   };
 
   // Sets up the workload/service/pool lists. Call once the world is built.
@@ -70,6 +74,14 @@ class Recorder {
   // (its controller will not replace it until the node's kubelet confirms).
   void stuck_terminating(std::string pod, std::string node, SimTime since);
 
+  // A container of `pod` was killed (reason "OOMKilled", "Error", "Unhealthy").
+  void container_crashed(World& w, const std::string& workload, const std::string& pod,
+                         const std::string& reason, int32_t restarts);
+  // Every HPA sync: an HPA held at maxReplicas while its metrics ask for more
+  // (ScalingLimited=True/TooManyReplicas) is a verdict issue.
+  void hpa_synced(World& w, const std::string& hpa, const std::string& target, int32_t max_replicas,
+                  int32_t metric_replicas, bool limited_at_max, const std::string& metrics);
+
   // HPA bookkeeping for the workload summary.
   void hpa_scaled(World& w, int32_t workload_index, int32_t from, int32_t to);
   void rollout_finished(int32_t workload_index, SimDuration took);
@@ -84,6 +96,21 @@ class Recorder {
   void integrate(World& w, SimTime to);
   void update_bursts(World& w);
   std::vector<Warning> warnings(World& w) const;
+  Verdict verdict() const;
+  // Counts an occurrence of a verdict check for `object` at `t`: in the whole
+  // run (for warnings) and, when t is at or after the settle window, for the verdict.
+  void issue(SimTime t, const char* check, const std::string& object, std::string message,
+             int64_t count = 1, int64_t value = 0);
+
+  struct IssueTrack {
+    int64_t count = 0, settled_count = 0;
+    SimTime first, settled_first;
+    std::string message, settled_message;  // as of the first occurrence
+    int64_t settled_value = 0;             // the highest value after settle
+  };
+  std::map<std::pair<std::string, std::string>, IssueTrack> issues_;  // (check, object)
+  SimTime settle_;
+  FitCriteria fit_;
 
   Report report_;
   std::vector<ReportEvent> events_;

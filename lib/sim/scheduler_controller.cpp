@@ -53,8 +53,7 @@ void SchedulerController::on_node_change(KeyId key) {
     if (old != node_sigs_.end()) node_sigs_.erase(old);
     return;
   }
-  NodeSig sig{n->unschedulable, n->ready, n->allocatable, n->node.metadata.labels,
-              n->node.taints};
+  NodeSig sig{n->unschedulable, n->ready, n->allocatable, n->node.metadata.labels, n->node.taints};
   bool event = true;  // a new node
   if (old != node_sigs_.end()) {
     const NodeSig& o = old->second;

@@ -407,6 +407,7 @@ void World::crash_pod(SimPod& pod, const std::string& reason) {
                  fmt::format("{} (restart {}, next start in {})", reason, pod.restarts,
                              format_duration(*pod.restart_at - now)),
                  {{"reason", reason}, {"restarts", std::to_string(pod.restarts)}});
+  recorder.container_crashed(*this, pod.workload, store.keys.name(pod.key), reason, pod.restarts);
   touch_pod(pod);
   enqueue(ControllerId::kKubelet, pod.key);
 }

@@ -58,9 +58,12 @@ TEST_CASE("My-SaaS-Chat at its minimum replicas fits on 3 nodes of 2 CPU / 4 GiB
 
 TEST_CASE("My-SaaS-Chat at its maximum replicas leaves pods Pending on the same 3 nodes") {
   InSourceDir here;
-  // 10,000 users: every HPA reaches maxReplicas (auth 10, chat 20, billing 8).
+  // 10,000 users: every HPA reaches maxReplicas (auth 10, chat 20, billing 8),
+  // here from a cold start (the manifests' replicas, all users at once).
   Scenario sc = load_scenario("scenarios/peak.yaml");
+  sc.start = StartMode::kCold;
   Report r = run_scenario(sc).report;
+  CHECK(r.start == "cold");
   const auto end = end_replicas(r);
   CHECK(end.at("auth-service") == 10);
   CHECK(end.at("chat-service") == 20);

@@ -46,9 +46,10 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 }
 
 // One node of 2cpu-4gi, no traffic, the given manifests file and extra keys.
+// A cold start: the tests follow the HPAs from the manifests' replicas.
 std::string small_scenario(const std::string& manifests, const std::string& duration,
                            const std::string& extra) {
-  return "name: keys\nmanifests: [" + manifests + "]\nduration: " + duration +
+  return "name: keys\nstart: cold\nmanifests: [" + manifests + "]\nduration: " + duration +
          "\ncluster:\n  nodePools:\n    - {name: pool, count: 1, preset: 2cpu-4gi}\n" + extra;
 }
 
