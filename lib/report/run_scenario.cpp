@@ -64,6 +64,7 @@ ScenarioRun run_scenario(const Scenario& scenario,
   Simulator sim(to_simulation_config(scenario, std::move(manifests), &model));
   sim.run(progress);
   run.report = sim.report();
+  run.report.overrides = scenario.overrides;
   return run;
 }
 
