@@ -125,7 +125,9 @@ void apply_override(YAML::Node& root, const ScenarioOverride& o, YamlReader& rea
   const size_t first = o.value.find_first_not_of(" \t");
   const bool flow = first != std::string::npos && (o.value[first] == '[' || o.value[first] == '{');
   if ((value.IsMap() || value.IsSequence()) && !flow) {
-    fail_flag(flag, fmt::format("the value '{}' reads as a YAML {}", o.value, describe(value)),
+    fail_flag(flag,
+              fmt::format("the value '{}' reads as a YAML {}", o.value,
+                          value.IsMap() ? "mapping" : "list"),
               "quote it to mean a string (--set 'PATH=\"a: b\"'), or write a flow value: "
               "[a, b] or {key: value}");
   }

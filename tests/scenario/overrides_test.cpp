@@ -120,7 +120,7 @@ TEST_CASE("An override's value is YAML: flow lists and mappings are taken, block
   CHECK(s.node_pools[0].labels.at("tier") == "web");
   CHECK(s.node_pools[0].labels.at("example.com/disk") == "ssd");
   CHECK(contains(error_with(dir, minimal_scenario(), {"name=a: b"}),
-                 "--set name=a: b: the value 'a: b' reads as a YAML a mapping"));
+                 "--set name=a: b: the value 'a: b' reads as a YAML mapping"));
   CHECK(contains(error_with(dir, minimal_scenario(), {"name=[a"}),
                  "--set name=[a: YAML syntax error"));
   // Quoted, it is a string.
