@@ -27,7 +27,7 @@ constexpr const char* kPlanHelp =
 Usage:
   simcluster plan SCENARIO... [--shapes PRESET,...|all] [--max-nodes N]
                   [--require slo,n+1,zone,rollout] [-o text|wide|json|yaml|csv|html]
-                  [--out FILE] [-j N]
+                  [--out FILE] [-j N] [--set PATH=VALUE]...
 
 For each load level (each scenario, or each of its plan.levels) and each
 candidate node shape, simulates the cluster at increasing node counts and
@@ -55,6 +55,8 @@ Flags:
       --out FILE       write to FILE atomically instead of stdout
   -j, --jobs N         simulate N candidates at once (default 1); the plan is
                        the same for every N
+      --set PATH=VALUE what-if without editing the file (repeatable), checked
+                       like the file: --set services.chat-service.concurrency=4
   -q, --quiet          no progress line on stderr
   -f FILE              a scenario (same as a positional SCENARIO)
   -h, --help           show this help
@@ -67,6 +69,7 @@ Examples:
   simcluster plan scenarios/plan.yaml --shapes e2-standard-4,m5.xlarge -j 2
   simcluster plan scenarios/high.yaml --require slo,n+1 --max-nodes 20 -o json
   simcluster plan scenarios/plan.yaml -o html --out plan.html
+  simcluster plan scenarios/plan.yaml --set plan.levels=[20000] --max-nodes 80
 )";
 
 struct PlanArgs {
@@ -74,6 +77,7 @@ struct PlanArgs {
   PlanOptions options;
   ReportFormat format = ReportFormat::kText;
   std::optional<std::string> out;
+  std::vector<ScenarioOverride> overrides;
   bool quiet = false;
 };
 
@@ -170,6 +174,14 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
       auto n = parse_positive(v);
       if (!n || *n > 64) throw UsageError{fmt::format("-j '{}' is not a count from 1 to 64", v)};
       o.options.threads = static_cast<int>(*n);
+    } else if (is("--set")) {
+      std::string v = value("--set");
+      auto ov = parse_override(v);
+      if (!ov) {
+        throw UsageError{
+            fmt::format("--set '{}' is not PATH=VALUE (e.g. --set plan.maxNodes=20)", v)};
+      }
+      o.overrides.push_back(std::move(*ov));
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
     } else if (a == "-f" || a.rfind("-f=", 0) == 0 || a.rfind("--filename", 0) == 0) {
@@ -205,7 +217,9 @@ int cmd_plan(const Args& args) {
     return 0;
   }
   std::vector<Scenario> scenarios;
-  for (const std::string& path : opt.scenarios) scenarios.push_back(read_scenario(path));
+  for (const std::string& path : opt.scenarios) {
+    scenarios.push_back(read_scenario(path, opt.overrides));
+  }
   std::set<std::string> all_inputs;
   for (const Scenario& sc : scenarios) {
     for (auto& f : scenario_input_files(sc)) all_inputs.insert(std::move(f));

@@ -32,7 +32,7 @@ constexpr const char* kRunHelp =
 
 Usage:
   simcluster run SCENARIO... [-o text|wide|json|yaml|csv|html] [--out FILE]
-                 [--seed N] [--duration D] [--quiet]
+                 [--seed N] [--duration D] [--set PATH=VALUE]... [--quiet]
 
 One scenario prints its report: replicas per workload, HPA decisions and how
 long they took to get pods Ready, rollouts, pending pods and why, nodes and
@@ -51,6 +51,10 @@ Flags:
                        file, then rename); refused if FILE is an input file
       --seed N         override the scenario's random seed
       --duration D     override the simulated duration (30m, 2h, 1d)
+      --set PATH=VALUE change one value of the scenario without editing it
+                       (repeatable; every scenario given): PATH is dotted
+                       keys with [N] list indices, VALUE is YAML; checked as
+                       the file is, and listed in the report's header
   -q, --quiet          no progress line on stderr (shown only on a terminal)
   -f FILE              a scenario (same as a positional SCENARIO)
   -                    read one scenario from stdin; its relative paths
@@ -62,6 +66,8 @@ Exit codes: 0 ok, 1 input error (file:line:col: message), 2 usage error.
 Examples:
   simcluster run scenarios/peak.yaml
   simcluster run scenarios/peak.yaml -o wide --seed 7 --duration 30m
+  simcluster run scenarios/peak.yaml --set cluster.nodePools[0].count=6 \
+      --set load.users=5000 --set services.chat-service.concurrency=4
   simcluster run scenarios/baseline.yaml scenarios/high.yaml scenarios/peak.yaml
   simcluster run scenarios/day.yaml -o html --out day.html
   simcluster run scenarios/rollout.yaml -o json | jq '.workloads[].rollout_seconds'
@@ -74,6 +80,7 @@ struct RunOptions {
   std::optional<std::string> out;
   std::optional<uint64_t> seed;
   std::optional<SimDuration> duration;
+  std::vector<ScenarioOverride> overrides;  // --set, in order
   bool quiet = false;
 };
 
@@ -95,8 +102,8 @@ std::optional<uint64_t> parse_seed(const std::string& s) {
 
 RunOptions parse_args(const Args& args, bool* help) {
   RunOptions o;
-  static const std::vector<std::string> kFlags = {"--output",   "--out",   "--seed",
-                                                  "--duration", "--quiet", "--help"};
+  static const std::vector<std::string> kFlags = {"--output", "--out",   "--seed", "--duration",
+                                                  "--set",    "--quiet", "--help"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     // "--flag=value", "--flag value", "-o json", "-ojson".
@@ -137,6 +144,14 @@ RunOptions parse_args(const Args& args, bool* help) {
         throw UsageError{
             fmt::format("--duration '{}' is not a positive duration (e.g. 90s, 30m, 2h)", v)};
       }
+    } else if (is("--set")) {
+      std::string v = value("--set");
+      std::optional<ScenarioOverride> ov = parse_override(v);
+      if (!ov) {
+        throw UsageError{fmt::format(
+            "--set '{}' is not PATH=VALUE (e.g. --set cluster.nodePools[0].count=5)", v)};
+      }
+      o.overrides.push_back(std::move(*ov));
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
     } else if (a == "-f" || a.rfind("-f=", 0) == 0 || a.rfind("--filename", 0) == 0) {
@@ -161,8 +176,8 @@ RunOptions parse_args(const Args& args, bool* help) {
 
 }  // namespace
 
-Scenario read_scenario(const std::string& path) {
-  if (path != "-") return load_scenario(path);
+Scenario read_scenario(const std::string& path, const std::vector<ScenarioOverride>& overrides) {
+  if (path != "-") return load_scenario(path, overrides);
   constexpr size_t kMaxBytes = size_t{16} << 20;
   std::string text;
   char buf[65536];
@@ -173,7 +188,7 @@ Scenario read_scenario(const std::string& path) {
       throw InputError(SourceLocation{"<stdin>", 0, 0}, "scenario on stdin is larger than 16 MiB");
     }
   }
-  return parse_scenario(text, "<stdin>", fs::current_path().string());
+  return parse_scenario(text, "<stdin>", fs::current_path().string(), overrides);
 }
 
 int cmd_run(const Args& args) {
@@ -192,7 +207,7 @@ int cmd_run(const Args& args) {
 
   std::vector<Scenario> scenarios;
   for (const auto& path : opt.scenarios) {
-    Scenario sc = read_scenario(path);
+    Scenario sc = read_scenario(path, opt.overrides);
     if (opt.seed) sc.seed = *opt.seed;
     if (opt.duration) sc.duration = *opt.duration;
     scenarios.push_back(std::move(sc));

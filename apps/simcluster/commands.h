@@ -19,7 +19,8 @@ int cmd_run(const Args& args);        // cmd_run.cpp
 int cmd_calibrate(const Args& args);  // cmd_calibrate.cpp
 
 // A scenario named on the command line: a file, or "-" for stdin (its
-// relative paths resolve against the current directory). cmd_run.cpp.
-Scenario read_scenario(const std::string& path);
+// relative paths resolve against the current directory), with the --set
+// overrides applied and checked like the file. cmd_run.cpp.
+Scenario read_scenario(const std::string& path, const std::vector<ScenarioOverride>& overrides);
 
 }  // namespace simcluster::cli

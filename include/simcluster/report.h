@@ -144,6 +144,8 @@ struct Report {
   int version = kReportVersion;
   std::string scenario;  // name
   std::string file;      // scenario path as given
+  // The scenario's overrides ("PATH=VALUE", as given to --set), in order.
+  std::vector<std::string> overrides;
   uint64_t seed = 0;
   SimDuration duration{0};
   SimDuration sample_interval{0};

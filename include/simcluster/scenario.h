@@ -218,8 +218,32 @@ struct Scenario {
   std::optional<Claims> claims;
   std::optional<int64_t> claims_level;  // users: which ScalingClaim this run checks
 
+  // The overrides it was read with ("PATH=VALUE", as given to --set), in order.
+  std::vector<std::string> overrides;
+
   SourceLocation source;  // the document
 };
+
+// A what-if change to a scenario without editing its file: `simcluster run
+// --set PATH=VALUE`. PATH is dotted keys with [N] list indices
+// ("cluster.nodePools[0].count", "services.chat-service.concurrency"; a key
+// with a dot in it is quoted in brackets: labels["example.com/tier"]); VALUE
+// is read as YAML ("5000", "true", "5m", "250m", or a flow value "[a, b]",
+// "{k: v}"). The override is applied to the file's YAML tree before it is
+// checked, so it gets every check the file gets (unknown keys with "did you
+// mean", types, ranges, references), and errors about it are located at
+// "--set PATH=VALUE" instead of a line of the file. Mappings on the way that
+// the file does not have are created (--set slo.latency=200ms); a list index
+// must exist (an out-of-range one is an error saying how many entries there
+// are: --set changes entries, it does not add them). Later overrides of the
+// same PATH win.
+struct ScenarioOverride {
+  std::string path;   // "cluster.nodePools[0].count"
+  std::string value;  // "5"
+};
+
+// Splits "PATH=VALUE" at the first '='; nullopt when there is no '=' or PATH is empty.
+std::optional<ScenarioOverride> parse_override(std::string_view text);
 
 // Reads, parses and validates a scenario file; "-" is not accepted here (the
 // manifests may come from stdin, the scenario may not). Throws InputError.
@@ -229,6 +253,13 @@ Scenario load_scenario(const std::string& path);
 // against `base_dir` (empty: the directory of file_name).
 Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name,
                         const std::string& base_dir = {});
+
+// The same, with `overrides` applied in order to the file's YAML before it is
+// checked (see ScenarioOverride); Scenario::overrides records them.
+Scenario load_scenario(const std::string& path, const std::vector<ScenarioOverride>& overrides);
+Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name,
+                        const std::string& base_dir,
+                        const std::vector<ScenarioOverride>& overrides);
 
 // Checks the scenario's references against the loaded manifests: rollout
 // workloads and containers, Services and routes of the load section (by

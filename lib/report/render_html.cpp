@@ -573,6 +573,11 @@ std::string render_html(const Report& r) {
           ? html_escape(fmt::format(", sampled every {}", format_duration(r.sample_interval)))
           : std::string(),
       r.slo_latency_ms ? html_escape(", SLO " + latency_text(*r.slo_latency_ms)) : std::string());
+  if (!r.overrides.empty()) {
+    std::string flags;
+    for (const std::string& o : r.overrides) flags += (flags.empty() ? "" : " ") + ("--set " + o);
+    body += fmt::format("<p class=\"meta\">overrides: <code>{}</code></p>\n", html_escape(flags));
+  }
   body += html_report_body(r, "");
   return html_page("simcluster: " + r.scenario, body);
 }

@@ -166,6 +166,11 @@ Json report_to_json(const Report& r) {
   j["kind"] = "SimulationReport";
   j["scenario"] = r.scenario;
   j["file"] = r.file;
+  if (!r.overrides.empty()) {  // absent when none, so reports without --set keep their bytes
+    Json overrides = Json::array();
+    for (const std::string& o : r.overrides) overrides.push_back(o);
+    j["overrides"] = std::move(overrides);
+  }
   j["seed"] = r.seed;
   j["duration_ms"] = r.duration.count();
   j["duration"] = format_duration(r.duration);

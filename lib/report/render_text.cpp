@@ -49,6 +49,11 @@ void section_header(std::string& out, const Report& r) {
   out += fmt::format("Scenario:  {}", sanitize(r.scenario));
   if (!r.file.empty()) out += fmt::format("  ({})", sanitize(r.file));
   out += '\n';
+  if (!r.overrides.empty()) {
+    std::vector<std::string> flags;
+    for (const std::string& o : r.overrides) flags.push_back("--set " + sanitize(o));
+    out += fmt::format("Overrides: {}\n", fmt::join(flags, " "));
+  }
   out += fmt::format("Seed:      {}\n", r.seed);
   out += fmt::format("Duration:  {}", format_duration(r.duration));
   if (r.sample_interval.count() > 0) {

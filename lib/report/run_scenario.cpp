@@ -141,6 +141,7 @@ ScenarioRun run_scenario(const Scenario& scenario,
   Simulator sim(std::move(cfg));
   sim.run(progress);
   run.report = sim.report();
+  run.report.overrides = scenario.overrides;
   return run;
 }
 

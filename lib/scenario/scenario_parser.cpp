@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "scenario/csv.h"
+#include "scenario/overrides.h"
 #include "scenario/trace.h"
 #include "scenario/yaml_reader.h"
 #include "simcluster/scenario.h"
@@ -28,14 +29,19 @@ constexpr SimDuration kZero{0};
 
 class ScenarioParser {
  public:
-  ScenarioParser(const std::string& file, std::string base_dir)
-      : r_(file), base_dir_(std::move(base_dir)) {}
+  ScenarioParser(const std::string& file, std::string base_dir,
+                 const std::vector<ScenarioOverride>& overrides)
+      : r_(file), base_dir_(std::move(base_dir)), overrides_(overrides) {}
 
   Scenario parse(std::string_view text) {
     YAML::Node root = r_.parse(text);
     if (!root.IsMap()) {
       throw InputError(SourceLocation{r_.file(), 1, 1}, "a scenario must be a YAML mapping",
                        "see scenarios/README.md for the format and a full example");
+    }
+    for (const ScenarioOverride& o : overrides_) {
+      scenario_internal::apply_override(root, o, r_);
+      s_.overrides.push_back(fmt::format("{}={}", o.path, o.value));
     }
     r_.check_keys(root, "",
                   {"name",
@@ -1103,6 +1109,7 @@ class ScenarioParser {
 
   YamlReader r_;
   std::string base_dir_;
+  const std::vector<ScenarioOverride>& overrides_;
   Scenario s_;
 };
 
@@ -1132,19 +1139,38 @@ std::string_view to_string(TimelineKind kind) {
 
 Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name,
                         const std::string& base_dir) {
-  std::string dir = base_dir;
-  if (dir.empty()) dir = std::filesystem::path(file_name).parent_path().string();
-  return ScenarioParser(file_name, dir).parse(yaml_text);
+  return parse_scenario(yaml_text, file_name, base_dir, {});
 }
 
-Scenario load_scenario(const std::string& path) {
+Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name,
+                        const std::string& base_dir,
+                        const std::vector<ScenarioOverride>& overrides) {
+  std::string dir = base_dir;
+  if (dir.empty()) dir = std::filesystem::path(file_name).parent_path().string();
+  try {
+    return ScenarioParser(file_name, dir, overrides).parse(yaml_text);
+  } catch (const InputError& e) {
+    // An error at a line of the file may still come from an override (a
+    // preset given by --set beside the file's cpu): say the file was changed.
+    if (overrides.empty() || e.where().file.rfind("--set ", 0) == 0) throw;
+    std::vector<std::string> flags;
+    for (const ScenarioOverride& o : overrides)
+      flags.push_back(scenario_internal::override_flag(o));
+    std::string note = fmt::format("the scenario was read with {}", fmt::join(flags, " "));
+    throw InputError(e.where(), e.message(), e.hint().empty() ? note : e.hint() + "; " + note);
+  }
+}
+
+Scenario load_scenario(const std::string& path) { return load_scenario(path, {}); }
+
+Scenario load_scenario(const std::string& path, const std::vector<ScenarioOverride>& overrides) {
   if (path == "-") {
     throw InputError(SourceLocation{"-", 0, 0}, "a scenario cannot be read from stdin",
                      "write it to a file; its manifests may come from stdin (manifests: [\"-\"])");
   }
   std::string text = scenario_internal::read_text_file(path, kMaxScenarioBytes,
                                                        SourceLocation{path, 0, 0}, "scenario");
-  return parse_scenario(text, path);
+  return parse_scenario(text, path, {}, overrides);
 }
 
 }  // namespace simcluster

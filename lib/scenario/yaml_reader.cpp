@@ -85,9 +85,16 @@ std::string index_path(std::string_view parent, size_t index) {
 
 SourceLocation YamlReader::where(const YAML::Node& node) const {
   if (!node.IsDefined()) return SourceLocation{file_, 0, 0};
+  for (const auto& [n, flag] : overridden_) {
+    if (node.is(n)) return SourceLocation{flag, 0, 0};
+  }
   YAML::Mark m = node.Mark();
   if (m.is_null() || m.line < 0) return SourceLocation{file_, 0, 0};
   return SourceLocation{file_, m.line + 1, m.column + 1};
+}
+
+void YamlReader::mark_override(const YAML::Node& node, const std::string& flag) {
+  overridden_.emplace_back(node, flag);
 }
 
 void YamlReader::fail_at(const YAML::Node& node, const std::string& message,

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "simcluster/error.h"
 #include "simcluster/quantity.h"
@@ -26,7 +28,13 @@ class YamlReader {
   const std::string& file() const { return file_; }
 
   // Where the node is; a node without a mark (a missing key) gives the file only.
+  // A node an override put in the tree (mark_override) is at the override's
+  // flag ("--set load.users=5000"), not at a line of the file.
   SourceLocation where(const YAML::Node& node) const;
+
+  // Records that `node` (a value, a key or a mapping created on the way) came
+  // from the override `flag`: errors about it name the flag.
+  void mark_override(const YAML::Node& node, const std::string& flag);
 
   // Parses text into one document; YAML syntax errors become InputError. Guards
   // against alias bombs and deep nesting by bounding the document's size.
@@ -63,6 +71,7 @@ class YamlReader {
   std::string scalar_text(const YAML::Node& node, std::string_view path,
                           std::string_view expected) const;
   std::string file_;
+  std::vector<std::pair<YAML::Node, std::string>> overridden_;  // few: one per --set
 };
 
 // Joins a key path: join("cluster", "nodePools") == "cluster.nodePools".

@@ -171,3 +171,11 @@ TEST_CASE("long time series are reduced but keep their spikes") {
   CHECK(pts.find(",76.0") != std::string::npos);
   CHECK(chart.find(">80<") != std::string::npos);
 }
+
+TEST_CASE("the HTML header lists the --set overrides, escaped") {
+  Report r = sample_report();
+  CHECK(render_html(r).find("overrides:") == std::string::npos);
+  r.overrides = {"cluster.nodePools[0].count=6", "name=<b>"};
+  CHECK(render_html(r).find("overrides: <code>--set cluster.nodePools[0].count=6 --set "
+                            "name=&lt;b&gt;</code>") != std::string::npos);
+}

@@ -169,3 +169,22 @@ TEST_CASE("the JSON printer keeps scalar arrays on one line and is stable") {
         "- x: 1.5\n"
         "- x: null\n");
 }
+
+TEST_CASE("the JSON and YAML reports list the --set overrides after file, absent without") {
+  Report r = sample_report();
+  CHECK_FALSE(json::parse(render_json(r)).contains("overrides"));
+  r.overrides = {"cluster.nodePools[0].count=6", "services.chat-service.concurrency=4"};
+  json j = json::parse(render_json(r));
+  CHECK(j["overrides"] ==
+        json::array({"cluster.nodePools[0].count=6", "services.chat-service.concurrency=4"}));
+  // In the text, right after "file" (the parsed object sorts its keys).
+  const std::string text = render_json(r);
+  const size_t at = text.find(
+      "\n  \"overrides\": [\"cluster.nodePools[0].count=6\", "
+      "\"services.chat-service.concurrency=4\"],\n");
+  REQUIRE(at != std::string::npos);
+  CHECK(text.rfind("\n  \"file\": ", at) == text.rfind("\n", at - 1));
+  testing::SchemaChecker checker(load_schema());
+  CHECK(checker.check(j) == "");
+  CHECK(yaml_to_json(YAML::Load(render_yaml(r)))["overrides"] == j["overrides"]);
+}

@@ -228,3 +228,15 @@ TEST_CASE("a Service saturated throughout has no mean or worst latency") {
   CHECK(json.find("\"mean_latency_ms\": null") != std::string::npos);
   CHECK(json.find("\"max_latency_ms\": null") != std::string::npos);
 }
+
+TEST_CASE("the text header lists the --set overrides, only when there are any") {
+  Report r = sample_report();
+  CHECK(render_text(r).find("Overrides:") == std::string::npos);
+  r.overrides = {"cluster.nodePools[0].count=6", "load.users=5000"};
+  const std::string text = render_text(r);
+  CHECK(line_with(text, "Overrides:") ==
+        "Overrides: --set cluster.nodePools[0].count=6 --set load.users=5000");
+  // Right under the scenario line.
+  CHECK(text.find("Overrides:") > text.find("Scenario:"));
+  CHECK(text.find("Overrides:") < text.find("Seed:"));
+}

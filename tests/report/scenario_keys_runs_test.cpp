@@ -479,3 +479,25 @@ spec:
         "StatefulSet db/pg runs a single replica: a node failure or rollout takes it down (and its "
         "zone-pinned volume cannot follow it to another zone)");
 }
+
+// ---------------------------------------------------------------- --set
+
+TEST_CASE("a run with --set overrides simulates the changed scenario and records the overrides") {
+  ScratchDir dir;
+  dir.write("cron.yaml", kCronJob);
+  const std::string text = small_scenario("cron.yaml", "5m", "");
+  Report plain = run_scenario(parse_scenario(text, dir.file("s.yaml"), dir.path())).report;
+  Report three =
+      run_scenario(parse_scenario(text, dir.file("s.yaml"), dir.path(),
+                                  {{"cluster.nodePools[0].count", "3"}, {"jobs.skip", "true"}}))
+          .report;
+  REQUIRE(plain.node_pools.size() == 1);
+  REQUIRE(three.node_pools.size() == 1);
+  CHECK(plain.node_pools[0].max_ready == 1);
+  CHECK(three.node_pools[0].max_ready == 3);
+  CHECK(plain.overrides.empty());
+  CHECK(three.overrides ==
+        std::vector<std::string>{"cluster.nodePools[0].count=3", "jobs.skip=true"});
+  CHECK_FALSE(has(warning_codes(plain), "JobsNotSimulated"));
+  CHECK(has(warning_codes(three), "JobsNotSimulated"));
+}
