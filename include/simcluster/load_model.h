@@ -110,6 +110,20 @@ double profile_users(const UsersProfile& profile, SimTime t);
 // the later one in the list wins). Never negative.
 double users_at(const UsersProfile& profile, std::span<const LoadChange> changes, SimTime t);
 
+// The moment a rise of users_at() that a metrics scrape at `to` sees (the one
+// before was at `from`) began: the latest breakpoint b in [from, to) -- a
+// profile point, a spike's corners, a timeline load change, a diurnal trough
+// or peak -- at which the users step up (users(b) > users(b - 1 ms)) or start
+// to climb (users(next breakpoint or to) > users(b)), from a level no higher
+// than at `from`. Between breakpoints every piece is monotone, so this is
+// exact for steps, ramps, traces and spikes. nullopt when there is none: the
+// rise was already under way at `from` (a diurnal curve or a gentle ramp,
+// too slow to count at the earlier scrapes). Example: steps 100 at 0 and
+// 1,000 at 2m07s, scrapes at 2m and 3m: 2m07s.
+std::optional<SimTime> load_rise_start(const UsersProfile& profile,
+                                       std::span<const LoadChange> changes, SimTime from,
+                                       SimTime to);
+
 // ---------------------------------------------------------------- the scenario's load section
 
 // Requests per user per second sent to an Ingress path ("/api/chat") or
@@ -147,11 +161,15 @@ struct ServiceCost {
 
 // Defaults for every Service the scenario does not describe. Each value is a
 // stated assumption (scenarios/README.md, "Load model defaults").
+// The baselines (cpu_baseline_milli, memory_baseline, idle_cpu_milli) are
+// optional: unset, each pod's baseline is derived from its own containers'
+// requests (derived_baseline()), so that a small pod (20Mi, 2m) is not
+// OOM-killed or throttled by a default larger than the pod itself.
 struct ServiceDefaults {
-  double cpu_per_request = 1.0;              // 1 ms of CPU per request
-  int64_t cpu_baseline_milli = 5;            // an idle process
-  int64_t memory_baseline = 64LL << 20;      // 64 MiB
-  int64_t memory_per_inflight = 64LL << 10;  // 64 KiB
+  double cpu_per_request = 1.0;               // 1 ms of CPU per request
+  std::optional<int64_t> cpu_baseline_milli;  // an idle process; unset: derived
+  std::optional<int64_t> memory_baseline;     // bytes; unset: derived
+  int64_t memory_per_inflight = 64LL << 10;   // 64 KiB
   int32_t concurrency = 16;
   SimDuration service_time{20};  // 20 ms
   // nginx ingress' default proxy-read-timeout (60 s): in-flight requests of a
@@ -160,9 +178,36 @@ struct ServiceDefaults {
   // Calls per request on an edge discovered from a Service name in env,
   // ConfigMaps or args ("POSTGRES_HOST: postgres-service").
   double calls_per_reference = 1.0;
-  // CPU of a pod that no modelled Service selects.
-  int64_t idle_cpu_milli = 5;
+  // CPU of a pod that no modelled Service selects; unset: derived.
+  std::optional<int64_t> idle_cpu_milli;
 };
+
+// ---------------------------------------------------------------- derived baselines
+
+// The most a derived baseline assumes, and what a container with neither a
+// request nor a limit gets: an idle process (5m of CPU, 64 MiB).
+inline constexpr int64_t kMaxDerivedCpuBaselineMilli = 5;
+inline constexpr int64_t kMaxDerivedMemoryBaseline = 64LL << 20;
+
+// Idle usage of one pod, when the scenario sets no baseline.
+struct Baseline {
+  int64_t cpu_milli = 0;
+  int64_t memory = 0;  // bytes
+  friend bool operator==(const Baseline&, const Baseline&) = default;
+};
+
+// The baseline derived from a pod's own containers (app containers and
+// sidecars, i.e. init containers with restartPolicy Always), summed over them.
+// Per container:
+//   memory = min(64Mi, memory request / 2)   (limit / 2 without a request; 64Mi with neither)
+//   cpu    = min(5m, cpu request / 10)        (limit / 10 without a request; 5m with neither),
+//            rounded to the nearest millicore
+// and never above the container's limit. Requests are sized from observed use
+// plus headroom, so the idle process is taken as a fraction of them; the caps
+// are the former fixed defaults, so pods large enough for those keep them.
+// Example: requests 2m / 20Mi, limit 20Mi -> 0m (0.2 rounds to 0) and 10Mi;
+// requests 300m / 384Mi -> 5m and 64Mi.
+Baseline derived_baseline(const PodSpec& spec);
 
 struct LoadSpec {
   UsersProfile users;
@@ -192,6 +237,11 @@ struct ServiceNode {
   std::vector<std::string> workloads;  // "Deployment/chat-service", sorted
   double entry_rps_per_user = 0;       // gamma / users
   ServiceParams params;
+  // Whether params' baselines were derived from the selected pods' requests
+  // (derived_baseline(), the smallest over the Service's workloads) because
+  // neither services.<name> nor serviceDefaults set them.
+  bool cpu_baseline_derived = false;
+  bool memory_baseline_derived = false;
   SourceLocation source;  // the Service manifest
 };
 
@@ -204,10 +254,23 @@ struct CallEdge {
   SourceLocation source;
 };
 
+// Something the report should say about the load model's inputs:
+//  * LoadModelBaselineDerived: which Services' baselines were derived from
+//    their pods' requests, with the values.
+//  * LoadModelBaselineExceedsRequest: a baseline the scenario sets is above a
+//    selected pod's request or limit (it is kept: the pod then runs above its
+//    request at idle, or is throttled / OOM-killed by the baseline alone).
+struct LoadModelNote {
+  std::string code;
+  std::string message;
+  friend bool operator==(const LoadModelNote&, const LoadModelNote&) = default;
+};
+
 // Services sorted by (ns, name); edges sorted by (from, to), at most one per pair.
 struct ServiceGraph {
   std::vector<ServiceNode> services;
   std::vector<CallEdge> edges;
+  std::vector<LoadModelNote> notes;  // in Service order
 
   // Index of ns/name, or nullopt.
   std::optional<size_t> find(std::string_view ns, std::string_view name) const;
@@ -301,7 +364,9 @@ class LoadModel final : public LoadSource {
   std::vector<std::pair<std::string, std::string>> services() const override;
   void evaluate(SimTime t, std::span<const ServiceReadiness> in,
                 std::span<ServiceLoad> out) const override;
-  int64_t idle_cpu_milli() const override;
+  std::optional<int64_t> idle_cpu_milli() const override;
+  SimTime rise_start(SimTime from, SimTime to) const override;
+  std::vector<std::pair<std::string, std::string>> notes() const override;
 
   const ServiceGraph& graph() const;
   // lambda of every Service for one user (graph order).

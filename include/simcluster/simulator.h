@@ -77,9 +77,10 @@ struct KubeletConfig {
   SimDuration crash_loop_max{300'000};
   // Pod usage when no LoadSource (or no modelled Service) covers the pod: CPU
   // in millicores (the LoadSource's idle_cpu_milli() wins when there is one),
-  // memory in bytes (nullopt: half the pod's memory request, 64 MiB without
-  // one, never above its limit).
-  int64_t idle_cpu_milli = 5;
+  // memory in bytes. nullopt: derived from the pod's own requests
+  // (load_model.h, derived_baseline: per container min(5m, request / 10) and
+  // min(64Mi, request / 2), never above a limit).
+  std::optional<int64_t> idle_cpu_milli;
   std::optional<int64_t> idle_memory;
 };
 

@@ -136,14 +136,28 @@ void LoadModel::evaluate(SimTime t, std::span<const ServiceReadiness> in,
                          .cpu_demand_milli_per_pod = p.cpu_demand_milli,
                          .memory_per_pod = p.memory,
                          .utilization = p.queue.utilization,
-                         .latency_ms = 0};
+                         .latency_ms = 0,
+                         .baseline_cpu_milli = impl_->graph.services[i].params.cpu_baseline_milli,
+                         .baseline_memory = impl_->graph.services[i].params.memory_baseline};
     own[i] = p.queue.saturated ? kInf : p.queue.mean_response_s;
   }
   std::vector<double> e2e = impl_->end_to_end_ms(own);
   for (size_t i = 0; i < n; ++i) out[i].latency_ms = e2e[i];
 }
 
-int64_t LoadModel::idle_cpu_milli() const { return impl_->spec.defaults.idle_cpu_milli; }
+std::optional<int64_t> LoadModel::idle_cpu_milli() const {
+  return impl_->spec.defaults.idle_cpu_milli;
+}
+
+SimTime LoadModel::rise_start(SimTime from, SimTime to) const {
+  return load_rise_start(impl_->spec.users, impl_->spec.changes, from, to).value_or(to);
+}
+
+std::vector<std::pair<std::string, std::string>> LoadModel::notes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const LoadModelNote& n : impl_->graph.notes) out.emplace_back(n.code, n.message);
+  return out;
+}
 
 const ServiceGraph& LoadModel::graph() const { return impl_->graph; }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "simcluster/load_model.h"
 
@@ -79,6 +80,63 @@ double users_at(const UsersProfile& profile, std::span<const LoadChange> changes
     }
   }
   return std::max(0.0, users);
+}
+
+namespace {
+
+// Every moment in [from, to) at which the users' shape can change direction
+// or jump, sorted and distinct.
+std::vector<int64_t> breakpoints(const UsersProfile& profile, std::span<const LoadChange> changes,
+                                 int64_t from, int64_t to) {
+  std::vector<int64_t> out;
+  auto add = [&](int64_t t) {
+    if (t >= from && t < to) out.push_back(t);
+  };
+  if (profile.shape == ProfileShape::kSteps || profile.shape == ProfileShape::kRamp ||
+      profile.shape == ProfileShape::kTrace) {
+    for (const ProfilePoint& p : profile.points) add(p.at.count());
+  }
+  if (profile.shape == ProfileShape::kDiurnal) {
+    // Peaks at peak_hour, troughs 12 h later; the first of each at or after t = 0.
+    const DiurnalCurve& d = profile.diurnal;
+    constexpr int64_t kDay = 24 * 3'600'000;
+    for (double offset_h : {0.0, 12.0}) {
+      double h = std::fmod(d.peak_hour + offset_h - d.start_hour, 24.0);
+      if (h < 0) h += 24.0;
+      const int64_t first = std::llround(h * kMsPerHour);
+      const int64_t k = from > first ? (from - first) / kDay : 0;
+      for (int64_t t = first + k * kDay; t < to; t += kDay) add(t);
+    }
+  }
+  for (const Spike& s : profile.spikes) {
+    const int64_t at = s.at.count();
+    const int64_t end = at + s.duration.count();
+    for (int64_t t : {at, at + s.rise.count(), end - s.rise.count(), end}) add(t);
+  }
+  for (const LoadChange& c : changes) add(c.at.count());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
+std::optional<SimTime> load_rise_start(const UsersProfile& profile,
+                                       std::span<const LoadChange> changes, SimTime from,
+                                       SimTime to) {
+  const std::vector<int64_t> points = breakpoints(profile, changes, from.ms(), to.ms());
+  auto users = [&](int64_t ms) { return users_at(profile, changes, SimTime{SimDuration(ms)}); };
+  const double level = users(from.ms());
+  for (size_t i = points.size(); i-- > 0;) {
+    const int64_t b = points[i];
+    const int64_t next = i + 1 < points.size() ? points[i + 1] : to.ms();
+    // At `from` itself the scrape saw the level already: only a climb counts.
+    const double before = b > from.ms() ? users(b - 1) : level;
+    if (before > level) continue;
+    const double at = users(b);
+    if (at > before || users(next) > at) return SimTime{SimDuration(b)};
+  }
+  return std::nullopt;
 }
 
 }  // namespace simcluster

@@ -82,6 +82,7 @@ class GraphBuilder {
     add_services();
     attach_workloads();
     apply_costs();
+    derive_baselines();
     add_routes();
     discover_references();
     add_explicit_calls();
@@ -103,9 +104,10 @@ class GraphBuilder {
       node.name = s.metadata.name;
       node.source = s.metadata.source;
       const ServiceDefaults& d = spec_.defaults;
+      // Baselines the scenario leaves unset are derived later (derive_baselines).
       node.params = {.cpu_per_request = d.cpu_per_request,
-                     .cpu_baseline_milli = d.cpu_baseline_milli,
-                     .memory_baseline = d.memory_baseline,
+                     .cpu_baseline_milli = d.cpu_baseline_milli.value_or(0),
+                     .memory_baseline = d.memory_baseline.value_or(0),
                      .memory_per_inflight = d.memory_per_inflight,
                      .concurrency = d.concurrency,
                      .service_time = d.service_time,
@@ -209,6 +211,10 @@ class GraphBuilder {
   }
 
   void apply_costs() {
+    cpu_set_.assign(graph_.services.size(),
+                    spec_.defaults.cpu_baseline_milli ? "serviceDefaults" : "");
+    memory_set_.assign(graph_.services.size(),
+                       spec_.defaults.memory_baseline ? "serviceDefaults" : "");
     std::map<size_t, SourceLocation> seen;
     for (const ServiceCost& c : spec_.services) {
       size_t i = resolve_service(c.service, "", c.source);
@@ -218,8 +224,14 @@ class GraphBuilder {
       }
       ServiceParams& p = graph_.services[i].params;
       if (c.cpu_per_request) p.cpu_per_request = *c.cpu_per_request;
-      if (c.cpu_baseline_milli) p.cpu_baseline_milli = *c.cpu_baseline_milli;
-      if (c.memory_baseline) p.memory_baseline = *c.memory_baseline;
+      if (c.cpu_baseline_milli) {
+        p.cpu_baseline_milli = *c.cpu_baseline_milli;
+        cpu_set_[i] = "services." + c.service;
+      }
+      if (c.memory_baseline) {
+        p.memory_baseline = *c.memory_baseline;
+        memory_set_[i] = "services." + c.service;
+      }
       if (c.memory_per_inflight) p.memory_per_inflight = *c.memory_per_inflight;
       if (c.concurrency) p.concurrency = *c.concurrency;
       if (c.service_time) p.service_time = *c.service_time;
@@ -233,6 +245,127 @@ class GraphBuilder {
         fail(c.source, "Service '{}': serviceTime and timeout must be positive", c.service);
       }
     }
+  }
+
+  // Baselines the scenario does not set: derived from the pods of the
+  // workloads the Service selects (the smallest over them, so no pod is
+  // pushed over its own request). Baselines it sets but that exceed a pod's
+  // request or limit are kept, with a note.
+  void derive_baselines() {
+    std::vector<std::vector<size_t>> selected(graph_.services.size());
+    for (size_t w = 0; w < workloads_.size(); ++w) {
+      for (size_t s : callers_[w]) selected[s].push_back(w);
+    }
+    std::vector<std::string> derived;
+    std::vector<LoadModelNote> exceeds;
+    for (size_t s = 0; s < graph_.services.size(); ++s) {
+      ServiceNode& svc = graph_.services[s];
+      std::optional<Baseline> smallest;
+      for (size_t w : selected[s]) {
+        const Baseline b = derived_baseline(*workloads_[w].spec);
+        if (!smallest) {
+          smallest = b;
+        } else {
+          smallest->cpu_milli = std::min(smallest->cpu_milli, b.cpu_milli);
+          smallest->memory = std::min(smallest->memory, b.memory);
+        }
+      }
+      const Baseline d =
+          smallest.value_or(Baseline{kMaxDerivedCpuBaselineMilli, kMaxDerivedMemoryBaseline});
+      std::vector<std::string> what;
+      if (cpu_set_[s].empty()) {
+        svc.params.cpu_baseline_milli = d.cpu_milli;
+        svc.cpu_baseline_derived = true;
+        what.push_back(fmt::format("cpu {}m", d.cpu_milli));
+      }
+      if (memory_set_[s].empty()) {
+        svc.params.memory_baseline = d.memory;
+        svc.memory_baseline_derived = true;
+        what.push_back(fmt::format("memory {}", bytes_text(d.memory)));
+      }
+      if (!what.empty() && !selected[s].empty()) {
+        derived.push_back(fmt::format("{} ({})", display(s), fmt::join(what, ", ")));
+      }
+      for (size_t w : selected[s]) check_explicit(s, workloads_[w], d, exceeds);
+    }
+    if (!derived.empty()) {
+      graph_.notes.push_back(
+          {"LoadModelBaselineDerived",
+           fmt::format("the scenario sets no cpuBaseline / memoryBaseline for {}: each pod's idle "
+                       "usage is derived from its containers' requests (per container min(5m, "
+                       "request / 10) CPU and min(64Mi, request / 2) memory, never above a "
+                       "limit; the smallest over the Service's workloads); set them under "
+                       "services.<name> or serviceDefaults to use measured values",
+                       fmt::join(derived, ", "))});
+    }
+    for (LoadModelNote& n : exceeds) graph_.notes.push_back(std::move(n));
+  }
+
+  // A baseline the scenario sets, above what the workload's pods request or
+  // are limited to (limits as the engine applies them: only when every
+  // container sets one).
+  void check_explicit(size_t s, const WorkloadView& wl, const Baseline& derived,
+                      std::vector<LoadModelNote>& out) const {
+    const ServiceParams& p = graph_.services[s].params;
+    const Resources req = pod_requests(*wl.spec);
+    const Resources lim = pod_limits(*wl.spec);
+    bool all_cpu = !wl.spec->containers.empty(), all_mem = all_cpu;
+    for (const Container& c : wl.spec->containers) {
+      all_cpu = all_cpu && c.resources.limits.count("cpu");
+      all_mem = all_mem && c.resources.limits.count("memory");
+    }
+    const std::string workload = fmt::format("{}/{}/{}", wl.kind, wl.ns, wl.name);
+    if (!memory_set_[s].empty()) {
+      const bool over_req = req.memory > 0 && p.memory_baseline > req.memory;
+      const bool over_lim = all_mem && p.memory_baseline > lim.memory;
+      if (over_req || over_lim) {
+        out.push_back(
+            {"LoadModelBaselineExceedsRequest",
+             fmt::format("memoryBaseline {} ({}, Service {}) is above the memory {} of {}'s "
+                         "pods: kept as written, so each pod {} by the baseline alone; lower "
+                         "memoryBaseline (or leave it unset: derived from the requests it "
+                         "would be {}) or raise the pods' request{}",
+                         bytes_text(p.memory_baseline), memory_set_[s], display(s),
+                         limits_text(req.memory > 0, req.memory, all_mem, lim.memory, bytes_text),
+                         workload,
+                         over_lim ? "is OOM-killed" : "uses more than its request at idle",
+                         bytes_text(derived.memory), over_lim ? " and limit" : "")});
+      }
+    }
+    if (!cpu_set_[s].empty()) {
+      const bool over_req = req.cpu_milli > 0 && p.cpu_baseline_milli > req.cpu_milli;
+      const bool over_lim = all_cpu && p.cpu_baseline_milli > lim.cpu_milli;
+      if (over_req || over_lim) {
+        auto cpu = [](int64_t m) { return fmt::format("{}m", m); };
+        out.push_back(
+            {"LoadModelBaselineExceedsRequest",
+             fmt::format(
+                 "cpuBaseline {}m ({}, Service {}) is above the CPU {} of {}'s pods: "
+                 "kept as written, so each pod {} by the baseline alone; lower "
+                 "cpuBaseline (or leave it unset: derived from the requests it would "
+                 "be {}m) or raise the pods' request{}",
+                 p.cpu_baseline_milli, cpu_set_[s], display(s),
+                 limits_text(req.cpu_milli > 0, req.cpu_milli, all_cpu, lim.cpu_milli, cpu),
+                 workload,
+                 over_lim ? "is throttled" : "runs above its request (HPA utilization over 100%)",
+                 derived.cpu_milli, over_lim ? " and limit" : "")});
+      }
+    }
+  }
+
+  template <typename Format>
+  static std::string limits_text(bool has_req, int64_t req, bool has_lim, int64_t lim,
+                                 Format&& format) {
+    std::vector<std::string> parts;
+    if (has_req) parts.push_back("request " + format(req));
+    if (has_lim) parts.push_back("limit " + format(lim));
+    return fmt::format("{}", fmt::join(parts, " / "));
+  }
+
+  static std::string bytes_text(int64_t b) {
+    if (b % (1LL << 20) == 0) return fmt::format("{}Mi", b >> 20);
+    if (b % (1LL << 10) == 0) return fmt::format("{}Ki", b >> 10);
+    return fmt::format("{}", b);
   }
 
   void add_routes() {
@@ -428,6 +561,9 @@ class GraphBuilder {
   std::vector<const StringMap*> selectors_;  // parallel to graph_.services
   std::vector<WorkloadView> workloads_;
   std::vector<std::vector<size_t>> callers_;  // workload -> Services selecting it
+  // Where the scenario set each Service's baselines ("services.web",
+  // "serviceDefaults"); "" when unset (derived).
+  std::vector<std::string> cpu_set_, memory_set_;
   std::map<std::pair<size_t, size_t>, CallEdge> edges_;
 };
 

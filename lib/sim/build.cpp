@@ -8,6 +8,7 @@
 #include "sim/controllers.h"
 #include "sim/world.h"
 #include "simcluster/api_validation.h"
+#include "simcluster/load_model.h"
 
 namespace simcluster {
 
@@ -121,6 +122,9 @@ std::shared_ptr<TemplateInfo> World::make_template(const PodTemplateSpec& tmpl,
   }
   t->cpu_limit_milli = all_cpu ? t->limits.cpu_milli : 0;
   t->memory_limit = all_mem ? t->limits.memory : 0;
+  const Baseline idle = derived_baseline(spec);
+  t->idle_cpu_milli = idle.cpu_milli;
+  t->idle_memory = idle.memory;
   for (const Container& c : spec.init_containers) {
     if (c.restart_policy && *c.restart_policy == "Always") {
       t->hpa_containers.push_back({c.name, c.resources.requests, true});

@@ -6,8 +6,10 @@
 //     latency (LoadSource::evaluate).
 //  3. Every running pod gets a sample: a Ready pod behind a modelled Service
 //     uses that Service's per-pod usage (if several select it, the one with
-//     the highest arrival rate); any other running pod uses idle usage
-//     (LoadSource::idle_cpu_milli, KubeletConfig idle memory). The usage hook
+//     the highest arrival rate), and one that is not Ready (starting,
+//     terminating) that Service's baselines; any other running pod uses idle usage
+//     (LoadSource::idle_cpu_milli, KubeletConfig idle memory; unset, derived
+//     from the pod's requests as the load model derives baselines). The usage hook
 //     (tests) may replace it. CPU is capped at the pod's CPU limit (CFS
 //     throttling); memory above the pod's memory limit is an OOM kill.
 //  4. The recorder gets the users and the Services' loads (latency, SLO).
@@ -32,17 +34,6 @@
 #include "sim/controllers.h"
 
 namespace simcluster {
-
-namespace {
-
-int64_t idle_memory(const World& w, const SimPod& p) {
-  if (w.cfg.kubelet.idle_memory) return *w.cfg.kubelet.idle_memory;
-  int64_t m = p.tmpl->requests.memory > 0 ? p.tmpl->requests.memory / 2 : (64LL << 20);
-  if (p.tmpl->memory_limit > 0) m = std::min(m, p.tmpl->memory_limit);
-  return m;
-}
-
-}  // namespace
 
 std::optional<SimDuration> metrics_server_window(SimTime container_start, SimTime timestamp,
                                                  std::optional<SimTime> last_point,
@@ -96,7 +87,9 @@ void scrape_metrics(World& w) {
     load->evaluate(now, in, out);
     users = load->users(now);
   }
-  const int64_t idle_cpu = load != nullptr ? load->idle_cpu_milli() : w.cfg.kubelet.idle_cpu_milli;
+  const std::optional<int64_t> idle_cpu =
+      load != nullptr ? load->idle_cpu_milli() : w.cfg.kubelet.idle_cpu_milli;
+  const std::optional<int64_t> idle_mem = w.cfg.kubelet.idle_memory;
 
   std::vector<SimPod*> oom;
   for (auto& [key, p] : w.store.pods) {
@@ -109,20 +102,28 @@ void scrape_metrics(World& w) {
       p.metrics_point.reset();
       continue;
     }
-    int64_t cpu = idle_cpu, memory = idle_memory(w, p);
-    if (load != nullptr && running && p.ready && !p.terminating()) {
+    int64_t cpu = idle_cpu.value_or(p.tmpl->idle_cpu_milli);
+    int64_t memory = idle_mem.value_or(p.tmpl->idle_memory);
+    bool idle = true;
+    if (load != nullptr) {
+      // A pod that serves nothing yet (or any more) idles at its Service's baselines.
+      const bool serving = running && p.ready && !p.terminating();
       double best_rps = -1;
       for (size_t s : p.services) {
         const int32_t li = w.store.services[s].load_index;
         if (li < 0) continue;
         const ServiceLoad& l = out[static_cast<size_t>(li)];
+        if (!serving && !(l.baseline_cpu_milli && l.baseline_memory)) continue;
         if (l.arrival_rps > best_rps) {
           best_rps = l.arrival_rps;
-          cpu = std::max(l.cpu_demand_milli_per_pod, l.cpu_milli_per_pod);
-          memory = l.memory_per_pod;
+          cpu = serving ? std::max(l.cpu_demand_milli_per_pod, l.cpu_milli_per_pod)
+                        : *l.baseline_cpu_milli;
+          memory = serving ? l.memory_per_pod : *l.baseline_memory;
+          idle = false;
         }
       }
     }
+    if (idle && running && (idle_cpu || idle_mem)) w.recorder.idle_usage_set(p, idle_cpu, idle_mem);
     if (w.cfg.usage_hook) {
       PodUsageQuery q{now, p.pod.metadata.ns, p.pod.metadata.name, p.workload, cpu, memory};
       if (auto o = w.cfg.usage_hook(q)) {

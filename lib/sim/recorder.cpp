@@ -352,6 +352,53 @@ void Recorder::hpa_scaled(World& w, int32_t index, int32_t from, int32_t to) {
   }
 }
 
+void Recorder::idle_usage_set(const SimPod& p, std::optional<int64_t> cpu_milli,
+                              std::optional<int64_t> memory) {
+  const TemplateInfo& t = *p.tmpl;
+  const std::string& workload = t.workload.empty() ? p.pod.metadata.name : t.workload;
+  auto limits = [](bool has_req, const std::string& req, bool has_lim, const std::string& lim) {
+    std::string s;
+    if (has_req) s = "request " + req;
+    if (has_lim) s += (s.empty() ? "limit " : " / limit ") + lim;
+    return s;
+  };
+  if (memory && ((t.requests.memory > 0 && *memory > t.requests.memory) ||
+                 (t.memory_limit > 0 && *memory > t.memory_limit))) {
+    const std::string key = workload + " memory";
+    if (!idle_exceeds_.count(key)) {
+      const bool over_lim = t.memory_limit > 0 && *memory > t.memory_limit;
+      idle_exceeds_[key] = fmt::format(
+          "kubelet.idleMemory {} is above the memory {} of {}'s pods (no modelled Service "
+          "covers them): kept as written, so each pod {}; lower kubelet.idleMemory (or leave "
+          "it unset: derived from the requests it would be {})",
+          format_mem(*memory),
+          limits(t.requests.memory > 0, format_mem(t.requests.memory), t.memory_limit > 0,
+                 format_mem(t.memory_limit)),
+          workload, over_lim ? "is OOM-killed at idle" : "uses more than its request at idle",
+          format_mem(t.idle_memory));
+    }
+  }
+  if (cpu_milli && ((t.requests.cpu_milli > 0 && *cpu_milli > t.requests.cpu_milli) ||
+                    (t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli))) {
+    const std::string key = workload + " cpu";
+    if (!idle_exceeds_.count(key)) {
+      const bool over_lim = t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli;
+      idle_exceeds_[key] = fmt::format(
+          "serviceDefaults.idleCpu {} is above the CPU {} of {}'s pods (no modelled Service "
+          "covers them): kept as written, so each pod {}; lower serviceDefaults.idleCpu (or "
+          "leave it unset: derived from the requests it would be {})",
+          format_cpu(*cpu_milli),
+          limits(t.requests.cpu_milli > 0, format_cpu(t.requests.cpu_milli), t.cpu_limit_milli > 0,
+                 format_cpu(t.cpu_limit_milli)),
+          workload,
+          over_lim ? "is throttled at idle"
+                   : "runs above its request at idle (HPA utilization "
+                     "over 100%)",
+          format_cpu(t.idle_cpu_milli));
+    }
+  }
+}
+
 void Recorder::rollout_finished(int32_t index, SimDuration took) {
   if (index < 0 || index >= static_cast<int32_t>(workloads_.size())) return;
   workloads_[index].rollout_seconds.push_back(took.count() / 1000);
@@ -364,7 +411,11 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     if (users > users_ * 1.01 + 1e-9) {
       if (!rising_) {
         rising_ = true;
-        last_load_increase_ = now;
+        // The simulated moment the load began to rise (a step at 2m07s is a
+        // change at 2m07s), not this scrape.
+        last_load_increase_ = w.cfg.load != nullptr && last_metrics_
+                                  ? w.cfg.load->rise_start(*last_metrics_, now)
+                                  : now;
       }
     } else {
       rising_ = false;
@@ -528,6 +579,13 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                    fmt::format("{}: {}: {}", lw.source.to_string(), lw.object, lw.message)});
   }
   for (const std::string& m : stuck_) out.push_back({"StatefulSetPodStuckTerminating", m});
+  // The load model's notes on its inputs (derived or oversized baselines).
+  if (w.cfg.load != nullptr) {
+    for (auto& [code, message] : w.cfg.load->notes()) out.push_back({code, message});
+  }
+  for (const auto& [key, message] : idle_exceeds_) {
+    out.push_back({"LoadModelBaselineExceedsRequest", message});
+  }
   // Capacity: every HPA at maxReplicas (others at their replicas) vs the pools.
   Resources need, capacity;
   int64_t nodes = 0;

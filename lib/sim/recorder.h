@@ -24,6 +24,7 @@
 namespace simcluster {
 
 class World;
+struct SimPod;
 
 class Recorder {
  public:
@@ -81,6 +82,11 @@ class Recorder {
   // (ScalingLimited=True/TooManyReplicas) is a verdict issue.
   void hpa_synced(World& w, const std::string& hpa, const std::string& target, int32_t max_replicas,
                   int32_t metric_replicas, bool limited_at_max, const std::string& metrics);
+  // A running pod no modelled Service covers used the scenario's idle usage
+  // (serviceDefaults.idleCpu, kubelet.idleMemory; nullopt = derived): warns
+  // once per workload and resource when it exceeds the pod's request or limit.
+  void idle_usage_set(const SimPod& p, std::optional<int64_t> cpu_milli,
+                      std::optional<int64_t> memory);
 
   // HPA bookkeeping for the workload summary.
   void hpa_scaled(World& w, int32_t workload_index, int32_t from, int32_t to);
@@ -160,6 +166,7 @@ class Recorder {
   bool have_start_ = false;
   int64_t cpu_requested_ = 0, cpu_allocatable_ = 0;
   size_t pods_seen_ = 0;
+  std::map<std::string, std::string> idle_exceeds_;  // "workload cpu|memory" -> warning
   std::vector<std::string> stuck_;  // warnings from stuck_terminating()  // w.store.pods.size()
                                     // when the totals were last summed
   double util_integral_ = 0;        // percent x ms

@@ -86,6 +86,8 @@ struct TemplateInfo {
   Resources limits;                              // pod_limits(spec)
   int64_t cpu_limit_milli = 0;                   // 0 = no limit (some container has none)
   int64_t memory_limit = 0;                      // 0 = no limit
+  int64_t idle_cpu_milli = 0;                    // derived_baseline(spec) (load_model.h):
+  int64_t idle_memory = 0;                       // idle usage when the scenario sets none
   std::vector<HPAContainerInfo> hpa_containers;  // regular containers + sidecars
   // Share of the pod's usage given to each container (hpa_containers order),
   // in parts per 1'000'000, by CPU and memory request (equal split without).

@@ -109,3 +109,59 @@ TEST_CASE("Users are never negative") {
   p.spikes.push_back(Spike{.at = SimDuration(0), .duration = SimDuration(60'000), .users = -500});
   CHECK(users_at(p, {}, at_s(10)) == 0);
 }
+
+// ---------------------------------------------------------------- when a rise began
+
+TEST_CASE("A step between two scrapes began the rise at the step, not at the scrape") {
+  UsersProfile p{.shape = ProfileShape::kSteps,
+                 .points = {pt(0, 100), {SimDuration(127'000), 1000}}};
+  // Scrapes at 2m and 3m (metricsResolution 60 s): the 3m scrape sees 1,000.
+  CHECK(load_rise_start(p, {}, at_s(120), at_s(180)) == at_s(127));
+  // A step exactly at the earlier scrape was seen by that scrape: not this rise.
+  CHECK(load_rise_start(p, {}, at_s(127), at_s(187)) == std::nullopt);
+  // A timeline load change is a step too.
+  UsersProfile flat{.shape = ProfileShape::kConstant, .constant = 100};
+  std::vector<LoadChange> changes{{.at = SimDuration(127'000), .scale = 3.0}};
+  CHECK(load_rise_start(flat, changes, at_s(120), at_s(180)) == at_s(127));
+}
+
+TEST_CASE("Of several steps, the rise began where the load last left its earlier level") {
+  // 100 -> 50 at 2m05s -> 1,000 at 2m07s: the rise is the step at 2m07s.
+  UsersProfile v{.shape = ProfileShape::kSteps,
+                 .points = {pt(0, 100), {SimDuration(125'000), 50}, {SimDuration(127'000), 1000}}};
+  CHECK(load_rise_start(v, {}, at_s(120), at_s(180)) == at_s(127));
+  // 100 -> 110 at 2m05s -> 1,000 at 2m07s: it began rising at 2m05s.
+  UsersProfile up{
+      .shape = ProfileShape::kSteps,
+      .points = {pt(0, 100), {SimDuration(125'000), 110}, {SimDuration(127'000), 1000}}};
+  CHECK(load_rise_start(up, {}, at_s(120), at_s(180)) == at_s(125));
+}
+
+TEST_CASE("A ramp or trace rises from the point where its climb starts") {
+  // Flat 100 until 2m30s, then up to 1,000 at 10m.
+  UsersProfile p{.shape = ProfileShape::kRamp,
+                 .points = {pt(0, 100), {SimDuration(150'000), 100}, pt(10, 1000)}};
+  CHECK(load_rise_start(p, {}, at_s(120), at_s(180)) == at_s(150));
+  // A climb that starts at the earlier scrape itself counts from there.
+  CHECK(load_rise_start(p, {}, at_s(150), at_s(165)) == at_s(150));
+  // Already climbing at the earlier scrape: no moment in the interval.
+  CHECK(load_rise_start(p, {}, at_s(180), at_s(240)) == std::nullopt);
+}
+
+TEST_CASE("A spike rises from its start; a diurnal curve from its trough") {
+  UsersProfile p{.shape = ProfileShape::kConstant,
+                 .constant = 100,
+                 .spikes = {{.at = SimDuration(130'000),
+                             .duration = SimDuration(600'000),
+                             .rise = SimDuration(60'000),
+                             .users = 3000}}};
+  CHECK(load_rise_start(p, {}, at_s(120), at_s(180)) == at_s(130));
+  // Trough at 02:00 (peak 14:00), the run starting at midnight.
+  UsersProfile d{.shape = ProfileShape::kDiurnal,
+                 .diurnal = {.min_users = 100, .max_users = 10000, .peak_hour = 14}};
+  CHECK(load_rise_start(d, {}, at_min(119), at_min(121)) == at_min(120));
+  // The day after, too.
+  CHECK(load_rise_start(d, {}, at_min(24 * 60 + 119), at_min(24 * 60 + 121)) ==
+        at_min(24 * 60 + 120));
+  CHECK(load_rise_start(d, {}, at_min(300), at_min(301)) == std::nullopt);
+}

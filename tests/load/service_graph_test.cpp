@@ -174,7 +174,9 @@ TEST_CASE("Service costs fill in over the defaults") {
   const ServiceParams& chat = g.services[*g.find("prod", "chat-service")].params;
   CHECK(chat.cpu_per_request == 13.5);
   CHECK(chat.concurrency == 32);
-  CHECK(chat.cpu_baseline_milli == spec.defaults.cpu_baseline_milli);
+  // No baseline set and no requests on its pods: the derived fallback (5m, 64Mi).
+  CHECK(chat.cpu_baseline_milli == kMaxDerivedCpuBaselineMilli);
+  CHECK(chat.memory_baseline == kMaxDerivedMemoryBaseline);
   CHECK(g.services[*g.find("prod", "auth-service")].params.cpu_per_request == 2.0);
 }
 
@@ -227,4 +229,95 @@ TEST_CASE("An explicit call loop with gain >= 1 fails when the graph is built") 
   std::string e = error_of(chat_world(), spec);
   CHECK(e.find("call loop auth-service -> chat-service -> auth-service has gain 2") !=
         std::string::npos);
+}
+
+// ---------------------------------------------------------------- baselines
+
+namespace {
+
+Quantity q(const char* text) { return *Quantity::parse(text); }
+
+// Service "tiny" over a Deployment of one container: requests 2m / 20Mi,
+// limits 5m / 20Mi (a small real pod).
+Manifests tiny_world() {
+  Manifests m;
+  m.services.push_back(make_service("tiny"));
+  Deployment d = make_deployment("tiny");
+  d.template_.spec.containers[0].resources.requests = {{"cpu", q("2m")}, {"memory", q("20Mi")}};
+  d.template_.spec.containers[0].resources.limits = {{"cpu", q("5m")}, {"memory", q("20Mi")}};
+  m.deployments.push_back(std::move(d));
+  return m;
+}
+
+std::vector<std::string> note_codes(const ServiceGraph& g) {
+  std::vector<std::string> out;
+  for (const LoadModelNote& n : g.notes) out.push_back(n.code);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("A pod's derived baseline is a fraction of its requests, capped at the old defaults") {
+  PodSpec small;
+  small.containers.push_back(Container{.name = "a"});
+  small.containers[0].resources.requests = {{"cpu", q("2m")}, {"memory", q("20Mi")}};
+  small.containers[0].resources.limits = {{"memory", q("20Mi")}};
+  CHECK(derived_baseline(small) == Baseline{0, 10LL << 20});  // 0.2m rounds to 0
+  PodSpec big;
+  big.containers.push_back(Container{.name = "a"});
+  big.containers[0].resources.requests = {{"cpu", q("300m")}, {"memory", q("384Mi")}};
+  CHECK(derived_baseline(big) == Baseline{5, 64LL << 20});
+  // 25m -> 2.5 rounds to 3m; a limit-only container uses its limit; nothing: 5m / 64Mi.
+  PodSpec mixed;
+  mixed.containers.push_back(Container{.name = "a"});
+  mixed.containers[0].resources.requests = {{"cpu", q("25m")}};
+  mixed.containers[0].resources.limits = {{"memory", q("40Mi")}};
+  mixed.containers.push_back(Container{.name = "b"});
+  // A sidecar counts; a plain init container does not (it has exited).
+  mixed.init_containers.push_back(Container{.name = "side", .restart_policy = "Always"});
+  mixed.init_containers[0].resources.requests = {{"cpu", q("10m")}, {"memory", q("8Mi")}};
+  mixed.init_containers.push_back(Container{.name = "init"});
+  // a: 3m + 20Mi; b: 5m + 64Mi; side: 1m + 4Mi.
+  CHECK(derived_baseline(mixed) == Baseline{9, 88LL << 20});
+  // Never above a limit, even one below the request.
+  PodSpec odd;
+  odd.containers.push_back(Container{.name = "a"});
+  odd.containers[0].resources.requests = {{"memory", q("1Gi")}};
+  odd.containers[0].resources.limits = {{"cpu", q("2m")}, {"memory", q("16Mi")}};
+  CHECK(derived_baseline(odd) == Baseline{0, 16LL << 20});
+}
+
+TEST_CASE("Unset baselines are derived from the selected pods and the report is told") {
+  ServiceGraph g = build_service_graph(tiny_world(), LoadSpec{});
+  const ServiceNode& tiny = g.services[*g.find("prod", "tiny")];
+  CHECK(tiny.cpu_baseline_derived);
+  CHECK(tiny.memory_baseline_derived);
+  CHECK(tiny.params.cpu_baseline_milli == 0);
+  CHECK(tiny.params.memory_baseline == 10LL << 20);
+  REQUIRE(note_codes(g) == std::vector<std::string>{"LoadModelBaselineDerived"});
+  CHECK(g.notes[0].message.find("prod/tiny (cpu 0m, memory 10Mi)") != std::string::npos);
+}
+
+TEST_CASE("A baseline the scenario sets above a pod's request or limit is kept, with a note") {
+  LoadSpec spec;
+  spec.defaults.memory_baseline = 64LL << 20;  // serviceDefaults
+  spec.services.push_back(ServiceCost{.service = "tiny", .cpu_baseline_milli = 3});
+  ServiceGraph g = build_service_graph(tiny_world(), spec);
+  const ServiceNode& tiny = g.services[*g.find("prod", "tiny")];
+  CHECK(tiny.params.memory_baseline == 64LL << 20);
+  CHECK(tiny.params.cpu_baseline_milli == 3);
+  CHECK_FALSE(tiny.cpu_baseline_derived);
+  CHECK_FALSE(tiny.memory_baseline_derived);
+  REQUIRE(note_codes(g) == std::vector<std::string>{"LoadModelBaselineExceedsRequest",
+                                                    "LoadModelBaselineExceedsRequest"});
+  CHECK(g.notes[0].message ==
+        "memoryBaseline 64Mi (serviceDefaults, Service prod/tiny) is above the memory request "
+        "20Mi / limit 20Mi of Deployment/prod/tiny's pods: kept as written, so each pod is "
+        "OOM-killed by the baseline alone; lower memoryBaseline (or leave it unset: derived "
+        "from the requests it would be 10Mi) or raise the pods' request and limit");
+  CHECK(g.notes[1].message ==
+        "cpuBaseline 3m (services.tiny, Service prod/tiny) is above the CPU request 2m / limit "
+        "5m of Deployment/prod/tiny's pods: kept as written, so each pod runs above its "
+        "request (HPA utilization over 100%) by the baseline alone; lower cpuBaseline (or "
+        "leave it unset: derived from the requests it would be 0m) or raise the pods' request");
 }

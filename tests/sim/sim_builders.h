@@ -174,7 +174,7 @@ class ScriptedLoad final : public LoadSource {
       l.latency_ms = ready > 0 ? 10.0 : std::numeric_limits<double>::infinity();
     }
   }
-  int64_t idle_cpu_milli() const override { return 1; }
+  std::optional<int64_t> idle_cpu_milli() const override { return 1; }
 
  private:
   std::vector<Script> scripts_;
