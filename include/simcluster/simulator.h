@@ -244,7 +244,7 @@ std::string too_many_samples(SimDuration duration, SimDuration sample_interval, 
 
 // When a run "fits" (Report::verdict): what is checked after the settle window.
 struct FitCriteria {
-  // Issues in the first `settle` of the run are not counted (a cold start, the
+  // Issues up to `settle` into the run are not counted (a cold start, the
   // HPAs' first scale-ups). nullopt: 10 minutes, or a quarter of the run when
   // that is shorter.
   std::optional<SimDuration> settle;

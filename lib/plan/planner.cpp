@@ -425,7 +425,8 @@ class CandidateSearch {
   std::string binding_words(const RequirementCheck& c, const Resources& alloc,
                             int32_t nodes) const {
     if (c.requirement == Requirement::kNPlusOne && nodes == 1) {
-      return fmt::format("one node cannot survive its own loss (n+1 at the {} peak)", level_.label);
+      return fmt::format("one node cannot survive its own loss (n+1 at the peak of {})",
+                         level_.label);
     }
     std::string what;
     if (!c.issues.empty()) {
@@ -463,7 +464,7 @@ class CandidateSearch {
         when = " during a rolling update";
         break;
     }
-    return fmt::format("{} at the {} peak{} ({} node{} fail)", what, level_.label, when, nodes,
+    return fmt::format("{} at the peak of {}{} ({} node{} fail)", what, level_.label, when, nodes,
                        nodes == 1 ? "" : "s");
   }
 

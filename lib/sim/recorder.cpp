@@ -167,7 +167,7 @@ void Recorder::issue(SimTime t, const char* check, const std::string& object, st
     i.message = message;
   }
   i.count += count;
-  if (t < settle_) return;
+  if (t <= settle_) return;  // after the window: at settle itself it still holds
   if (i.settled_count == 0) {
     i.settled_first = t;
     i.settled_message = std::move(message);
@@ -442,7 +442,7 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
   // CPU throttling: a pod sampled now whose demand exceeds its limit runs at
   // the limit until the next scrape (metrics.cpp caps the usage).
   const int64_t resolution = w.cfg.metrics_resolution.count();
-  const bool settled = now >= settle_;
+  const bool settled = now > settle_;
   for (const auto& [key, p] : w.store.pods) {
     if (p.sample_time != now || p.workload_index < 0) continue;
     WorkloadTrack& t = workloads_[static_cast<size_t>(p.workload_index)];

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "in_source_dir.h"
+#include "testing/in_source_dir.h"
 #include "schema_check.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"

@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-#include "in_source_dir.h"
+#include "testing/in_source_dir.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
 
