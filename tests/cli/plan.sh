@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# simcluster plan: the shipped plan runs and recommends a cluster per level;
+# a level no shape holds is an answer (exit 0), not an error; bad flags are
+# usage errors (exit 2); --out writes atomically; -j gives the same bytes.
+# Usage: plan.sh SIMCLUSTER_BINARY   (from the repository root)
+set -uo pipefail
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1" >&2; fail=1; }
+
+if "$bin" plan scenarios/plan.yaml --quiet >"$tmp/plan.txt" 2>"$tmp/err"; then
+  ok "plan scenarios/plan.yaml exits 0"
+else
+  bad "plan failed: $(head -3 "$tmp/err")"
+fi
+grep -q "^LOAD LEVEL: 5,000 users" "$tmp/plan.txt" && ok "levels listed" || bad "no 5,000-user level"
+grep -q "Recommended: .* x 2cpu-4gi" "$tmp/plan.txt" && ok "a recommendation" || bad "no recommendation"
+grep -q "NO FIT: even 40 nodes do not fit: HPAAtMax" "$tmp/plan.txt" && ok "10,000 users: no fit, with the reason" || bad "no-fit reason missing"
+grep -q "3 claimed: too few" "$tmp/plan.txt" && ok "the seed's 3 nodes checked" || bad "claims not checked"
+
+"$bin" plan scenarios/plan.yaml --quiet -j 2 >"$tmp/plan2.txt" 2>&1 || bad "plan -j 2 failed"
+cmp -s "$tmp/plan.txt" "$tmp/plan2.txt" && ok "-j 2 gives the same bytes" || bad "-j 2 differs"
+
+"$bin" plan scenarios/plan.yaml --quiet -o json --out "$tmp/plan.json" || bad "plan -o json --out failed"
+if command -v python3 >/dev/null; then
+  python3 - "$tmp/plan.json" <<'PY' && ok "json: levels, candidates, recommendation" || bad "json plan"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["kind"] == "CapacityPlan"
+assert [round(l["users"]) for l in p["levels"]] == [100, 5000, 10000]
+assert p["levels"][1]["recommended"] is not None
+assert p["levels"][2]["recommended"] is None
+PY
+fi
+"$bin" plan scenarios/plan.yaml --quiet -o html --out "$tmp/plan.html" || bad "html"
+grep -q "<svg" "$tmp/plan.html" && ok "html has the cost chart" || bad "no chart"
+
+"$bin" plan scenarios/plan.yaml --quiet --set plan.maxNodes=2 --require slo >"$tmp/small.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q "even 2 nodes do not fit" "$tmp/small.txt" && ok "no fit within --max-nodes: exit 0 with the reason" || bad "max-nodes no-fit"
+
+"$bin" plan scenarios/plan.yaml --require n+2 >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "did you mean 'n+1'" "$tmp/err" && ok "unknown requirement: usage error" || bad "--require n+2"
+"$bin" plan scenarios/plan.yaml --shapes e2-standard-5 >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "did you mean" "$tmp/err" && ok "unknown shape: input error" || bad "--shapes typo: $(cat "$tmp/err")"
+"$bin" plan --help | grep -q "simcluster plan scenarios/plan.yaml" && ok "--help has examples" || bad "--help"
+exit $fail
