@@ -154,7 +154,12 @@ struct SizingColumn {
   // Nodes of the recommended shape needed to hold `peak` by requests alone
   // (a lower bound: ceil(cpu / node cpu) and ceil(memory / node memory)).
   int32_t nodes_needed = 0;
-  bool fits_recommended = true;  // no pending pod and nodes_needed <= recommended nodes
+  // The run's verdict and cost on the cluster it simulated (Report::verdict).
+  bool fits = true;
+  std::string verdict_reason;  // the first issue, "" when it fits
+  double cost = 0;
+  // The run fits (verdict) and nodes_needed <= the recommended cluster's nodes.
+  bool fits_recommended = true;
 };
 
 // A claimed figure beside the computed one ("Minimum CPU: 2050m vs 2350m").

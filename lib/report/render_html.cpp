@@ -308,6 +308,23 @@ std::string html_report_body(const Report& r, const std::string& p) {
         html_escape(format_duration(r.simulated_until.since_start)),
         html_escape(format_duration(r.duration)));
   }
+  // The verdict first: does the cluster hold this run?
+  out += fmt::format(
+      "<h2 id=\"{}verdict\">Verdict: {}</h2>\n<p>Start: {}. Checked after a settle window of {}: "
+      "no pod Pending for {} or more, no Service saturated{}, no OOM kill, no HPA held at "
+      "maxReplicas while asking for more, CPU throttling at most {}% of each workload's "
+      "pod-time.</p>\n",
+      p, r.verdict.fits ? "fits" : "does not fit", html_escape(r.start),
+      html_escape(format_duration(r.verdict.settle)),
+      html_escape(format_duration(r.verdict.pending_grace)),
+      r.slo_latency_ms ? " or over the SLO" : "", fixed(r.verdict.max_throttled_percent, 1));
+  if (!r.verdict.issues.empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const FitIssue& i : r.verdict.issues) {
+      rows.push_back({i.check, i.object, format_duration(i.first.since_start), i.message});
+    }
+    out += html_table({"check", "object", "first", "what"}, rows, {2}, "warn");
+  }
   // Key figures.
   out += "<div class=\"cards\">";
   out += card(users_text(peak_users(r)), "peak users");

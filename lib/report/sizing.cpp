@@ -91,14 +91,21 @@ SizingComparison compare_sizing(const SizingInput& in) {
       if (first || s.totals.cpu_requests_milli > c.peak.cpu_requests_milli) c.peak = s.totals;
       first = false;
     }
+    c.fits = r.verdict.fits;
+    c.cost = r.total_cost;
+    if (!r.verdict.issues.empty()) {
+      const FitIssue& i = r.verdict.issues.front();
+      c.verdict_reason =
+          fmt::format("{} {} from {}", i.check, i.object, format_duration(i.first.since_start));
+    }
     if (in.recommended_cluster) {
       const auto& rc = *in.recommended_cluster;
       c.nodes_needed =
           static_cast<int32_t>(std::max(ceil_div(c.peak.cpu_requests_milli, rc.cpu_milli_per_node),
                                         ceil_div(c.peak.memory_requests, rc.memory_per_node)));
-      c.fits_recommended = c.max_pending == 0 && c.nodes_needed <= rc.nodes;
+      c.fits_recommended = c.fits && c.max_pending == 0 && c.nodes_needed <= rc.nodes;
     } else {
-      c.fits_recommended = c.max_pending == 0;
+      c.fits_recommended = c.fits && c.max_pending == 0;
     }
     out.columns.push_back(std::move(c));
   }
@@ -217,7 +224,9 @@ std::vector<std::string> run_row(const SizingColumn& c, bool recommended) {
                                   fmt::format("{}", c.max_pending),
                                   fmt::format("{}", c.pending_pod_seconds),
                                   cpu_text(c.peak.cpu_requests_milli),
-                                  memory_text(c.peak.memory_requests)};
+                                  memory_text(c.peak.memory_requests),
+                                  fixed(c.cost, 2),
+                                  c.fits ? "fits" : "DOES NOT FIT: " + c.verdict_reason};
   if (recommended) {
     row.push_back(fmt::format("{}", c.nodes_needed));
     row.push_back(c.fits_recommended ? "fits" : "DOES NOT FIT");
@@ -321,7 +330,9 @@ std::string render_text_sizing(const SizingComparison& s) {
                                           {"MOST PENDING", Align::kRight},
                                           {"PENDING POD-S", Align::kRight},
                                           {"CPU REQ PEAK", Align::kRight},
-                                          {"MEM REQ PEAK", Align::kRight}};
+                                          {"MEM REQ PEAK", Align::kRight},
+                                          {"COST", Align::kRight},
+                                          {"VERDICT"}};
   if (rec) {
     rcols.push_back({"NODES NEEDED*", Align::kRight});
     rcols.push_back({"RECOMMENDED CLUSTER"});
@@ -335,7 +346,8 @@ std::string render_text_sizing(const SizingComparison& s) {
   if (rec) {
     out +=
         "  * nodes of the recommended shape those requests need at the very least (ceil of CPU\n"
-        "    and of memory over one node's capacity; no reserve, no packing loss).\n";
+        "    and of memory over one node's capacity; no reserve, no packing loss). 'simcluster\n"
+        "    plan' finds the count that fits by simulation, with failures and rollouts.\n";
     if (s.full_scale_out_nodes_needed) {
       out += fmt::format(
           "  Full scale-out (every workload at its maximum) needs at least {} such nodes",
@@ -385,6 +397,9 @@ Json sizing_json(const SizingComparison& s, const SizingInput& in) {
     cj["peak"] = resource_totals_to_json(c.peak);
     cj["nodes_needed"] = c.nodes_needed;
     cj["fits_recommended"] = c.fits_recommended;
+    cj["fits"] = c.fits;
+    cj["verdict_reason"] = c.verdict_reason;
+    cj["cost"] = c.cost;
     cols.push_back(std::move(cj));
   }
   j["columns"] = std::move(cols);
@@ -520,14 +535,16 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
                                         "most pending",
                                         "pending pod-seconds",
                                         "CPU requested at peak",
-                                        "memory requested at peak"};
+                                        "memory requested at peak",
+                                        "cost",
+                                        "verdict"};
     if (s.recommended_cluster) {
       headers.push_back("nodes needed (lower bound)");
       headers.push_back("recommended cluster");
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : s.columns) rows.push_back(run_row(c, s.recommended_cluster.has_value()));
-    body += html_table(headers, rows, {1, 2, 3, 4, 5, 6, 7, 8});
+    body += html_table(headers, rows, {1, 2, 3, 4, 5, 6, 7, 8, 10});
     body +=
         "<p>Requests at the sample with the most CPU requested, pending pods included. Nodes "
         "needed: of the recommended shape, by requests alone (no reserve, no packing loss).</p>\n";

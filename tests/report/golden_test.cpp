@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "testing/in_source_dir.h"
 #include "schema_check.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
+#include "testing/in_source_dir.h"
 
 using namespace simcluster;
 namespace fs = std::filesystem;

@@ -9,9 +9,9 @@
 #include <map>
 #include <string>
 
-#include "testing/in_source_dir.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
+#include "testing/in_source_dir.h"
 
 using namespace simcluster;
 namespace fs = std::filesystem;
