@@ -406,13 +406,17 @@ std::string render_plan(const Plan& plan, ReportFormat format) {
       "binding\n";
   for (const PlanLevel& l : plan.levels) {
     for (const PlanCandidate& c : l.candidates) {
-      std::string binding = c.nodes ? c.binding : c.no_fit_reason;
-      std::string quoted = "\"";
-      for (char ch : binding) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      quoted += '"';
-      out += fmt::format("{:.0f},{},{},{},{:.1f},{:.1f},{}\n", l.users, c.shape, count_text(c),
-                         c.monthly_cost ? fmt::format("{:.2f}", *c.monthly_cost) : "",
-                         c.cpu_headroom_percent, c.memory_headroom_percent, quoted);
+      // RFC 4180: every text field quoted, quotes doubled.
+      auto quote = [](const std::string& text) {
+        std::string q = "\"";
+        for (char ch : text) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        return q + '"';
+      };
+      const std::string binding = quote(c.nodes ? c.binding : c.no_fit_reason);
+      out +=
+          fmt::format("{:.0f},{},{},{},{:.1f},{:.1f},{}\n", l.users, quote(c.shape), count_text(c),
+                      c.monthly_cost ? fmt::format("{:.2f}", *c.monthly_cost) : "",
+                      c.cpu_headroom_percent, c.memory_headroom_percent, binding);
     }
   }
   return out;

@@ -80,9 +80,9 @@ void section_verdict(std::string& out, const Report& r) {
   const Verdict& v = r.verdict;
   heading(out, fmt::format("VERDICT: {}", v.fits ? "FITS" : "DOES NOT FIT"));
   out += fmt::format(
-      "  checked after a settle window of {}: no pod Pending for {} or more, no Service "
-      "saturated{}, no OOM kill, no HPA held at maxReplicas while asking for more, CPU "
-      "throttling at most {:.1f}% of each workload's pod-time\n",
+      "  checked after a settle window of {}: no pod Pending for {} or more, no Service\n"
+      "  saturated{}, no OOM kill, no HPA held at maxReplicas while asking for more,\n"
+      "  CPU throttling at most {:.1f}% of each workload's pod-time\n",
       format_duration(v.settle), format_duration(v.pending_grace),
       r.slo_latency_ms ? " or over the SLO" : "", v.max_throttled_percent);
   if (v.issues.empty()) return;

@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -219,6 +222,31 @@ TEST_CASE("plan: the search runs fewer simulations than trying every count") {
   REQUIRE(p.levels[0].candidates[0].nodes);
   CHECK(p.linear_simulations > 0);
   CHECK(p.simulations > 0);
+}
+
+}  // namespace simcluster
+
+namespace simcluster {
+
+TEST_CASE("golden: simcluster plan scenarios/plan.yaml, byte for byte") {
+  // The plan of the shipped plan scenario, as `simcluster plan
+  // scenarios/plan.yaml -o json` prints it; regenerate with
+  // SIMCLUSTER_UPDATE_GOLDEN=1 ./build-test/tests/test_plan -tc='golden*'.
+  InSourceDir here;
+  Scenario sc = load_scenario("scenarios/plan.yaml");
+  const std::string now = render_plan(make_plan({sc}, PlanOptions{}), ReportFormat::kJson);
+  const std::string golden = "tests/golden/plan.plan.json";
+  const char* update = std::getenv("SIMCLUSTER_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    write_file_atomically(golden, now, {});
+    return;
+  }
+  std::ifstream in(golden, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "no " << golden << "; run with SIMCLUSTER_UPDATE_GOLDEN=1");
+  const std::string expected((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  const bool same = now == expected;
+  CHECK_MESSAGE(same, "the plan differs from " << golden);
 }
 
 }  // namespace simcluster
