@@ -124,6 +124,7 @@ struct PlanLevel {
 
 struct Plan {
   std::vector<std::string> scenarios;  // files
+  std::vector<std::string> overrides;  // --set PATH=VALUE as given (the first scenario's)
   std::vector<Requirement> require;
   int32_t max_nodes = 0;
   std::string start;  // "steady" or "cold"

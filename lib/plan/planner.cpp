@@ -544,6 +544,7 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
   std::stable_sort(plan.require.begin(), plan.require.end());
   plan.require.erase(std::unique(plan.require.begin(), plan.require.end()), plan.require.end());
   plan.start = std::string(to_string(first.start));
+  plan.overrides = first.overrides;
 
   // Levels: each scenario's plan.levels (constant users), or the scenario itself.
   std::vector<LevelInput> levels;

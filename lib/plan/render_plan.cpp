@@ -51,6 +51,11 @@ std::string workload_short(const std::string& key) {
 std::string render_text(const Plan& p, bool wide) {
   std::string out;
   out += fmt::format("Plan:       {}\n", fmt::join(p.scenarios, ", "));
+  if (!p.overrides.empty()) {
+    std::vector<std::string> flags;
+    for (const std::string& o : p.overrides) flags.push_back("--set " + sanitize(o));
+    out += fmt::format("Overrides:  {}\n", fmt::join(flags, " "));
+  }
   out += fmt::format("Requires:   {} (each verified by simulation; count - 1 simulated too)\n",
                      requirements_text(p.require));
   out += fmt::format("Start:      {}   settle window {}   max nodes tried {}\n", p.start,
@@ -227,6 +232,7 @@ Json plan_json(const Plan& p) {
   j["version"] = kReportVersion;
   j["kind"] = "CapacityPlan";
   j["scenarios"] = p.scenarios;
+  if (!p.overrides.empty()) j["overrides"] = p.overrides;
   Json req = Json::array();
   for (Requirement r : p.require) req.push_back(std::string(to_string(r)));
   j["require"] = std::move(req);

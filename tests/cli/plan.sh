@@ -40,6 +40,7 @@ grep -q "<svg" "$tmp/plan.html" && ok "html has the cost chart" || bad "no chart
 
 "$bin" plan scenarios/plan.yaml --quiet --set plan.maxNodes=2 --require slo >"$tmp/small.txt" 2>"$tmp/err"
 [ $? -eq 0 ] && grep -q "even 2 nodes do not fit" "$tmp/small.txt" && ok "no fit within --max-nodes: exit 0 with the reason" || bad "max-nodes no-fit"
+grep -q "^Overrides:  --set plan.maxNodes=2" "$tmp/small.txt" && ok "the plan records --set" || bad "overrides not shown"
 
 "$bin" plan scenarios/plan.yaml --require n+2 >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "did you mean 'n+1'" "$tmp/err" && ok "unknown requirement: usage error" || bad "--require n+2"

@@ -168,6 +168,31 @@ TEST_CASE(
   CHECK(a.binding.find("cpu") != std::string::npos);
 }
 
+TEST_CASE("plan: zone loses the busiest zone, and needs pools in zones") {
+  InSourceDir here;
+  // postgres is one StatefulSet pod whose volume is pinned to its zone
+  // (volume node affinity): when that zone is lost it cannot run anywhere,
+  // at any node count. The plan says so instead of buying nodes.
+  Scenario sc =
+      with("scenarios/plan.yaml", {"plan.levels=[100]", "cluster.nodePools[0].zones=[a, b, c]"});
+  PlanOptions o;
+  o.shapes = {"e2-standard-4"};
+  o.require = {Requirement::kSlo, Requirement::kZone};
+  o.max_nodes = 12;
+  Plan p = make_plan({sc}, o);
+  const PlanCandidate& c = p.levels.at(0).candidates.at(0);
+  CHECK_FALSE(c.nodes.has_value());
+  CHECK(c.no_fit_reason.find("meets zone") != std::string::npos);
+  CHECK(c.no_fit_reason.find("StatefulSet/production/postgres") != std::string::npos);
+  CHECK(c.no_fit_reason.find("volume node affinity conflict") != std::string::npos);
+  // The slo alone fits on those zoned pools.
+  o.require = {Requirement::kSlo};
+  CHECK(make_plan({sc}, o).levels[0].candidates[0].nodes.has_value());
+  // Without zones the requirement cannot be checked: an input error.
+  o.require = {Requirement::kZone};
+  CHECK_THROWS_AS(make_plan({with("scenarios/plan.yaml", {"plan.levels=[100]"})}, o), InputError);
+}
+
 TEST_CASE("plan: a shape whose pods-per-node limit binds says so") {
   InSourceDir here;
   // A big machine that holds only 4 pods: pods per node bind before cpu or memory.
