@@ -43,6 +43,7 @@ Requirements (default: slo, rollout, n+1, or the scenario's plan.require):
   n+1       it still fits after the busiest node is removed at the peak
   zone      it still fits after the busiest zone is lost (pools need zones)
   rollout   a rolling update of every Deployment at the peak completes and fits
+  max       every HPA held at maxReplicas fits (no pod Pending): full scale-out
 
 Flags:
       --shapes LIST    candidate presets, comma separated, or 'all' (default:
@@ -161,10 +162,10 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
       for (const std::string& r : split_list(value("--require"))) {
         auto req = parse_requirement(r);
         if (!req) {
-          std::string hint = closest_match(r, {"slo", "n+1", "zone", "rollout"});
+          std::string hint = closest_match(r, {"slo", "n+1", "zone", "rollout", "max"});
           throw UsageError{
               fmt::format("--require: unknown requirement '{}'{}; use slo, n+1, "
-                          "zone or rollout",
+                          "zone, rollout or max",
                           r, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
         }
         o.options.require.push_back(*req);

@@ -36,8 +36,10 @@
 
 namespace simcluster {
 
-enum class Requirement { kSlo, kNPlusOne, kZone, kRollout };
-std::string_view to_string(Requirement r);  // "slo", "n+1", "zone", "rollout"
+// kFullScaleOut ("max"): every HPA held at maxReplicas fits (no pod Pending
+// for the grace); planned beside the claims' "N+ nodes for full scale-out".
+enum class Requirement { kSlo, kNPlusOne, kZone, kRollout, kFullScaleOut };
+std::string_view to_string(Requirement r);  // "slo", "n+1", "zone", "rollout", "max"
 std::optional<Requirement> parse_requirement(std::string_view text);
 
 // After a disruption (node or zone loss, rollout start) issues are counted
@@ -105,6 +107,10 @@ struct PlanCandidate {
   // metrics asked for, by workload.
   std::map<std::string, int32_t> hpa_wanted;
   std::vector<RightSizing> right_sizing;  // from the answer's slo run
+  // With claims of a full scale-out (lowest level only): the nodes of this
+  // shape that hold every HPA at maxReplicas, and what fails with one fewer.
+  std::optional<int32_t> full_scale_out_nodes;
+  std::string full_scale_out_binding;
 };
 
 struct HPASetting {

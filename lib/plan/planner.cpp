@@ -29,6 +29,8 @@ std::string_view to_string(Requirement r) {
       return "zone";
     case Requirement::kRollout:
       return "rollout";
+    case Requirement::kFullScaleOut:
+      return "max";
   }
   return "?";
 }
@@ -38,6 +40,7 @@ std::optional<Requirement> parse_requirement(std::string_view text) {
   if (text == "n+1") return Requirement::kNPlusOne;
   if (text == "zone") return Requirement::kZone;
   if (text == "rollout") return Requirement::kRollout;
+  if (text == "max") return Requirement::kFullScaleOut;
   return std::nullopt;
 }
 
@@ -148,8 +151,21 @@ class CandidateSearch {
                   int32_t max_nodes)
       : level_(level), pool_(std::move(pool)), require_(require), max_nodes_(max_nodes) {}
 
-  PlanCandidate run(bool linear_baseline) {
+  PlanCandidate run(bool linear_baseline, bool full_scale_out) {
     PlanCandidate c = search(linear_baseline);
+    if (full_scale_out) {
+      // The nodes of this shape that hold every HPA at maxReplicas, by
+      // simulation, and count - 1's failure.
+      if (std::optional<int32_t> n = smallest(Requirement::kFullScaleOut, 1)) {
+        c.full_scale_out_nodes = *n;
+        if (*n > 1) {
+          const RunResult& below = check(*n - 1, Requirement::kFullScaleOut);
+          c.full_scale_out_binding = binding_words(summary(below, Requirement::kFullScaleOut),
+                                                   allocatable(pool_.shape), *n - 1);
+        }
+      }
+      c.simulations = simulations_;
+    }
     c.hpa_wanted = wanted_;
     return c;
   }
@@ -308,10 +324,39 @@ class CandidateSearch {
       sc.fit.settle = at + kDisruptionSettle;
       while (sc.duration / sc.sample_interval > kMaxReportSamples) sc.sample_interval *= 2;
     }
-    LoadModel model(level_.manifests, sc.load);
-    SimulationConfig cfg = to_simulation_config(sc, level_.manifests, &model);
-    add_steady_start(cfg, level_.steady);
+    const Manifests* manifests = &level_.manifests;
+    std::map<std::string, int32_t> steady = level_.steady;
+    Manifests at_max;
+    if (r == Requirement::kFullScaleOut) {
+      // Every HPA held at its maxReplicas: minReplicas = maxReplicas, and the
+      // run starts there.
+      at_max = level_.manifests;
+      for (HorizontalPodAutoscaler& h : at_max.horizontal_pod_autoscalers) {
+        h.min_replicas = h.max_replicas;
+        steady[fmt::format("{}/{}/{}", h.scale_target_ref.kind, h.metadata.ns,
+                           h.scale_target_ref.name)] = h.max_replicas;
+      }
+      manifests = &at_max;
+    }
+    LoadModel model(*manifests, sc.load);
     RunResult out;
+    SimulationConfig cfg;
+    try {
+      cfg = to_simulation_config(sc, *manifests, &model);
+    } catch (const InputError& e) {
+      // make_plan checked every reference already; what is left is the one
+      // count-dependent check: spec.replicas above the pods these nodes can
+      // hold, which the loader refuses before running (references.cpp). Too
+      // few nodes, then: it does not fit, and nothing was simulated.
+      if (std::string_view(e.what()).find("cannot fit the cluster") == std::string_view::npos)
+        throw;
+      --simulations_;
+      out.report.verdict.fits = false;
+      out.report.verdict.issues.push_back({"PodsPending", "(the cluster)", SimTime{}, 0,
+                                           fmt::format("not simulated: {}", e.message())});
+      return out;
+    }
+    add_steady_start(cfg, steady);
     if (r == Requirement::kNPlusOne || r == Requirement::kZone) {
       // The busiest node (or zone) at the moment of the failure: most
       // requested as a share of allocatable (max of cpu and memory), then
@@ -386,6 +431,15 @@ class CandidateSearch {
     sim.run();
     out.report = sim.report();
     out.fits = out.report.verdict.fits;
+    if (r == Requirement::kFullScaleOut) {
+      // Only room counts: every pod placed (the load on that many pods is
+      // beside the point).
+      auto& issues = out.report.verdict.issues;
+      issues.erase(std::remove_if(issues.begin(), issues.end(),
+                                  [](const FitIssue& i) { return i.check != "PodsPending"; }),
+                   issues.end());
+      out.fits = out.report.verdict.fits = issues.empty();
+    }
     if (r == Requirement::kRollout) {
       // Every Deployment's rolling update must have completed.
       for (const WorkloadSummary& w : out.report.workloads) {
@@ -435,7 +489,8 @@ class CandidateSearch {
         std::vector<std::string> parts;
         if (i.message.find("Insufficient cpu") != std::string::npos) parts.push_back("cpu");
         if (i.message.find("Insufficient memory") != std::string::npos) parts.push_back("memory");
-        if (i.message.find("Too many pods") != std::string::npos) {
+        if (i.message.find("Too many pods") != std::string::npos ||
+            i.message.find("nodes hold at most") != std::string::npos) {
           parts.push_back(fmt::format("pods per node (max {})", alloc.pods));
         }
         what = parts.empty() ? fmt::format("pods of {} cannot be placed", i.object)
@@ -463,6 +518,8 @@ class CandidateSearch {
       case Requirement::kRollout:
         when = " during a rolling update";
         break;
+      case Requirement::kFullScaleOut:
+        return fmt::format("{} binds: {} node{} fail", what, nodes, nodes == 1 ? "" : "s");
     }
     return fmt::format("{} at the peak of {}{} ({} node{} fail)", what, level_.label, when, nodes,
                        nodes == 1 ? "" : "s");
@@ -551,7 +608,13 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
   for (const Scenario& sc : scenarios) {
     plan.scenarios.push_back(sc.file);
     Manifests manifests = load_manifests(sc.manifests);
-    check_scenario_references(sc, manifests);
+    {
+      // References are checked once, on pools large enough that the
+      // count-dependent capacity check cannot fail: the plan replaces the pools.
+      Scenario big = sc;
+      for (NodePool& p : big.node_pools) p.count = 10'000;
+      check_scenario_references(big, manifests);
+    }
     std::vector<std::optional<double>> users;
     if (sc.plan && !sc.plan->levels.empty()) {
       for (double u : sc.plan->levels) users.emplace_back(u);
@@ -621,7 +684,10 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
     for (size_t t = next++; t < tasks.size(); t = next++) {
       try {
         CandidateSearch s(levels[tasks[t].level], tasks[t].pool, plan.require, plan.max_nodes);
-        results[t] = s.run(options.linear_baseline);
+        // Full scale-out (every HPA at maxReplicas) is load-independent:
+        // planned once per shape, at the lowest level, when the claims state it.
+        const bool fso = plan.claimed_full_scale_out_nodes.has_value() && tasks[t].level == 0;
+        results[t] = s.run(options.linear_baseline, fso);
       } catch (...) {
         errors[t] = std::current_exception();
       }

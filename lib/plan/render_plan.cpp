@@ -156,8 +156,19 @@ std::string render_text(const Plan& p, bool wide) {
       }
     }
     if (p.claimed_full_scale_out_nodes) {
-      out += fmt::format("  The report says {}+ nodes for full scale-out.\n",
-                         *p.claimed_full_scale_out_nodes);
+      out += fmt::format(
+          "  The report says {}+ nodes for full scale-out. Simulated, every HPA at maxReplicas:\n",
+          *p.claimed_full_scale_out_nodes);
+      if (!p.levels.empty()) {
+        for (const PlanCandidate& c : p.levels.front().candidates) {
+          if (c.full_scale_out_nodes) {
+            out += fmt::format("    {}: {} nodes{}\n", c.shape, *c.full_scale_out_nodes,
+                               c.full_scale_out_binding.empty()
+                                   ? std::string()
+                                   : fmt::format(" ({})", c.full_scale_out_binding));
+          }
+        }
+      }
     }
   }
 
@@ -223,6 +234,8 @@ Json candidate_json(const PlanCandidate& c) {
   };
   j["at_count"] = checks(c.at_count);
   j["below"] = checks(c.below);
+  j["full_scale_out_nodes"] =
+      c.full_scale_out_nodes ? Json(*c.full_scale_out_nodes) : Json(nullptr);
   j["simulations"] = c.simulations;
   return j;
 }

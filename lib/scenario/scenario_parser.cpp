@@ -721,12 +721,12 @@ class ScenarioParser {
     }
     if (const YAML::Node v = n["require"]; v.IsDefined()) {
       for (const std::string& req : strings(v, "plan.require")) {
-        if (req != "slo" && req != "n+1" && req != "zone" && req != "rollout") {
-          std::string guess = closest_match(req, {"slo", "n+1", "zone", "rollout"});
+        if (req != "slo" && req != "n+1" && req != "zone" && req != "rollout" && req != "max") {
+          std::string guess = closest_match(req, {"slo", "n+1", "zone", "rollout", "max"});
           r_.fail_at(v,
                      fmt::format("plan.require: unknown requirement '{}'{}", req,
                                  guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
-                     "requirements: slo, n+1, zone, rollout");
+                     "requirements: slo, n+1, zone, rollout, max");
         }
         p.require.push_back(req);
       }

@@ -260,7 +260,7 @@ TEST_CASE("golden: simcluster plan scenarios/plan.yaml, byte for byte") {
   InSourceDir here;
   Scenario sc = load_scenario("scenarios/plan.yaml");
   const std::string now = render_plan(make_plan({sc}, PlanOptions{}), ReportFormat::kJson);
-  const std::string golden = "tests/golden/plan.plan.json";
+  const std::string golden = "tests/plan/plan.golden.json";
   const char* update = std::getenv("SIMCLUSTER_UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     write_file_atomically(golden, now, {});
@@ -272,6 +272,33 @@ TEST_CASE("golden: simcluster plan scenarios/plan.yaml, byte for byte") {
                              std::istreambuf_iterator<char>());
   const bool same = now == expected;
   CHECK_MESSAGE(same, "the plan differs from " << golden);
+}
+
+}  // namespace simcluster
+
+namespace simcluster {
+
+TEST_CASE("plan: full scale-out (every HPA at maxReplicas) beside the claims' '10+ nodes'") {
+  InSourceDir here;
+  Scenario sc = with("scenarios/plan.yaml", {"plan.levels=[100]"});
+  PlanOptions o;
+  o.shapes = {"2cpu-4gi"};
+  o.require = {Requirement::kSlo};
+  Plan p = make_plan({sc}, o);
+  REQUIRE(p.claimed_full_scale_out_nodes);
+  CHECK(*p.claimed_full_scale_out_nodes == 10);
+  const PlanCandidate& c = p.levels.at(0).candidates.at(0);
+  REQUIRE(c.full_scale_out_nodes);
+  // 41 pods request 10950m: at least ceil(10950 / 1930) = 6 nodes by CPU
+  // alone; packing makes it one more. Fewer than the report's 10.
+  CHECK(*c.full_scale_out_nodes >= 6);
+  CHECK(*c.full_scale_out_nodes < 10);
+  CHECK(c.full_scale_out_binding.find("cpu") != std::string::npos);
+  // The same through the requirement: every HPA at maxReplicas placed.
+  o.require = {Requirement::kFullScaleOut};
+  Plan q = make_plan({sc}, o);
+  REQUIRE(q.levels[0].candidates[0].nodes);
+  CHECK(*q.levels[0].candidates[0].nodes == *c.full_scale_out_nodes);
 }
 
 }  // namespace simcluster
