@@ -222,8 +222,8 @@ std::map<std::string, int32_t> steady_replicas(const Scenario& scenario,
 // `replicas` at kSteadyStartAt (timeline scale events), so the pods that run
 // in any case (StatefulSets, fixed-size Deployments, each workload's first
 // replicas) queue for the scheduler before the scaled-out ones, as in a
-// cluster that grew under its load. No metrics scrape falls in between.
-inline constexpr SimDuration kSteadyStartAt{1};
+// cluster that grew under its load. No metrics scrape falls in between
+// (kSteadyStartAt, simulator.h; the first report sample is taken then too).
 void add_steady_start(SimulationConfig& cfg, const std::map<std::string, int32_t>& replicas);
 
 // Every file a run of `scenario` reads: the scenario file (unless "<stdin>"),

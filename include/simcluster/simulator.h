@@ -242,6 +242,11 @@ SimDuration min_sample_interval(SimDuration duration);
 // to do in `hint`; empty when the run is within the limit.
 std::string too_many_samples(SimDuration duration, SimDuration sample_interval, std::string* hint);
 
+// start: steady scales the workloads to their settled replicas this long
+// after t = 0 (add_steady_start, render.h); the first report sample is taken
+// then, after that scale, instead of at t = 0.
+inline constexpr SimDuration kSteadyStartAt{1};
+
 // When a run "fits" (Report::verdict): what is checked after the settle window.
 struct FitCriteria {
   // Issues up to `settle` into the run are not counted (a cold start, the

@@ -423,7 +423,8 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     events.push(at.count(), SimEvent{EventKind::kTimeline, 0, i});
   }
   events.push(0, SimEvent{EventKind::kMetrics, 0, 0});
-  events.push(0, SimEvent{EventKind::kSample, 0, 0});
+  events.push(cfg.start == "steady" ? kSteadyStartAt.count() : 0,
+              SimEvent{EventKind::kSample, 0, 0});
 }
 
 }  // namespace simcluster

@@ -148,7 +148,9 @@ void World::fire(const SimEvent& e) {
       break;
     case EventKind::kSample:
       sample_due_ = true;  // taken once the controllers have settled
-      events.push((now + cfg.sample_interval).ms(), SimEvent{EventKind::kSample, 0, 0});
+      // On the grid of sample_interval (a steady start's first sample is at 1 ms).
+      events.push(now.ms() + cfg.sample_interval.count() - now.ms() % cfg.sample_interval.count(),
+                  SimEvent{EventKind::kSample, 0, 0});
       break;
   }
 }
