@@ -118,4 +118,32 @@ got=$(query 'sum(simcluster_node_pool_cost_total{scenario="peak"})' "$end_s")
 python3 -c 'import sys; a,b=map(float,sys.argv[1:]); sys.exit(abs(a-b) > 0.0015)' "${got:-nan}" "$cost" &&
   ok "the cost counter ends at the report's total cost ($got)" || bad "cost counter '$got', report '$cost'"
 
+# Every query of the Grafana dashboard (docs/grafana/simcluster-run.json), its variables set to
+# this run (scenario peak, every workload, the run's range), answers over the run.
+python3 - "$api" docs/grafana/simcluster-run.json "$start_s" "$end_s" <<'EOF' || fail=1
+import json, sys, urllib.parse, urllib.request
+api, path, start, end = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+dash = json.load(open(path))
+bad = 0
+n = 0
+for panel in dash["panels"]:
+    for target in panel["targets"]:
+        expr = (target["expr"].replace("$scenario", "peak").replace("$workload", ".*")
+                .replace("$__range", f"{end - start}s"))
+        url = api + "/api/v1/query_range?" + urllib.parse.urlencode(
+            {"query": expr, "start": start, "end": end, "step": 60})
+        try:
+            d = json.load(urllib.request.urlopen(url, timeout=10))
+            ok = d["status"] == "success" and len(d["data"]["result"]) > 0
+        except Exception as e:  # a 400 for a query Prometheus cannot parse
+            ok = False
+        n += 1
+        if not ok:
+            bad += 1
+            print(f"FAIL dashboard panel '{panel['title']}': no data for {expr}", file=sys.stderr)
+if bad == 0:
+    print(f"ok   all {n} queries of the Grafana dashboard answer over the run")
+sys.exit(1 if bad else 0)
+EOF
+
 exit $fail
