@@ -5,7 +5,7 @@
 # must answer PromQL with the report's figures: chat-service's peak replicas (the MAX column
 # of the text report, replicas.max in JSON), its replicas at the start, at the instant --start
 # chose, and the cost counter's last value (the report's cost).
-# Skipped (exit 77, which ctest reports as skipped) when promtool, prometheus, curl or python3
+# Skipped (exit 77, which ctest reports as skipped) when promtool, prometheus or python3
 # is absent.
 # Usage: openmetrics_prometheus.sh SIMCLUSTER_BINARY   (from the repository root)
 set -uo pipefail

@@ -133,8 +133,9 @@ TEST_CASE("openmetrics: families with TYPE, UNIT and HELP, not interleaved, endi
   }
   CHECK(helped.size() == type.size());
   // Base units only.
-  for (const auto& [name, u] : unit) {
-    CHECK_MESSAGE((u == "seconds" || u == "bytes" || u == "cores" || u == "ratio"), name);
+  for (const auto& entry : unit) {
+    const std::string& u = entry.second;
+    CHECK_MESSAGE((u == "seconds" || u == "bytes" || u == "cores" || u == "ratio"), entry.first);
   }
   CHECK(unit["simcluster_service_latency_seconds"] == "seconds");
   CHECK(unit["simcluster_workload_memory_requests_bytes"] == "bytes");
