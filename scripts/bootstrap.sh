@@ -15,6 +15,11 @@ packages=(g++ make cmake libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt
 if [[ "${1:-}" == "--test" ]]; then
   # clang 14 and its sanitizer and libFuzzer runtimes: the second compiler CI builds with.
   packages+=(clang libclang-rt-14-dev)
+  # promtool and the Prometheus server (2.42): tests/cli/openmetrics_prometheus.sh backfills
+  # -o openmetrics into blocks and queries them (skipped where the package is absent). Under
+  # systemd the package also starts prometheus.service on :9090 (systemctl disable --now
+  # prometheus stops it); the test runs its own server on a free port.
+  packages+=(prometheus)
 fi
 missing=()
 for p in "${packages[@]}"; do

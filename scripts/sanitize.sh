@@ -76,7 +76,7 @@ fi
 status=0
 for s in scenarios/*.yaml; do
   case "$s" in *claims*) continue ;; esac
-  for fmt in text wide json yaml csv html; do
+  for fmt in text wide json yaml csv html openmetrics; do
     if ! "$dir/simcluster" run "$s" -o "$fmt" >/dev/null 2>"$dir/sanitize-run.log"; then
       echo "sanitize.sh: '$dir/simcluster run $s -o $fmt' failed:" >&2
       cat "$dir/sanitize-run.log" >&2

@@ -139,6 +139,11 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
             fmt::format("unknown output format '{}'{}; use text, wide, json, yaml, csv or html", v,
                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
       }
+      if (*f == ReportFormat::kOpenMetrics) {
+        throw UsageError{
+            "a plan has no time series for -o openmetrics; use text, wide, json, "
+            "yaml, csv or html (simcluster run -o openmetrics gives a run's)"};
+      }
       o.format = *f;
     } else if (is("--out")) {
       o.out = value("--out");

@@ -33,6 +33,7 @@ constexpr const char* kRunHelp =
 Usage:
   simcluster run SCENARIO... [-o text|wide|json|yaml|csv|html] [--out FILE]
                  [--seed N] [--duration D] [--set PATH=VALUE]... [--quiet]
+  simcluster run SCENARIO -o openmetrics [--start TIME] [--out FILE] ...
 
 One scenario prints its report: replicas per workload, HPA decisions and how
 long they took to get pods Ready, rollouts, pending pods and why, nodes and
@@ -46,7 +47,12 @@ recommended cluster against what each run needed.
 
 Flags:
   -o, --output FORMAT  text (default), wide (more columns, every event), json,
-                       yaml, csv (the time series) or html (one offline page)
+                       yaml, csv (the time series), html (one offline page)
+                       or openmetrics (the time series for Prometheus: one
+                       scenario; see docs/grafana/README.md)
+      --start TIME     with -o openmetrics: the wall-clock instant (RFC 3339)
+                       the simulated clock starts at; default
+                       2026-01-01T00:00:00Z, so the output is deterministic
       --out FILE       write to FILE instead of stdout, atomically (a temporary
                        file, then rename); refused if FILE is an input file
       --seed N         override the scenario's random seed
@@ -72,6 +78,8 @@ Examples:
   simcluster run scenarios/day.yaml -o html --out day.html
   simcluster run scenarios/rollout.yaml -o json | jq '.workloads[].rollout_seconds'
   simcluster run scenarios/peak.yaml -o csv --out peak.csv
+  simcluster run scenarios/peak.yaml -o openmetrics --start 2026-03-02T09:00:00Z \
+      --out peak.om && promtool tsdb create-blocks-from openmetrics peak.om data/
 )";
 
 struct RunOptions {
@@ -82,6 +90,7 @@ struct RunOptions {
   std::optional<SimDuration> duration;
   std::vector<ScenarioOverride> overrides;  // --set, in order
   bool quiet = false;
+  std::optional<int64_t> start_ms;  // --start, Unix milliseconds
 };
 
 struct UsageError {
@@ -102,8 +111,8 @@ std::optional<uint64_t> parse_seed(const std::string& s) {
 
 RunOptions parse_args(const Args& args, bool* help) {
   RunOptions o;
-  static const std::vector<std::string> kFlags = {"--output", "--out",   "--seed", "--duration",
-                                                  "--set",    "--quiet", "--help"};
+  static const std::vector<std::string> kFlags = {"--output", "--out",   "--seed",  "--duration",
+                                                  "--set",    "--start", "--quiet", "--help"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     // "--flag=value", "--flag value", "-o json", "-ojson".
@@ -124,10 +133,11 @@ RunOptions parse_args(const Args& args, bool* help) {
       std::string v = is("--output") ? value("--output") : value("-o");
       auto f = parse_report_format(v);
       if (!f) {
-        std::string hint = closest_match(v, {"text", "wide", "json", "yaml", "csv", "html"});
-        throw UsageError{
-            fmt::format("unknown output format '{}'{}; use text, wide, json, yaml, csv or html", v,
-                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+        std::string hint =
+            closest_match(v, {"text", "wide", "json", "yaml", "csv", "html", "openmetrics"});
+        throw UsageError{fmt::format(
+            "unknown output format '{}'{}; use text, wide, json, yaml, csv, html or openmetrics", v,
+            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
       }
       o.format = *f;
     } else if (is("--out")) {
@@ -152,6 +162,13 @@ RunOptions parse_args(const Args& args, bool* help) {
             "--set '{}' is not PATH=VALUE (e.g. --set cluster.nodePools[0].count=5)", v)};
       }
       o.overrides.push_back(std::move(*ov));
+    } else if (is("--start")) {
+      std::string v = value("--start");
+      o.start_ms = parse_rfc3339_ms(v);
+      if (!o.start_ms) {
+        throw UsageError{fmt::format(
+            "--start '{}' is not an RFC 3339 time from 1970 on (e.g. 2026-01-01T00:00:00Z)", v)};
+      }
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
     } else if (a == "-f" || a.rfind("-f=", 0) == 0 || a.rfind("--filename", 0) == 0) {
@@ -170,6 +187,14 @@ RunOptions parse_args(const Args& args, bool* help) {
   if (o.scenarios.empty()) throw UsageError{"no scenario given"};
   if (std::count(o.scenarios.begin(), o.scenarios.end(), "-") > 1) {
     throw UsageError{"stdin ('-') can be read only once"};
+  }
+  if (o.format == ReportFormat::kOpenMetrics && o.scenarios.size() > 1) {
+    throw UsageError{fmt::format(
+        "-o openmetrics takes one scenario, got {}: run each on its own (with --out FILE)",
+        o.scenarios.size())};
+  }
+  if (o.start_ms && o.format != ReportFormat::kOpenMetrics) {
+    throw UsageError{"--start applies to -o openmetrics only"};
   }
   return o;
 }
@@ -248,7 +273,10 @@ int cmd_run(const Args& args) {
 
   std::string output;
   if (runs.size() == 1) {
-    output = render_report(runs[0].report, opt.format);
+    output =
+        opt.format == ReportFormat::kOpenMetrics
+            ? render_openmetrics(runs[0].report, opt.start_ms.value_or(kOpenMetricsDefaultStartMs))
+            : render_report(runs[0].report, opt.format);
     // A single run with claims: the comparison follows the text report.
     bool text = opt.format == ReportFormat::kText || opt.format == ReportFormat::kWide;
     if (text && scenarios[0].claims) {

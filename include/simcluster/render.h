@@ -1,4 +1,5 @@
-// Rendering: turns a Report (report.h) into text, JSON, YAML, CSV or HTML, and
+// Rendering: turns a Report (report.h) into text, JSON, YAML, CSV, HTML or
+// OpenMetrics, and
 // several Reports into a side-by-side sizing table checked against the figures
 // a capacity plan claimed.
 //
@@ -38,10 +39,11 @@ struct SimulationConfig;  // simulator.h
 // ---------------------------------------------------------------- one report
 
 // kubectl-style output formats (-o). kWide is the text table with more columns.
-enum class ReportFormat { kText, kWide, kJson, kYaml, kCsv, kHtml };
+// kOpenMetrics is the time series of one run for Prometheus (render_openmetrics).
+enum class ReportFormat { kText, kWide, kJson, kYaml, kCsv, kHtml, kOpenMetrics };
 
-// "text", "wide", "json", "yaml", "csv", "html" (as kubectl, case-sensitive);
-// nullopt for anything else.
+// "text", "wide", "json", "yaml", "csv", "html", "openmetrics" (as kubectl,
+// case-sensitive); nullopt for anything else.
 std::optional<ReportFormat> parse_report_format(std::string_view name);
 std::string_view report_format_name(ReportFormat format);
 
@@ -60,7 +62,26 @@ std::string render_yaml(const Report& report);
 std::string render_csv(const Report& report);
 // One self-contained HTML page with inline SVG charts and the summary tables.
 std::string render_html(const Report& report);
-// Dispatches on format.
+
+// The wall-clock instant OpenMetrics timestamps start from when none is
+// chosen (simcluster run --start): 2026-01-01T00:00:00Z, in Unix milliseconds.
+// Fixed, so the output does not depend on when the run was made.
+inline constexpr int64_t kOpenMetricsDefaultStartMs = 1'767'225'600'000;
+// The time series in the OpenMetrics text format (docs/report.md), for
+// `promtool tsdb create-blocks-from openmetrics`: one family per figure,
+// "simcluster_" names in base units (seconds, bytes, cores), every sample
+// with a timestamp in seconds = start_unix_ms + its simulated time, every
+// series labelled scenario="<name>", ending with "# EOF\n".
+std::string render_openmetrics(const Report& report,
+                               int64_t start_unix_ms = kOpenMetricsDefaultStartMs);
+// RFC 3339 date-time, "2026-01-01T00:00:00Z", "2026-03-01T09:30:00.250+01:00"
+// (at most millisecond fractions), to Unix milliseconds; nullopt when
+// malformed, not a real date or before 1970.
+std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
+// Unix milliseconds as "2026-01-01T00:00:00Z" (".250" when not whole seconds).
+std::string format_rfc3339_ms(int64_t unix_ms);
+
+// Dispatches on format (kOpenMetrics from kOpenMetricsDefaultStartMs).
 std::string render_report(const Report& report, ReportFormat format);
 
 // ---------------------------------------------------------------- sizing
@@ -190,7 +211,8 @@ SizingComparison compare_sizing(const SizingInput& input);
 
 // The side-by-side table. kText/kWide: aligned columns; kJson/kYaml: the
 // comparison plus every run's full report; kCsv: one row per workload and run;
-// kHtml: the table followed by each run's report on one page.
+// kHtml: the table followed by each run's report on one page. kOpenMetrics is
+// refused (InputError): its series are one run's, so each run is rendered alone.
 std::string render_sizing(const SizingInput& input, ReportFormat format);
 
 // ---------------------------------------------------------------- running

@@ -418,6 +418,10 @@ std::string render_plan(const Plan& plan, ReportFormat format) {
       return render_html(plan);
     case ReportFormat::kCsv:
       break;
+    case ReportFormat::kOpenMetrics:
+      // A plan has no time series; simcluster plan refuses the format first.
+      throw InputError(SourceLocation{}, "a plan has no time series for -o openmetrics",
+                       "use -o text, wide, json, yaml, csv or html");
   }
   // CSV: one row per level and shape.
   std::string out =

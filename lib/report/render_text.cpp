@@ -414,6 +414,7 @@ std::optional<ReportFormat> parse_report_format(std::string_view name) {
   if (name == "yaml") return ReportFormat::kYaml;
   if (name == "csv") return ReportFormat::kCsv;
   if (name == "html") return ReportFormat::kHtml;
+  if (name == "openmetrics") return ReportFormat::kOpenMetrics;
   return std::nullopt;
 }
 
@@ -431,6 +432,8 @@ std::string_view report_format_name(ReportFormat format) {
       return "csv";
     case ReportFormat::kHtml:
       return "html";
+    case ReportFormat::kOpenMetrics:
+      return "openmetrics";
   }
   return "text";
 }
@@ -466,6 +469,8 @@ std::string render_report(const Report& report, ReportFormat format) {
       return render_csv(report);
     case ReportFormat::kHtml:
       return render_html(report);
+    case ReportFormat::kOpenMetrics:
+      return render_openmetrics(report);
   }
   return render_text(report, false);
 }

@@ -11,6 +11,7 @@
 #include "report/format_util.h"
 #include "report/html.h"
 #include "report/json_tree.h"
+#include "simcluster/error.h"
 #include "simcluster/render.h"
 
 namespace simcluster {
@@ -582,6 +583,13 @@ std::string render_sizing(const SizingInput& input, ReportFormat format) {
       return render_csv_sizing(s);
     case ReportFormat::kHtml:
       return render_html_sizing(s, input);
+    case ReportFormat::kOpenMetrics:
+      throw InputError(SourceLocation{},
+                       fmt::format("-o openmetrics renders one run's time series, not a "
+                                   "comparison of {} runs",
+                                   input.runs.size()),
+                       "run each scenario on its own, e.g. simcluster run peak.yaml -o "
+                       "openmetrics --out peak.om");
   }
   return render_text_sizing(s);
 }
