@@ -109,7 +109,7 @@ end_s=$((start_s + duration_s))
 got=$(query "max_over_time(${sel}[$((duration_s + 60))s])" "$end_s")
 [[ -n "$got" && "$got" == "$json_max" ]] && ok "PromQL max_over_time of chat-service replicas is the report's peak ($got)" ||
   bad "PromQL peak replicas '$got', report says '$json_max'"
-got=$(query "$sel" "$start_s")
+got=$(query "$sel" "$((start_s + 1))")  # the first sample is 1 ms after --start (steady start)
 [[ -n "$got" && "$got" == "$first_sample" ]] && ok "at --start ($start) chat-service has the first sample's replicas ($got)" ||
   bad "replicas at --start '$got', the first sample's '$first_sample'"
 got=$(query "$sel" "$((start_s - 600))")

@@ -28,14 +28,15 @@ sc=scenarios/baseline.yaml
 short=(--duration 10m --quiet)
 "$bin" run $sc "${short[@]}" -o openmetrics >"$tmp/a.om" 2>"$tmp/err" && ok "-o openmetrics runs" || bad "-o openmetrics"
 [[ $(tail -n 1 "$tmp/a.om") == "# EOF" ]] && ok "the last line is # EOF" || bad "last line: $(tail -n 1 "$tmp/a.om")"
-# The default start is 2026-01-01T00:00:00Z = 1767225600 s; samples every minute for 10 minutes.
-grep -Eq '^simcluster_users\{scenario="baseline"\} [0-9.]+ 1767225600$' "$tmp/a.om" &&
+# The default start is 2026-01-01T00:00:00Z = 1767225600 s; samples every minute for 10 minutes,
+# the first 1 ms in (a steady start samples after scaling to the settled replicas).
+grep -Eq '^simcluster_users\{scenario="baseline"\} [0-9.]+ 1767225600.001$' "$tmp/a.om" &&
   grep -Eq '^simcluster_users\{scenario="baseline"\} [0-9.]+ 1767226200$' "$tmp/a.om" &&
   ok "timestamps start at 2026-01-01T00:00:00Z by default" || bad "default start timestamps"
 "$bin" run $sc "${short[@]}" -o openmetrics >"$tmp/b.om" 2>/dev/null && cmp -s "$tmp/a.om" "$tmp/b.om" &&
   ok "the same run gives the same bytes" || bad "two runs differ"
 "$bin" run $sc "${short[@]}" -o openmetrics --start 2026-03-02T10:00:00+01:00 >"$tmp/c.om" 2>/dev/null &&
-  grep -Eq '^simcluster_users\{scenario="baseline"\} [0-9.]+ 1772442000$' "$tmp/c.om" &&
+  grep -Eq '^simcluster_users\{scenario="baseline"\} [0-9.]+ 1772442000.001$' "$tmp/c.om" &&
   ok "--start with an offset moves every timestamp" || bad "--start"
 [[ $(grep -vc '^#' "$tmp/a.om") -eq $(grep -vc '^#' "$tmp/c.om") ]] && ok "--start changes no value" ||
   bad "--start changed the number of samples"
