@@ -89,7 +89,20 @@ class Estimator {
   }
 
  private:
-  bool fits(const PodInfo& pod, NodeId n) const { return run_filters(pod, snap_, n, cfg_).ok(); }
+  // CheckPredicates. A pod whose cpu, memory or pod slot exceeds what the node has free
+  // fails NodeResourcesFit whatever the other plugins say, so the Filter run (with its
+  // reason strings) is skipped for it: same answer, and most failing checks are these.
+  bool fits(const PodInfo& pod, NodeId n) const {
+    const NodeInfo& ni = snap_.node(n);
+    if (ni.pod_count() + 1 > ni.allocatable.pods ||
+        (pod.requests.cpu_milli > 0 &&
+         pod.requests.cpu_milli > ni.allocatable.cpu_milli - ni.requested.cpu_milli) ||
+        (pod.requests.memory > 0 &&
+         pod.requests.memory > ni.allocatable.memory - ni.requested.memory)) {
+      return false;
+    }
+    return run_filters(pod, snap_, n, cfg_).ok();
+  }
 
   // FitsAnyNodeMatching restricted to the nodes added by this estimate: round robin over
   // the fork's node list from last_index_.
