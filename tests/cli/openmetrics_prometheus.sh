@@ -53,8 +53,8 @@ w = [w for w in d["workloads"] if w["name"] == "chat-service"][0]
 print(w["replicas"]["max"], d["duration_ms"] // 1000, d["total_cost"])
 EOF
 )
-# The first sample's chat-service replicas, from the CSV time series (under a steady start
-# the sample at t = 0 precedes the scale to the settled replicas, so it is not replicas.start).
+# The first sample's chat-service replicas, from the CSV time series (under a steady start it is
+# taken 1 ms in, after the scale to the settled replicas).
 first_sample=$(python3 - "$tmp/peak.csv" <<'EOF'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))
