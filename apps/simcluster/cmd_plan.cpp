@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "commands.h"
 #include "simcluster/error.h"
 #include "simcluster/plan.h"
@@ -82,10 +83,6 @@ struct PlanArgs {
   bool quiet = false;
 };
 
-struct UsageError {
-  std::string message;
-};
-
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -111,96 +108,63 @@ std::optional<int64_t> parse_positive(const std::string& s) {
 
 PlanArgs parse_plan_args(const Args& args, bool* help) {
   PlanArgs o;
-  static const std::vector<std::string> kFlags = {
-      "--shapes", "--max-nodes", "--require", "--output", "--out", "--jobs", "--quiet", "--help"};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const std::string& flag) -> std::string {
-      if (a.size() > flag.size() && a.compare(0, flag.size() + 1, flag + "=") == 0) {
-        return a.substr(flag.size() + 1);
-      }
-      if ((flag == "-o" || flag == "-j") && a.size() > 2 && a.compare(0, 2, flag) == 0) {
-        return a.substr(2);
-      }
-      if (i + 1 >= args.size()) throw UsageError{fmt::format("{} needs a value", flag)};
-      return args[++i];
-    };
-    auto is = [&](const std::string& flag) { return a == flag || a.rfind(flag + "=", 0) == 0; };
+  static const std::vector<std::string> kFlags = {"--shapes", "--max-nodes", "--require",
+                                                  "--output", "--out",       "--jobs",
+                                                  "--set",    "--quiet",     "--help"};
+  for (ArgCursor c(args); !c.done(); c.advance()) {
+    const std::string& a = c.arg();
     if (a == "-h" || a == "--help") {
       *help = true;
       return o;
     }
-    if (is("--output") || a == "-o" || (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != '-')) {
-      std::string v = is("--output") ? value("--output") : value("-o");
-      auto f = parse_report_format(v);
-      if (!f) {
-        std::string hint = closest_match(v, {"text", "wide", "json", "yaml", "csv", "html"});
-        throw UsageError{
-            fmt::format("unknown output format '{}'{}; use text, wide, json, yaml, csv or html", v,
-                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
-      }
-      if (*f == ReportFormat::kOpenMetrics) {
+    if (c.is("--output") || c.is_short('o')) {
+      const std::string v = c.value(c.is("--output") ? "--output" : "-o");
+      if (v == "openmetrics") {
         throw UsageError{
             "a plan has no time series for -o openmetrics; use text, wide, json, "
             "yaml, csv or html (simcluster run -o openmetrics gives a run's)"};
       }
-      o.format = *f;
-    } else if (is("--out")) {
-      o.out = value("--out");
+      o.format = parse_output_format(v, {"text", "wide", "json", "yaml", "csv", "html"});
+    } else if (c.is("--out")) {
+      o.out = c.value("--out");
       if (o.out->empty()) throw UsageError{"--out needs a file name"};
-    } else if (is("--shapes")) {
-      std::string v = value("--shapes");
+    } else if (c.is("--shapes")) {
+      std::string v = c.value("--shapes");
       if (v == "all") {
         o.options.all_shapes = true;
       } else {
         for (std::string& s : split_list(v)) o.options.shapes.push_back(std::move(s));
         if (o.options.shapes.empty()) throw UsageError{"--shapes needs preset names or 'all'"};
       }
-    } else if (is("--max-nodes")) {
-      std::string v = value("--max-nodes");
+    } else if (c.is("--max-nodes")) {
+      std::string v = c.value("--max-nodes");
       auto n = parse_positive(v);
       if (!n || *n > 10'000) {
         throw UsageError{fmt::format("--max-nodes '{}' is not a count from 1 to 10000", v)};
       }
       o.options.max_nodes = static_cast<int32_t>(*n);
-    } else if (is("--require")) {
-      for (const std::string& r : split_list(value("--require"))) {
+    } else if (c.is("--require")) {
+      for (const std::string& r : split_list(c.value("--require"))) {
         auto req = parse_requirement(r);
         if (!req) {
           std::string hint = closest_match(r, {"slo", "n+1", "zone", "rollout", "max"});
-          throw UsageError{
-              fmt::format("--require: unknown requirement '{}'{}; use slo, n+1, "
-                          "zone, rollout or max",
-                          r, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+          throw UsageError{fmt::format(
+              "--require: unknown requirement '{}'{}; use slo, n+1, zone, rollout or max", r,
+              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
         }
         o.options.require.push_back(*req);
       }
-    } else if (is("--jobs") || a == "-j" || (a.rfind("-j", 0) == 0 && a.size() > 2)) {
-      std::string v = is("--jobs") ? value("--jobs") : value("-j");
+    } else if (c.is("--jobs") || c.is_short('j')) {
+      std::string v = c.value(c.is("--jobs") ? "--jobs" : "-j");
       auto n = parse_positive(v);
       if (!n || *n > 64) throw UsageError{fmt::format("-j '{}' is not a count from 1 to 64", v)};
       o.options.threads = static_cast<int>(*n);
-    } else if (is("--set")) {
-      std::string v = value("--set");
-      auto ov = parse_override(v);
-      if (!ov) {
-        throw UsageError{
-            fmt::format("--set '{}' is not PATH=VALUE (e.g. --set plan.maxNodes=20)", v)};
-      }
-      o.overrides.push_back(std::move(*ov));
+    } else if (c.is("--set")) {
+      o.overrides.push_back(parse_set_flag(c.value("--set")));
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
-    } else if (a == "-f" || a.rfind("-f=", 0) == 0 || a.rfind("--filename", 0) == 0) {
-      o.scenarios.push_back(a.rfind("--filename", 0) == 0 ? value("--filename") : value("-f"));
-    } else if (a == "-") {
-      o.scenarios.push_back(a);
-    } else if (!a.empty() && a[0] == '-') {
-      std::string name = a.substr(0, a.find('='));
-      std::string hint = closest_match(name, kFlags);
-      throw UsageError{fmt::format("unknown flag '{}'{}", name,
-                                   hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint))};
-    } else {
-      o.scenarios.push_back(a);
+    } else if (!c.scenario(o.scenarios)) {
+      throw unknown_flag(a, kFlags);
     }
   }
   if (o.scenarios.empty()) throw UsageError{"no scenario given"};
@@ -226,11 +190,7 @@ int cmd_plan(const Args& args) {
   for (const std::string& path : opt.scenarios) {
     scenarios.push_back(read_scenario(path, opt.overrides));
   }
-  std::set<std::string> all_inputs;
-  for (const Scenario& sc : scenarios) {
-    for (auto& f : scenario_input_files(sc)) all_inputs.insert(std::move(f));
-  }
-  std::vector<std::string> inputs(all_inputs.begin(), all_inputs.end());
+  const std::vector<std::string> inputs = input_files(scenarios);
   if (opt.out) check_output_path(*opt.out, inputs);
 
   const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
@@ -244,17 +204,7 @@ int cmd_plan(const Args& args) {
     std::fflush(stderr);
   }
   std::string output = render_plan(plan, opt.format);
-  if (opt.out) {
-    write_file_atomically(*opt.out, output, inputs);
-  } else {
-    std::fwrite(output.data(), 1, output.size(), stdout);
-    std::fflush(stdout);
-    if (std::ferror(stdout)) {
-      fmt::print(stderr, "simcluster plan: error writing to stdout\n");
-      return 1;
-    }
-  }
-  return 0;
+  return write_output("plan", output, opt.out, inputs);
 }
 
 }  // namespace simcluster::cli

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "commands.h"
 #include "simcluster/error.h"
 #include "simcluster/render.h"
@@ -93,10 +94,6 @@ struct RunOptions {
   std::optional<int64_t> start_ms;  // --start, Unix milliseconds
 };
 
-struct UsageError {
-  std::string message;
-};
-
 std::optional<uint64_t> parse_seed(const std::string& s) {
   if (s.empty() || s.size() > 20) return std::nullopt;
   uint64_t v = 0;
@@ -113,57 +110,34 @@ RunOptions parse_args(const Args& args, bool* help) {
   RunOptions o;
   static const std::vector<std::string> kFlags = {"--output", "--out",   "--seed",  "--duration",
                                                   "--set",    "--start", "--quiet", "--help"};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    // "--flag=value", "--flag value", "-o json", "-ojson".
-    auto value = [&](const std::string& flag) -> std::string {
-      if (a.size() > flag.size() && a.compare(0, flag.size() + 1, flag + "=") == 0) {
-        return a.substr(flag.size() + 1);
-      }
-      if (flag == "-o" && a.size() > 2 && a.compare(0, 2, "-o") == 0) return a.substr(2);
-      if (i + 1 >= args.size()) throw UsageError{fmt::format("{} needs a value", flag)};
-      return args[++i];
-    };
-    auto is = [&](const std::string& flag) { return a == flag || a.rfind(flag + "=", 0) == 0; };
+  for (ArgCursor c(args); !c.done(); c.advance()) {
+    const std::string& a = c.arg();
     if (a == "-h" || a == "--help") {
       *help = true;
       return o;
     }
-    if (is("--output") || a == "-o" || (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != '-')) {
-      std::string v = is("--output") ? value("--output") : value("-o");
-      auto f = parse_report_format(v);
-      if (!f) {
-        std::string hint =
-            closest_match(v, {"text", "wide", "json", "yaml", "csv", "html", "openmetrics"});
-        throw UsageError{fmt::format(
-            "unknown output format '{}'{}; use text, wide, json, yaml, csv, html or openmetrics", v,
-            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
-      }
-      o.format = *f;
-    } else if (is("--out")) {
-      o.out = value("--out");
+    if (c.is("--output") || c.is_short('o')) {
+      o.format =
+          parse_output_format(c.value(c.is("--output") ? "--output" : "-o"),
+                              {"text", "wide", "json", "yaml", "csv", "html", "openmetrics"});
+    } else if (c.is("--out")) {
+      o.out = c.value("--out");
       if (o.out->empty()) throw UsageError{"--out needs a file name"};
-    } else if (is("--seed")) {
-      std::string v = value("--seed");
+    } else if (c.is("--seed")) {
+      std::string v = c.value("--seed");
       o.seed = parse_seed(v);
       if (!o.seed) throw UsageError{fmt::format("--seed '{}' is not a non-negative integer", v)};
-    } else if (is("--duration")) {
-      std::string v = value("--duration");
+    } else if (c.is("--duration")) {
+      std::string v = c.value("--duration");
       o.duration = parse_duration(v);
       if (!o.duration || o.duration->count() <= 0) {
         throw UsageError{
             fmt::format("--duration '{}' is not a positive duration (e.g. 90s, 30m, 2h)", v)};
       }
-    } else if (is("--set")) {
-      std::string v = value("--set");
-      std::optional<ScenarioOverride> ov = parse_override(v);
-      if (!ov) {
-        throw UsageError{fmt::format(
-            "--set '{}' is not PATH=VALUE (e.g. --set cluster.nodePools[0].count=5)", v)};
-      }
-      o.overrides.push_back(std::move(*ov));
-    } else if (is("--start")) {
-      std::string v = value("--start");
+    } else if (c.is("--set")) {
+      o.overrides.push_back(parse_set_flag(c.value("--set")));
+    } else if (c.is("--start")) {
+      std::string v = c.value("--start");
       o.start_ms = parse_rfc3339_ms(v);
       if (!o.start_ms) {
         throw UsageError{fmt::format(
@@ -171,17 +145,8 @@ RunOptions parse_args(const Args& args, bool* help) {
       }
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
-    } else if (a == "-f" || a.rfind("-f=", 0) == 0 || a.rfind("--filename", 0) == 0) {
-      o.scenarios.push_back(a.rfind("--filename", 0) == 0 ? value("--filename") : value("-f"));
-    } else if (a == "-") {
-      o.scenarios.push_back(a);
-    } else if (!a.empty() && a[0] == '-') {
-      std::string name = a.substr(0, a.find('='));
-      std::string hint = closest_match(name, kFlags);
-      throw UsageError{fmt::format("unknown flag '{}'{}", name,
-                                   hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint))};
-    } else {
-      o.scenarios.push_back(a);
+    } else if (!c.scenario(o.scenarios)) {
+      throw unknown_flag(a, kFlags);
     }
   }
   if (o.scenarios.empty()) throw UsageError{"no scenario given"};
@@ -237,11 +202,7 @@ int cmd_run(const Args& args) {
     if (opt.duration) sc.duration = *opt.duration;
     scenarios.push_back(std::move(sc));
   }
-  std::set<std::string> all_inputs;
-  for (const auto& sc : scenarios) {
-    for (auto& f : scenario_input_files(sc)) all_inputs.insert(std::move(f));
-  }
-  std::vector<std::string> inputs(all_inputs.begin(), all_inputs.end());
+  const std::vector<std::string> inputs = input_files(scenarios);
   if (opt.out) check_output_path(*opt.out, inputs);  // before spending time simulating
 
   bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
@@ -287,17 +248,7 @@ int cmd_run(const Args& args) {
     output = render_sizing(sizing_input(scenario_ptrs, runs), opt.format);
   }
 
-  if (opt.out) {
-    write_file_atomically(*opt.out, output, inputs);
-  } else {
-    std::fwrite(output.data(), 1, output.size(), stdout);
-    std::fflush(stdout);
-    if (std::ferror(stdout)) {
-      fmt::print(stderr, "simcluster run: error writing to stdout\n");
-      return 1;
-    }
-  }
-  return 0;
+  return write_output("run", output, opt.out, inputs);
 }
 
 }  // namespace simcluster::cli
