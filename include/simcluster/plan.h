@@ -107,6 +107,9 @@ struct PlanCandidate {
   // metrics asked for, by workload.
   std::map<std::string, int32_t> hpa_wanted;
   std::vector<RightSizing> right_sizing;  // from the answer's slo run
+  // The answer's nodes with every HPA held at maxReplicas: pods left Pending
+  // after the settle window (0: the cluster holds the HPAs' maxima).
+  std::optional<int32_t> pending_at_max_replicas;
   // With claims of a full scale-out (lowest level only): the nodes of this
   // shape that hold every HPA at maxReplicas, and what fails with one fewer.
   std::optional<int32_t> full_scale_out_nodes;

@@ -236,6 +236,16 @@ class CandidateSearch {
       c.peak_replicas[fmt::format("{}/{}/{}", w.kind, w.ns, w.name)] = w.max_replicas;
     }
     c.right_sizing = right_size(slo);
+    {
+      // Can this cluster hold every HPA at its maxReplicas? The pods still
+      // Pending after the settle window with all of them there.
+      const Report& at_max = check(answer, Requirement::kFullScaleOut).report;
+      int32_t pending = 0;
+      for (const Sample& s : at_max.samples) {
+        if (s.t.since_start > at_max.verdict.settle) pending = std::max(pending, s.pending_pods);
+      }
+      c.pending_at_max_replicas = pending;
+    }
     if (answer > 1) {
       for (Requirement r : require_) {
         const RunResult& below = check(answer - 1, r);

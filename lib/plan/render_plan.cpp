@@ -116,6 +116,18 @@ std::string render_text(const Plan& p, bool wide) {
   } else {
     out += "  (no level fits: no node group to size)\n";
   }
+  for (const PlanLevel& l : p.levels) {
+    if (!l.recommended) continue;
+    const PlanCandidate& r = l.candidates[*l.recommended];
+    if (!r.pending_at_max_replicas) continue;
+    out += fmt::format(
+        "  at {}, {} x {} with every HPA at maxReplicas: {}\n", l.label, *r.nodes, r.shape,
+        *r.pending_at_max_replicas == 0
+            ? std::string("all pods placed (the cluster holds the HPAs' maxima)")
+            : fmt::format("{} pods Pending (the HPAs' maxReplicas exceed what it holds; cap them "
+                          "or plan for full scale-out below)",
+                          *r.pending_at_max_replicas));
+  }
   if (!p.hpas.empty()) {
     TextTable t({{"HPA TARGET"},
                  {"MAXREPLICAS", Align::kRight},
@@ -234,6 +246,8 @@ Json candidate_json(const PlanCandidate& c) {
   };
   j["at_count"] = checks(c.at_count);
   j["below"] = checks(c.below);
+  j["pending_at_max_replicas"] =
+      c.pending_at_max_replicas ? Json(*c.pending_at_max_replicas) : Json(nullptr);
   j["full_scale_out_nodes"] =
       c.full_scale_out_nodes ? Json(*c.full_scale_out_nodes) : Json(nullptr);
   j["simulations"] = c.simulations;
