@@ -20,6 +20,10 @@ grep -q "^LOAD LEVEL: 5,000 users" "$tmp/plan.txt" && ok "levels listed" || bad 
 grep -q "Recommended: .* x 2cpu-4gi" "$tmp/plan.txt" && ok "a recommendation" || bad "no recommendation"
 grep -q "NO FIT: even 40 nodes do not fit: HPAAtMax" "$tmp/plan.txt" && ok "10,000 users: no fit, with the reason" || bad "no-fit reason missing"
 grep -q "3 claimed: too few" "$tmp/plan.txt" && ok "the seed's 3 nodes checked" || bad "claims not checked"
+grep -q "7 x 2cpu-4gi with every HPA at maxReplicas: all pods placed" "$tmp/plan.txt" &&
+  grep -q "3 x 2cpu-4gi with every HPA at maxReplicas: [0-9]* pods Pending" "$tmp/plan.txt" &&
+  ok "whether the recommended clusters hold the HPAs' maxima" || bad "HPA maxima check"
+grep -q "2cpu-4gi: 7 nodes (cpu binds: 6 nodes fail)" "$tmp/plan.txt" && ok "full scale-out simulated beside the report's 10+" || bad "full scale-out"
 
 "$bin" plan scenarios/plan.yaml --quiet -j 2 >"$tmp/plan2.txt" 2>&1 || bad "plan -j 2 failed"
 cmp -s "$tmp/plan.txt" "$tmp/plan2.txt" && ok "-j 2 gives the same bytes" || bad "-j 2 differs"
