@@ -430,8 +430,10 @@ void ClusterAutoscaler::scale_down(bool scaled_up) {
     if (deleting_.count(name) || n.unschedulable || !n.ready || destinations.count(n.snap)) {
       continue;
     }
+    // Not a structured binding in the lambda: clang before 16 cannot capture one.
+    const std::string& node_pool = n.pool;
     auto pool_it = std::find_if(w_.cfg.node_pools.begin(), w_.cfg.node_pools.end(),
-                                [&](const NodePool& p) { return p.name == n.pool; });
+                                [&](const NodePool& p) { return p.name == node_pool; });
     if (pool_it == w_.cfg.node_pools.end() || !pool_it->max) continue;
     std::vector<AutoscalerPod> pods;
     std::vector<KeyId> keys;

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "sim/checks.h"
 #include "sim/sim_builders.h"
+#include "sim/world.h"
 #include "simcluster/simulator.h"
 
 using namespace simcluster;
@@ -192,4 +194,47 @@ TEST_CASE("the same seed gives the same autoscaled run") {
   const std::string a = run();
   CHECK(a.find("ScaledUpGroup") != std::string::npos);
   CHECK(a == run());
+}
+
+TEST_CASE("the invariant checker reports an autoscaled pool outside [min, max]") {
+  World w(autoscaled_world(2, 2, 3, 1, "100m"));
+  w.run_until(sec(30));
+  REQUIRE(find_broken_invariant(w).empty());
+  // A node the autoscaler never asked for takes the pool to 4 > max 3.
+  NodePool p = w.cfg.node_pools[0];
+  w.add_node(make_pool_node(p, 7), 0);
+  w.add_node(make_pool_node(p, 8), 0);
+  CHECK(find_broken_invariant(w) == "node pool pool has 4 nodes and 0 upcoming, outside [2, 3]");
+  // Below min.
+  for (const char* name : {"pool-8", "pool-7", "pool-1"}) {
+    const NodeId snap = w.store.nodes.at(name).snap;
+    w.store.snapshot.remove_node(snap);
+    w.store.nodes.erase(name);
+  }
+  const std::string broken = find_broken_invariant(w);
+  CHECK_MESSAGE(broken.find("pool has 1 nodes") != std::string::npos, broken);
+}
+
+TEST_CASE("a node slower than maxNodeProvisionTime fails the scale-up and backs the group off") {
+  SimulationConfig cfg = autoscaled_world(1, 1, 3, 4, "900m");
+  cfg.node_pools[0].provisioning = std::chrono::minutes(20);
+  cfg.duration = std::chrono::minutes(40);
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(10 + 900 - 1));
+  CHECK(events_of(sim.report(), "FailedToScaleUpGroup").empty());
+  sim.run_until(sec(10 + 900));
+  auto failed = events_of(sim.report(), "FailedToScaleUpGroup");
+  CHECK(failed.size() == 1);  // one node was asked for (2 pods per node, 2 pending)
+  CHECK(failed[0].t == sec(910));
+  sim.run_until(sec(920));
+  auto not_triggered = events_of(sim.report(), "NotTriggerScaleUp");
+  REQUIRE_FALSE(not_triggered.empty());
+  CHECK(not_triggered.back().message ==
+        "pod didn't trigger scale-up: 1 in backoff after failed scale-up");
+  sim.run();
+  // After the 5-minute back-off the group is tried again (and fails again at 15 min).
+  auto up = events_of(sim.report(), "ScaledUpGroup");
+  REQUIRE(up.size() == 2);
+  CHECK(up[1].t == sec(910 + 300));
+  CHECK(sim.nodes().size() == 1);
 }
