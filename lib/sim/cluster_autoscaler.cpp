@@ -102,6 +102,10 @@ ClusterAutoscaler::ClusterAutoscaler(World& w)
       next_index_(w.cfg.node_pools.size()),
       backoff_until_(w.cfg.node_pools.size()) {
   for (size_t i = 0; i < w.cfg.node_pools.size(); ++i) next_index_[i] = w.cfg.node_pools[i].count;
+  for (Kind k :
+       {Kind::kPod, Kind::kNode, Kind::kDeployment, Kind::kStatefulSet, Kind::kReplicaSet}) {
+    w.store.watch(k, this);
+  }
 }
 
 void ClusterAutoscaler::fire(uint32_t a, uint64_t b) {
@@ -406,9 +410,11 @@ void ClusterAutoscaler::remove_drained_nodes() {
   }
 }
 
-void ClusterAutoscaler::scale_down(bool scaled_up) {
+void ClusterAutoscaler::find_unneeded() {
   const ClusterAutoscalerConfig& cfg = w_.cfg.autoscaler;
   const SimTime now = w_.now;
+  unneeded_.clear();
+  unneeded_now_why_.clear();
   std::vector<RemainingPdb> pdbs;
   for (const PodDisruptionBudget& pdb : w_.store.pdbs) {
     pdbs.push_back(RemainingPdb{pdb.metadata.name, pdb.metadata.ns, pdb.selector,
@@ -420,8 +426,6 @@ void ClusterAutoscaler::scale_down(bool scaled_up) {
 
   // Which nodes are unneeded now, with the pods each would move.
   std::optional<ClusterSnapshot> sim;
-  std::map<std::string, std::vector<KeyId>> unneeded;  // node -> pods to move
-  std::map<std::string, std::string> why;
   // Nodes that received pods moved off an earlier unneeded node in this simulation: they are
   // needed for those pods (upstream: the moved pods count on them, which keeps them above
   // the threshold or makes their own drain fail).
@@ -483,15 +487,29 @@ void ClusterAutoscaler::scale_down(bool scaled_up) {
     destinations.insert(moved_to.begin(), moved_to.end());
     std::vector<KeyId> to_move;
     for (size_t i : move.pods) to_move.push_back(keys[i]);
-    unneeded[name] = std::move(to_move);
-    why[name] = fmt::format("{} utilization {:.3f}", util->resource_name, util->utilization);
+    unneeded_[name] = std::move(to_move);
+    unneeded_now_why_[name] =
+        fmt::format("{} utilization {:.3f}", util->resource_name, util->utilization);
   }
+}
+
+void ClusterAutoscaler::scale_down(bool scaled_up) {
+  const ClusterAutoscalerConfig& cfg = w_.cfg.autoscaler;
+  const SimTime now = w_.now;
+  // The unneeded nodes are a function of the store: recomputed only when a pod, node or
+  // workload changed since the last scan.
+  if (dirty_) {
+    find_unneeded();
+    dirty_ = false;
+  }
+  const std::map<std::string, std::vector<KeyId>>& unneeded = unneeded_;
+  const std::map<std::string, std::string>& why = unneeded_now_why_;
   for (auto it = unneeded_since_.begin(); it != unneeded_since_.end();) {
     it = unneeded.count(it->first) ? std::next(it) : unneeded_since_.erase(it);
   }
   for (const auto& [name, pods] : unneeded) {
     unneeded_since_.try_emplace(name, now);
-    unneeded_why_[name] = why[name];
+    unneeded_why_[name] = why.at(name);
   }
 
   if (scaled_up) return;

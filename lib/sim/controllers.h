@@ -158,9 +158,10 @@ class HPAController final : public Controller {
 // The cluster autoscaler (kubernetes/autoscaler cluster-autoscaler core/static_autoscaler.go
 // RunOnce, level-triggered: every scan it reads the store afresh), around the pure decision
 // functions of autoscaler.h. See cluster_autoscaler.cpp for the loop and what it leaves out.
-class ClusterAutoscaler {
+class ClusterAutoscaler final : public StoreWatcher {
  public:
   explicit ClusterAutoscaler(World& w);
+  void on_change(Kind, KeyId) override { dirty_ = true; }
   // An EventKind::kAutoscaler event: a = 0 scan, 1 node provisioned, 2 provisioning failed.
   void fire(uint32_t a, uint64_t b);
   // Nodes of the pool requested and not yet Ready.
@@ -175,6 +176,8 @@ class ClusterAutoscaler {
   void scan();
   bool scale_up();
   void scale_down(bool scaled_up);
+  // Fills unneeded_ / unneeded_now_why_ from the store.
+  void find_unneeded();
   void remove_drained_nodes();
   void node_provisioned(uint64_t id, bool failed);
   // Existing nodes of the pool (deleting ones included) plus upcoming ones.
@@ -194,6 +197,10 @@ class ClusterAutoscaler {
   std::map<std::string, std::string> unneeded_why_;   // node name -> utilization text
   std::set<std::string> deleting_;                    // drained for removal
   std::map<std::string, std::string> not_triggered_;  // pod group -> last NotTriggerScaleUp
+  // The unneeded nodes as of the last find_unneeded(): node -> pods to move, and why.
+  std::map<std::string, std::vector<KeyId>> unneeded_;
+  std::map<std::string, std::string> unneeded_now_why_;
+  bool dirty_ = true;  // the store changed since find_unneeded()
 };
 
 // ---------------------------------------------------------------- periodic work
