@@ -53,6 +53,15 @@ TEST_CASE("the 10,000-user peak on an autoscaled pool (3..20) ends with no Pendi
     if (w.hpa) CHECK_MESSAGE(w.end_replicas == w.max_replicas, w.name);
   }
   CHECK(r.pending.pod_seconds < fixed.pending.pod_seconds / 10);
+  // The capacity warning counts the pool at its max (20 nodes hold every HPA at max).
+  auto warned = [](const Report& rep) {
+    for (const Warning& w : rep.warnings) {
+      if (w.code == "HPAMaxExceedsCapacity") return true;
+    }
+    return false;
+  };
+  CHECK(warned(fixed));
+  CHECK_FALSE(warned(r));
 }
 
 TEST_CASE("maxNodesTotal caps the autoscaled peak") {
