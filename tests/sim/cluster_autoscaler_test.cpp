@@ -238,3 +238,33 @@ TEST_CASE("a node slower than maxNodeProvisionTime fails the scale-up and backs 
   CHECK(up[1].t == sec(910 + 300));
   CHECK(sim.nodes().size() == 1);
 }
+
+TEST_CASE("the expander picks the pool: least-waste by default, priority when configured") {
+  // Two empty autoscaled pools (scale-up from zero); 2 pods of 900m fit one node of either.
+  auto world = [](bool priority) {
+    SimulationConfig cfg = autoscaled_world(0, 0, 3, 2, "900m");
+    NodePool big = pool("big", 0, 4'000, 16 * kGi);
+    big.min = 0;
+    big.max = 3;
+    big.provisioning = std::chrono::seconds(60);
+    cfg.node_pools.push_back(big);
+    if (priority) {
+      cfg.autoscaler.expander.chain = {ExpanderKind::kPriority};
+      cfg.autoscaler.expander.priorities = {{10, {"^big$"}}, {1, {".*"}}};
+    }
+    return cfg;
+  };
+  for (bool priority : {false, true}) {
+    CAPTURE(priority);
+    Simulator sim(world(priority));
+    sim.run_until(sec(120));
+    auto up = events_of(sim.report(), "ScaledUpGroup");
+    REQUIRE(up.size() == 1);
+    // least-waste: 1800m of 2000m wastes less than of 4000m.
+    CHECK(up[0].object == (priority ? "NodePool/big" : "NodePool/pool"));
+    CHECK(up[0].details.at("to") == "1");
+    REQUIRE(sim.nodes().size() == 1);
+    CHECK(sim.nodes()[0].pool == (priority ? "big" : "pool"));
+    CHECK(count_pending(sim) == 0);
+  }
+}
