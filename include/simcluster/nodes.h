@@ -50,6 +50,7 @@
 #include "simcluster/error.h"
 #include "simcluster/objects.h"
 #include "simcluster/resources.h"
+#include "simcluster/time.h"
 
 namespace simcluster {
 
@@ -62,6 +63,10 @@ inline constexpr std::string_view kLabelOs = "kubernetes.io/os";
 inline constexpr std::string_view kLabelArch = "kubernetes.io/arch";
 // The pool a node came from (like cloud.google.com/gke-nodepool / eks.amazonaws.com/nodegroup).
 inline constexpr std::string_view kLabelNodePool = "simcluster.io/node-pool";
+
+// A new cloud VM's time from the node group resize to a Ready Node (boot, kubelet
+// registration, CNI ready). See scenarios/README.md ("nodeProvisioning") for the source.
+inline constexpr SimDuration kDefaultNodeProvisioning{120'000};
 
 // Default kubelet --max-pods.
 inline constexpr int64_t kDefaultMaxPods = 110;
@@ -115,6 +120,13 @@ struct NodePool {
   std::string region;  // topology.kubernetes.io/region when non-empty
   StringMap labels;    // extra labels; they win over the generated ones
   std::vector<Taint> taints;
+  // Node group bounds for the cluster autoscaler (cluster.nodePools[].min / max): the pool
+  // is autoscaled when max is set; count is its starting size, min <= count <= max.
+  std::optional<int32_t> min;
+  std::optional<int32_t> max;
+  // How long a node the autoscaler adds takes from the scale-up to Ready
+  // (cluster.nodePools[].nodeProvisioning; scenarios/README.md cites the default).
+  SimDuration provisioning{kDefaultNodeProvisioning};
   SourceLocation source;  // where the pool was declared, for errors
 };
 
@@ -129,7 +141,8 @@ Node make_pool_node(const NodePool& pool, int32_t index);
 std::vector<Node> expand_pools(const std::vector<NodePool>& pools);
 
 // Throws InputError (at pool.source) for a pool a user cannot mean: empty name, count < 0,
-// non-positive cpu/memory/pods capacity, or reservations leaving no allocatable cpu or memory.
+// non-positive cpu/memory/pods capacity, reservations leaving no allocatable cpu or memory, or
+// autoscaling bounds that do not hold min <= count <= max (min without max, negative values).
 void validate_node_pool(const NodePool& pool);
 
 // Resources -> ResourceList ("cpu" in millis, memory/ephemeral-storage binary SI, "pods",

@@ -49,7 +49,9 @@ struct Sample {
 // One thing that happened. kind is one of: HPAScaled, HPAHeld, RolloutStarted,
 // RolloutStep, RolloutComplete, RolloutFailed, FailedScheduling, Scheduled,
 // Preempted, Evicted, OOMKilled, ContainerRestarted, NodeFailed, NodeRecovered,
-// NodeCordoned, NodeDrained, LoadChanged, SLOBreached, SLORecovered.
+// NodeCordoned, NodeDrained, NodeRemoved, LoadChanged, SLOBreached, SLORecovered; the cluster
+// autoscaler's ScaledUpGroup, TriggeredScaleUp, NotTriggerScaleUp, FailedToScaleUpGroup,
+// NodeAdded, ScaleDown.
 struct ReportEvent {
   SimTime t;
   std::string kind;

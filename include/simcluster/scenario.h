@@ -194,6 +194,7 @@ struct Scenario {
   SimDuration metrics_resolution{15'000};  // metrics-server scrape period
 
   std::vector<NodePool> node_pools;
+  ClusterAutoscalerConfig autoscaler;  // cluster.autoscaler (enabled when given)
   SchedulerConfig scheduler;
 
   LoadSpec load;  // users, routes, services, defaults, load changes

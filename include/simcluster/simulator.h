@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "simcluster/autoscaler.h"
 #include "simcluster/hpa.h"
 #include "simcluster/load_source.h"
 #include "simcluster/nodes.h"
@@ -266,6 +267,24 @@ struct FitCriteria {
   }
 };
 
+// The cluster autoscaler (cluster.autoscaler, kind cluster-autoscaler): flags under their
+// upstream names and defaults (kubernetes/autoscaler cluster-autoscaler/config/flags/flags.go).
+// It scales the pools that have a max (NodePool::min / max), see lib/sim/cluster_autoscaler.cpp.
+struct ClusterAutoscalerConfig {
+  bool enabled = false;
+  SimDuration scan_interval{10'000};                // --scan-interval
+  SimDuration scale_down_unneeded_time{600'000};    // --scale-down-unneeded-time
+  SimDuration scale_down_delay_after_add{600'000};  // --scale-down-delay-after-add
+  double scale_down_utilization_threshold = 0.5;    // --scale-down-utilization-threshold
+  int32_t max_nodes_total = 0;                      // --max-nodes-total (0 = unlimited)
+  ExpanderConfig expander;                          // --expander (least-waste), priorities
+  SimDuration max_node_provision_time{900'000};     // --max-node-provision-time
+  SimDuration new_pod_scale_up_delay{0};            // --new-pod-scale-up-delay
+  bool skip_nodes_with_local_storage = true;        // --skip-nodes-with-local-storage
+  bool skip_nodes_with_system_pods = true;          // --skip-nodes-with-system-pods
+  bool scale_down_enabled = true;                   // --scale-down-enabled
+};
+
 struct SimulationConfig {
   std::string name;  // for the report
   std::string file;  // scenario path as given, for the report
@@ -284,6 +303,7 @@ struct SimulationConfig {
   HPAConfig hpa;                           // sync period 15 s, tolerance 0.1, ...
   KubeletConfig kubelet;
   NodeLifecycleConfig node_lifecycle;
+  ClusterAutoscalerConfig autoscaler;
   JobConfig jobs;
   // Values of HPAs' Pods / Object / External metrics, by HPA "ns/name"
   // (an HPA that does not exist is an InputError).

@@ -363,9 +363,10 @@ void section_latency(std::string& out, const Report& r) {
 
 bool notable(std::string_view kind) {
   static const std::set<std::string_view> kNotable = {
-      "RolloutFailed",      "Preempted",   "Evicted",       "OOMKilled",
-      "ContainerRestarted", "NodeFailed",  "NodeRecovered", "NodeCordoned",
-      "NodeDrained",        "LoadChanged", "SLOBreached",   "SLORecovered"};
+      "RolloutFailed", "Preempted", "Evicted", "OOMKilled", "ContainerRestarted", "NodeFailed",
+      "NodeRecovered", "NodeCordoned", "NodeDrained", "LoadChanged", "SLOBreached", "SLORecovered",
+      // the cluster autoscaler
+      "ScaledUpGroup", "FailedToScaleUpGroup", "NotTriggerScaleUp", "ScaleDown"};
   return kNotable.count(kind) > 0;
 }
 

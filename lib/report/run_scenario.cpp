@@ -98,8 +98,12 @@ std::map<std::string, int32_t> steady_replicas(const Scenario& scenario,
     factor = std::max({int64_t{1}, ceil_div(need.cpu_milli * 5 / 4, have.cpu_milli),
                        ceil_div(need.memory * 5 / 4, have.memory), ceil_div(pods_need, pods_have)});
   }
+  // Fixed-size pools: the cluster autoscaler has no part in the warm-up.
+  warm.autoscaler = ClusterAutoscalerConfig{};
   for (NodePool& p : warm.node_pools) {
     p.count = static_cast<int32_t>(std::min<int64_t>(int64_t{p.count} * factor, 10'000));
+    p.min.reset();
+    p.max.reset();
   }
   LoadModel model(manifests, warm.load);
   Simulator sim(to_simulation_config(warm, manifests, &model));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 
 #include "scenario/csv.h"
 #include "scenario/overrides.h"
@@ -205,7 +206,7 @@ class ScenarioParser {
   // ------------------------------------------------------------ cluster
 
   void parse_cluster(const YAML::Node& n) {
-    r_.check_keys(n, "cluster", {"nodePools"});
+    r_.check_keys(n, "cluster", {"nodePools", "autoscaler"});
     const YAML::Node pools = r_.required(n, "nodePools", "cluster");
     r_.require_sequence(pools, "cluster.nodePools");
     if (pools.size() == 0) r_.fail_at(pools, "cluster.nodePools must list at least one pool");
@@ -220,6 +221,121 @@ class ScenarioParser {
         }
       }
       s_.node_pools.push_back(std::move(pool));
+    }
+    const YAML::Node autoscaler = n["autoscaler"];
+    if (autoscaler.IsDefined()) parse_autoscaler(autoscaler, "cluster.autoscaler");
+    for (size_t i = 0; i < pools.size(); ++i) {
+      const NodePool& pool = s_.node_pools[i];
+      if (pool.max && !s_.autoscaler.enabled) {
+        r_.fail_at(pools[i]["max"],
+                   fmt::format("node pool '{}' has autoscaling bounds but cluster.autoscaler is "
+                               "not set",
+                               pool.name),
+                   "add cluster.autoscaler: {kind: cluster-autoscaler}, or remove min/max");
+      }
+    }
+    if (s_.autoscaler.enabled &&
+        std::none_of(s_.node_pools.begin(), s_.node_pools.end(),
+                     [](const NodePool& p) { return p.max.has_value(); })) {
+      r_.fail_at(autoscaler, "cluster.autoscaler is set but no node pool is autoscaled",
+                 "give the pools it may resize a max (and a min): cluster.nodePools[].max");
+    }
+  }
+
+  // cluster.autoscaler: {kind: cluster-autoscaler, ...} with the flags of
+  // kubernetes/autoscaler cluster-autoscaler/config/flags/flags.go, camelCased.
+  void parse_autoscaler(const YAML::Node& n, const std::string& path) {
+    r_.check_keys(n, path,
+                  {"kind", "scanInterval", "scaleDownUnneededTime", "scaleDownDelayAfterAdd",
+                   "scaleDownUtilizationThreshold", "scaleDownEnabled", "maxNodesTotal", "expander",
+                   "priorities", "maxNodeProvisionTime", "newPodScaleUpDelay",
+                   "skipNodesWithLocalStorage", "skipNodesWithSystemPods"});
+    ClusterAutoscalerConfig& c = s_.autoscaler;
+    const YAML::Node kind = r_.required(n, "kind", path);
+    const std::string k = r_.string(kind, join_path(path, "kind"));
+    if (k != "cluster-autoscaler") {
+      if (k == "karpenter") {
+        r_.fail_at(kind, "autoscaler kind 'karpenter' is not supported yet",
+                   "use kind: cluster-autoscaler");
+      }
+      std::string guess = closest_match(k, {"cluster-autoscaler"});
+      r_.fail_at(kind,
+                 fmt::format("unknown autoscaler kind '{}'{}", k,
+                             guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+                 "write kind: cluster-autoscaler");
+    }
+    c.enabled = true;
+    auto dur = [&](const char* key, SimDuration& out, SimDuration min) {
+      if (n[key].IsDefined()) out = r_.duration(n[key], join_path(path, key), min, kMaxDuration);
+    };
+    dur("scanInterval", c.scan_interval, SimDuration{1'000});
+    dur("scaleDownUnneededTime", c.scale_down_unneeded_time, SimDuration{0});
+    dur("scaleDownDelayAfterAdd", c.scale_down_delay_after_add, SimDuration{0});
+    dur("maxNodeProvisionTime", c.max_node_provision_time, SimDuration{1'000});
+    dur("newPodScaleUpDelay", c.new_pod_scale_up_delay, SimDuration{0});
+    if (n["scaleDownUtilizationThreshold"].IsDefined()) {
+      c.scale_down_utilization_threshold =
+          r_.number(n["scaleDownUtilizationThreshold"],
+                    join_path(path, "scaleDownUtilizationThreshold"), 0.0, 1.0);
+    }
+    if (n["maxNodesTotal"].IsDefined()) {
+      c.max_nodes_total = static_cast<int32_t>(r_.integer(
+          n["maxNodesTotal"], join_path(path, "maxNodesTotal"), 0, kMaxNodesPerPool * 100));
+    }
+    auto flag = [&](const char* key, bool& out) {
+      if (n[key].IsDefined()) out = r_.boolean(n[key], join_path(path, key));
+    };
+    flag("scaleDownEnabled", c.scale_down_enabled);
+    flag("skipNodesWithLocalStorage", c.skip_nodes_with_local_storage);
+    flag("skipNodesWithSystemPods", c.skip_nodes_with_system_pods);
+    if (n["expander"].IsDefined()) {
+      const YAML::Node e = n["expander"];
+      const std::string text = r_.string(e, join_path(path, "expander"));
+      c.expander.chain.clear();
+      const std::vector<std::string> names = {"random",      "most-pods", "least-nodes",
+                                              "least-waste", "price",     "priority"};
+      size_t start = 0;
+      while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        const std::string name = text.substr(start, comma - start);
+        std::optional<ExpanderKind> kind_of = parse_expander(name);
+        if (!kind_of) {
+          std::string guess = closest_match(name, names);
+          r_.fail_at(
+              e,
+              fmt::format("unknown expander '{}'{}", name,
+                          guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+              fmt::format("expanders: {} (a comma-separated chain)", fmt::join(names, ", ")));
+        }
+        c.expander.chain.push_back(*kind_of);
+        start = comma + 1;
+      }
+    }
+    if (n["priorities"].IsDefined()) {
+      const YAML::Node pr = n["priorities"];
+      const std::string pp = join_path(path, "priorities");
+      r_.require_map(pr, pp);
+      for (auto it = pr.begin(); it != pr.end(); ++it) {
+        const int32_t prio = static_cast<int32_t>(r_.integer(it->first, pp, -1'000'000, 1'000'000));
+        const std::string ip = join_path(pp, std::to_string(prio));
+        for (const std::string& re : strings(it->second, ip)) {
+          try {
+            std::regex compiled(re);
+          } catch (const std::regex_error&) {
+            r_.fail_at(it->second,
+                       fmt::format("{}: '{}' is not a valid regular expression", ip, re));
+          }
+          c.expander.priorities[prio].push_back(re);
+        }
+      }
+    }
+    const bool uses_priority = std::find(c.expander.chain.begin(), c.expander.chain.end(),
+                                         ExpanderKind::kPriority) != c.expander.chain.end();
+    if (uses_priority && c.expander.priorities.empty()) {
+      r_.fail_at(n, fmt::format("{}: the priority expander needs priorities", path),
+                 "add priorities: {10: [\"^spot-.*\"], 1: [\".*\"]} (priority -> pool name "
+                 "regexes; higher wins)");
     }
   }
 
@@ -237,9 +353,10 @@ class ScenarioParser {
   }
 
   NodePool parse_pool(const YAML::Node& n, const std::string& path, bool needs_count = true) {
-    r_.check_keys(n, path,
-                  {"name", "count", "preset", "cpu", "memory", "pods", "ephemeralStorage",
-                   "reserved", "labels", "zones", "region", "taints", "pricePerHour"});
+    r_.check_keys(
+        n, path,
+        {"name", "count", "preset", "cpu", "memory", "pods", "ephemeralStorage", "reserved",
+         "labels", "zones", "region", "taints", "pricePerHour", "min", "max", "nodeProvisioning"});
     NodePool pool;
     pool.source = r_.where(n);
     pool.name = r_.string(r_.required(n, "name", path), join_path(path, "name"));
@@ -352,6 +469,29 @@ class ScenarioParser {
         }
         pool.taints.push_back(std::move(taint));
       }
+    }
+    if (n["max"].IsDefined()) {
+      pool.max =
+          static_cast<int32_t>(r_.integer(n["max"], join_path(path, "max"), 0, kMaxNodesPerPool));
+      pool.min = 0;
+    }
+    if (n["min"].IsDefined()) {
+      if (!pool.max) {
+        r_.fail_at(n["min"], fmt::format("{}.min is set without max", path),
+                   "an autoscaled pool needs max (its largest size); min defaults to 0");
+      }
+      pool.min =
+          static_cast<int32_t>(r_.integer(n["min"], join_path(path, "min"), 0, kMaxNodesPerPool));
+    }
+    if (pool.max && (*pool.min > pool.count || pool.count > *pool.max)) {
+      r_.fail_at(n["max"],
+                 fmt::format("{}: autoscaling bounds need min ({}) <= count ({}) <= max ({})", path,
+                             *pool.min, pool.count, *pool.max),
+                 "count is the starting size, between the group's min and max");
+    }
+    if (n["nodeProvisioning"].IsDefined()) {
+      pool.provisioning = r_.duration(n["nodeProvisioning"], join_path(path, "nodeProvisioning"),
+                                      SimDuration{0}, SimDuration{86'400'000});
     }
     validate_node_pool(pool);
     return pool;

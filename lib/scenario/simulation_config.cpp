@@ -74,6 +74,7 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   cfg.file = scenario.file;
   cfg.namespaces = scenario.namespaces;
   cfg.node_pools = scenario.node_pools;
+  cfg.autoscaler = scenario.autoscaler;
   cfg.scheduler = scenario.scheduler;
   cfg.scheduling_queue = scenario.scheduling_queue;
   cfg.duration = scenario.duration;

@@ -253,6 +253,21 @@ void validate_node_pool(const NodePool& pool) {
          "node pool '{}': reservations leave no allocatable cpu or memory ({}m cpu, {} bytes)",
          pool.name, a.cpu_milli, a.memory);
   }
+  if (pool.min && !pool.max) {
+    fail(pool.source, "node pool '{}': min is set without max (max makes the pool autoscaled)",
+         pool.name);
+  }
+  if (pool.max) {
+    const int32_t min = pool.min.value_or(0);
+    if (min < 0 || min > pool.count || pool.count > *pool.max) {
+      fail(pool.source,
+           "node pool '{}': autoscaling bounds need 0 <= min ({}) <= count ({}) <= max ({})",
+           pool.name, min, pool.count, *pool.max);
+    }
+  }
+  if (pool.provisioning < SimDuration{0}) {
+    fail(pool.source, "node pool '{}': nodeProvisioning must not be negative", pool.name);
+  }
 }
 
 }  // namespace simcluster

@@ -172,6 +172,29 @@ std::shared_ptr<TemplateInfo> World::make_template(const PodTemplateSpec& tmpl,
   return t;
 }
 
+SimNode& World::add_node(Node node, int64_t price) {
+  const std::string name = node.metadata.name;
+  if (store.nodes.count(name)) {
+    throw InputError(node.metadata.source, fmt::format("duplicate node '{}'", name));
+  }
+  SimNode& n = store.nodes[name];
+  n.key = store.keys.intern(name);
+  n.snap = store.snapshot.add_node(node);
+  if (store.node_by_snap.size() <= n.snap) store.node_by_snap.resize(n.snap + 1);
+  store.node_by_snap[n.snap] = n.key;
+  auto label = [&](std::string_view k) {
+    auto it = node.metadata.labels.find(std::string(k));
+    return it == node.metadata.labels.end() ? std::string() : it->second;
+  };
+  n.pool = label(kLabelNodePool);
+  n.zone = label(kLabelZone);
+  n.allocatable = store.snapshot.node(n.snap).allocatable;
+  n.unschedulable = node.unschedulable;
+  n.price_micro_usd_per_hour = price;
+  n.node = std::move(node);
+  return n;
+}
+
 World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
   if (cfg.sample_interval <= SimDuration{0}) {
     throw InputError({cfg.file}, "sample interval must be positive");
@@ -224,30 +247,8 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     }
   }
   for (const Node& n : m.nodes) nodes.emplace_back(n, 0);
-  for (auto& node_and_price : nodes) {
-    // Not a structured binding: clang before 16 cannot capture one in a lambda.
-    Node& node = node_and_price.first;
-    const auto price = node_and_price.second;
-    const std::string name = node.metadata.name;
-    if (store.nodes.count(name)) {
-      throw InputError(node.metadata.source, fmt::format("duplicate node '{}'", name));
-    }
-    SimNode& n = store.nodes[name];
-    n.key = store.keys.intern(name);
-    n.snap = store.snapshot.add_node(node);
-    if (store.node_by_snap.size() <= n.snap) store.node_by_snap.resize(n.snap + 1);
-    store.node_by_snap[n.snap] = n.key;
-    auto label = [&](std::string_view k) {
-      auto it = node.metadata.labels.find(std::string(k));
-      return it == node.metadata.labels.end() ? std::string() : it->second;
-    };
-    n.pool = label(kLabelNodePool);
-    n.zone = label(kLabelZone);
-    n.allocatable = store.snapshot.node(n.snap).allocatable;
-    n.unschedulable = node.unschedulable;
-    n.price_micro_usd_per_hour = price;
-    n.node = std::move(node);
-  }
+  for (auto& node_and_price : nodes)
+    add_node(std::move(node_and_price.first), node_and_price.second);
 
   for (const PriorityClass& pc : m.priority_classes) store.priority_classes[pc.metadata.name] = pc;
 
@@ -421,6 +422,10 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
   for (size_t i : order) {
     const SimDuration at = std::max(cfg.timeline[i].at, SimDuration{0});
     events.push(at.count(), SimEvent{EventKind::kTimeline, 0, i});
+  }
+  if (cfg.autoscaler.enabled) {
+    autoscaler = std::make_unique<ClusterAutoscaler>(*this);
+    events.push(cfg.autoscaler.scan_interval.count(), SimEvent{EventKind::kAutoscaler, 0, 0});
   }
   events.push(0, SimEvent{EventKind::kMetrics, 0, 0});
   events.push(cfg.start == "steady" ? kSteadyStartAt.count() : 0,

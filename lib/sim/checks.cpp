@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "sim/controllers.h"
 #include "sim/world.h"
 
 namespace simcluster {
@@ -55,6 +58,35 @@ std::string find_broken_invariant(World& w) {
     const SimNode* n = w.store.node(w.store.node_by_snap[*p.node]);
     if (n == nullptr || n->snap != *p.node) {
       return fmt::format("pod {} is bound to missing node {}", key, p.node_name);
+    }
+  }
+  if (w.autoscaler) {
+    // Autoscaled pools stay within [min, max], upcoming nodes counted against max (a timeline
+    // removeNode may take a pool below min: that is the user's doing, not the autoscaler's).
+    bool removes = false;
+    for (const SimTimelineEvent& e : w.cfg.timeline) {
+      removes = removes || e.action == TimelineAction::kRemoveNode;
+    }
+    for (const NodePool& pool : w.cfg.node_pools) {
+      if (!pool.max) continue;
+      int32_t nodes = 0;
+      for (const auto& [name, n] : w.store.nodes) nodes += n.pool == pool.name ? 1 : 0;
+      const int32_t upcoming = w.autoscaler->upcoming(pool.name);
+      if (nodes + upcoming > *pool.max || (!removes && nodes < pool.min.value_or(0))) {
+        return fmt::format("node pool {} has {} nodes and {} upcoming, outside [{}, {}]", pool.name,
+                           nodes, upcoming, pool.min.value_or(0), *pool.max);
+      }
+    }
+    if (w.cfg.autoscaler.max_nodes_total > 0) {
+      int32_t total = static_cast<int32_t>(w.store.nodes.size());
+      for (const NodePool& pool : w.cfg.node_pools) total += w.autoscaler->upcoming(pool.name);
+      int32_t fixed = 0;  // nodes the autoscaler did not add may exceed the cap already
+      for (const NodePool& pool : w.cfg.node_pools) fixed += pool.count;
+      fixed += static_cast<int32_t>(w.cfg.manifests.nodes.size());
+      if (total > std::max(w.cfg.autoscaler.max_nodes_total, fixed)) {
+        return fmt::format("{} nodes (upcoming included) exceed maxNodesTotal {}", total,
+                           w.cfg.autoscaler.max_nodes_total);
+      }
     }
   }
   return w.store.snapshot.check_invariants(/*require_fit=*/true);

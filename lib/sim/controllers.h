@@ -155,6 +155,54 @@ class HPAController final : public Controller {
   bool dirty_ = true;
 };
 
+// The cluster autoscaler (kubernetes/autoscaler cluster-autoscaler core/static_autoscaler.go
+// RunOnce, level-triggered: every scan it reads the store afresh), around the pure decision
+// functions of autoscaler.h. See cluster_autoscaler.cpp for the loop and what it leaves out.
+class ClusterAutoscaler final : public StoreWatcher {
+ public:
+  explicit ClusterAutoscaler(World& w);
+  void on_change(Kind, KeyId) override { dirty_ = true; }
+  // An EventKind::kAutoscaler event: a = 0 scan, 1 node provisioned, 2 provisioning failed.
+  void fire(uint32_t a, uint64_t b);
+  // Nodes of the pool requested and not yet Ready.
+  int32_t upcoming(const std::string& pool) const;
+
+ private:
+  struct Upcoming {
+    size_t pool = 0;  // index into cfg.node_pools
+    int32_t index = 0;
+    SimTime requested;
+  };
+  void scan();
+  bool scale_up();
+  void scale_down(bool scaled_up);
+  // Fills unneeded_ / unneeded_now_why_ from the store.
+  void find_unneeded();
+  void remove_drained_nodes();
+  void node_provisioned(uint64_t id, bool failed);
+  // Existing nodes of the pool (deleting ones included) plus upcoming ones.
+  int32_t pool_size(size_t pool, bool count_deleting) const;
+  int32_t total_nodes() const;
+  // The pods a new node of the pool starts with: one per DaemonSet that would run there.
+  std::vector<PodInfo> daemon_pods(const Node& node) const;
+
+  World& w_;
+  Rng rng_;  // the random expander's draws (its own stream: other draws do not move)
+  std::map<uint64_t, Upcoming> upcoming_;
+  uint64_t next_upcoming_ = 0;
+  std::vector<int32_t> next_index_;                   // per pool: the next node index to use
+  std::vector<SimTime> backoff_until_;                // per pool: failed scale-up back-off
+  std::optional<SimTime> last_scale_up_;              // lastScaleUpTime
+  std::map<std::string, SimTime> unneeded_since_;     // node name -> first seen unneeded
+  std::map<std::string, std::string> unneeded_why_;   // node name -> utilization text
+  std::set<std::string> deleting_;                    // drained for removal
+  std::map<std::string, std::string> not_triggered_;  // pod group -> last NotTriggerScaleUp
+  // The unneeded nodes as of the last find_unneeded(): node -> pods to move, and why.
+  std::map<std::string, std::vector<KeyId>> unneeded_;
+  std::map<std::string, std::string> unneeded_now_why_;
+  bool dirty_ = true;  // the store changed since find_unneeded()
+};
+
 // ---------------------------------------------------------------- periodic work
 
 // A timeline action at its time (timeline.cpp).

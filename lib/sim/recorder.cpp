@@ -595,9 +595,11 @@ std::vector<Warning> Recorder::warnings(World& w) const {
   }
   for (const NodePool& pool : w.cfg.node_pools) {
     const Resources a = allocatable(pool.shape);
-    capacity.cpu_milli += a.cpu_milli * pool.count;
-    capacity.memory += a.memory * pool.count;
-    nodes += pool.count;
+    // An autoscaled pool may grow to its max.
+    const int64_t count = w.cfg.autoscaler.enabled && pool.max ? *pool.max : pool.count;
+    capacity.cpu_milli += a.cpu_milli * count;
+    capacity.memory += a.memory * count;
+    nodes += count;
     largest_cpu = std::max(largest_cpu, a.cpu_milli);
     largest_mem = std::max(largest_mem, a.memory);
   }

@@ -146,6 +146,9 @@ void World::fire(const SimEvent& e) {
       scrape_metrics(*this);
       events.push((now + cfg.metrics_resolution).ms(), SimEvent{EventKind::kMetrics, 0, 0});
       break;
+    case EventKind::kAutoscaler:
+      autoscaler->fire(e.a, e.b);
+      break;
     case EventKind::kSample:
       sample_due_ = true;  // taken once the controllers have settled
       // On the grid of sample_interval (a steady start's first sample is at 1 ms).

@@ -39,6 +39,7 @@
 namespace simcluster {
 
 class World;
+class ClusterAutoscaler;
 
 enum class ControllerId : uint32_t {
   kNodeLifecycle,
@@ -80,10 +81,12 @@ class Controller : public StoreWatcher {
 
 // Event payloads: small values (event_queue.h).
 enum class EventKind : uint32_t {
-  kRequeue,   // a = controller, b = key
-  kTimeline,  // b = index into config.timeline
-  kMetrics,   // metrics-server scrape
-  kSample,    // report sample
+  kRequeue,     // a = controller, b = key
+  kTimeline,    // b = index into config.timeline
+  kMetrics,     // metrics-server scrape
+  kSample,      // report sample
+  kAutoscaler,  // cluster autoscaler: a = 0 scan, 1 node provisioned, 2 provisioning failed (b =
+                // id)
 };
 struct SimEvent {
   EventKind kind = EventKind::kRequeue;
@@ -105,10 +108,12 @@ class World {
   EventQueue<SimEvent> events;
   std::array<std::unique_ptr<Controller>, kNumControllers> controllers;
   Recorder recorder;
+  // The cluster autoscaler (cluster_autoscaler.cpp); nullptr unless cfg.autoscaler.enabled.
+  std::unique_ptr<ClusterAutoscaler> autoscaler;
   uint64_t events_processed = 0;
   // Events processed by kind (requeues by controller, then timeline, metrics,
   // samples) and reconciles by controller: where the engine's time goes.
-  std::array<uint64_t, kNumControllers + 3> event_counts{};
+  std::array<uint64_t, kNumControllers + 4> event_counts{};
   std::array<uint64_t, kNumControllers> reconcile_counts{};
 
   Controller& controller(ControllerId id) { return *controllers[static_cast<size_t>(id)]; }
@@ -139,6 +144,10 @@ class World {
   // The pod's containers crashed (OOMKilled / Error / liveness): restart per
   // the kubelet's back-off.
   void crash_pod(SimPod& pod, const std::string& reason);
+
+  // Adds a Node to the store and the snapshot (no watcher is notified). Throws InputError
+  // for a duplicate name.
+  SimNode& add_node(Node node, int64_t price_micro_usd_per_hour);
 
   // Mutations that notify watchers.
   void touch_pod(const SimPod& pod) { store.changed(Kind::kPod, pod.key); }

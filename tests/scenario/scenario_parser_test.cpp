@@ -874,3 +874,87 @@ TEST_CASE("featureGates turns HPAScaleToZero on, and only known gates are accept
   CHECK(contains(dir.error(minimal_scenario("featureGates: {HPAScaleToZero: yes please}\n")),
                  "featureGates.HPAScaleToZero must be true or false"));
 }
+
+TEST_CASE("cluster.autoscaler and the pools' min/max parse with upstream's defaults") {
+  ScratchDir dir;
+  auto with = [](const std::string& pool, const std::string& autoscaler) {
+    return "name: t\nmanifests: [app.yaml]\ncluster:\n  nodePools:\n    - " + pool + "\n" +
+           autoscaler;
+  };
+  Scenario s = dir.parse(with("{name: pool, count: 3, min: 2, max: 10, preset: 2cpu-4gi}",
+                              "  autoscaler: {kind: cluster-autoscaler}\n"));
+  REQUIRE(s.node_pools[0].max);
+  CHECK(*s.node_pools[0].min == 2);
+  CHECK(*s.node_pools[0].max == 10);
+  CHECK(s.node_pools[0].provisioning == kDefaultNodeProvisioning);
+  CHECK(s.autoscaler.enabled);
+  CHECK(s.autoscaler.scan_interval == SimDuration(10'000));
+  CHECK(s.autoscaler.scale_down_unneeded_time == SimDuration(600'000));
+  CHECK(s.autoscaler.scale_down_delay_after_add == SimDuration(600'000));
+  CHECK(s.autoscaler.scale_down_utilization_threshold == 0.5);
+  CHECK(s.autoscaler.max_nodes_total == 0);
+  CHECK(s.autoscaler.max_node_provision_time == SimDuration(900'000));
+  CHECK(s.autoscaler.new_pod_scale_up_delay == SimDuration(0));
+  CHECK(s.autoscaler.skip_nodes_with_local_storage);
+  CHECK(s.autoscaler.skip_nodes_with_system_pods);
+  CHECK(s.autoscaler.expander.chain == std::vector<ExpanderKind>{ExpanderKind::kLeastWaste});
+
+  s = dir.parse(with("{name: pool, count: 0, max: 4, preset: 2cpu-4gi, nodeProvisioning: 90s}",
+                     "  autoscaler:\n    kind: cluster-autoscaler\n    scanInterval: 30s\n"
+                     "    scaleDownUnneededTime: 5m\n    scaleDownUtilizationThreshold: 0.6\n"
+                     "    maxNodesTotal: 7\n    expander: priority,least-waste\n"
+                     "    priorities: {10: ['^pool$'], 1: ['.*']}\n"
+                     "    skipNodesWithLocalStorage: false\n"));
+  CHECK(*s.node_pools[0].min == 0);
+  CHECK(s.node_pools[0].provisioning == SimDuration(90'000));
+  CHECK(s.autoscaler.scan_interval == SimDuration(30'000));
+  CHECK(s.autoscaler.scale_down_unneeded_time == SimDuration(300'000));
+  CHECK(s.autoscaler.scale_down_utilization_threshold == 0.6);
+  CHECK(s.autoscaler.max_nodes_total == 7);
+  CHECK(s.autoscaler.expander.chain ==
+        std::vector<ExpanderKind>{ExpanderKind::kPriority, ExpanderKind::kLeastWaste});
+  CHECK(s.autoscaler.expander.priorities.at(10) == std::vector<std::string>{"^pool$"});
+  CHECK_FALSE(s.autoscaler.skip_nodes_with_local_storage);
+
+  // Not autoscaled unless asked.
+  s = dir.parse(minimal_scenario());
+  CHECK_FALSE(s.autoscaler.enabled);
+  CHECK_FALSE(s.node_pools[0].max);
+}
+
+TEST_CASE("cluster.autoscaler mistakes are errors at their key") {
+  ScratchDir dir;
+  auto with = [](const std::string& pool, const std::string& autoscaler) {
+    return "name: t\nmanifests: [app.yaml]\ncluster:\n  nodePools:\n    - " + pool + "\n" +
+           autoscaler;
+  };
+  const std::string ca = "  autoscaler: {kind: cluster-autoscaler}\n";
+  std::string e = dir.error(with("{name: pool, count: 3, min: 4, max: 10, preset: 2cpu-4gi}", ca));
+  CHECK_MESSAGE(contains(e, "min (4) <= count (3) <= max (10)"), e);
+  e = dir.error(with("{name: pool, count: 11, max: 10, preset: 2cpu-4gi}", ca));
+  CHECK_MESSAGE(contains(e, "min (0) <= count (11) <= max (10)"), e);
+  e = dir.error(with("{name: pool, count: 3, min: 1, preset: 2cpu-4gi}", ca));
+  CHECK_MESSAGE(contains(e, "min is set without max"), e);
+  e = dir.error(with("{name: pool, count: 3, max: 5, preset: 2cpu-4gi}", ""));
+  CHECK_MESSAGE(contains(e, "cluster.autoscaler is not set"), e);
+  e = dir.error(with("{name: pool, count: 3, preset: 2cpu-4gi}", ca));
+  CHECK_MESSAGE(contains(e, "no node pool is autoscaled"), e);
+  const std::string pool = "{name: pool, count: 3, max: 5, preset: 2cpu-4gi}";
+  e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscalr}\n"));
+  CHECK_MESSAGE(contains(e, "did you mean 'cluster-autoscaler'"), e);
+  e = dir.error(with(pool, "  autoscaler: {kind: karpenter}\n"));
+  CHECK_MESSAGE(contains(e, "not supported yet"), e);
+  e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscaler, expander: least-wast}\n"));
+  CHECK_MESSAGE(contains(e, "did you mean 'least-waste'"), e);
+  e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscaler, expander: priority}\n"));
+  CHECK_MESSAGE(contains(e, "needs priorities"), e);
+  e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscaler, scanIntervall: 5s}\n"));
+  CHECK_MESSAGE(contains(e, "scanInterval"), e);
+  e = dir.error(
+      with(pool, "  autoscaler: {kind: cluster-autoscaler, scaleDownUtilizationThreshold: 1.5}\n"));
+  CHECK_MESSAGE(contains(e, "scaleDownUtilizationThreshold"), e);
+  e = dir.error(with(pool,
+                     "  autoscaler: {kind: cluster-autoscaler, expander: priority, "
+                     "priorities: {1: ['(']}}\n"));
+  CHECK_MESSAGE(contains(e, "not a valid regular expression"), e);
+}
