@@ -137,6 +137,9 @@ struct Plan {
   std::vector<Requirement> require;
   int32_t max_nodes = 0;
   std::string start;  // "steady" or "cold"
+  // A scenario had cluster.autoscaler: the plan ran fixed pools instead
+  // (planning autoscaled and mixed pools is issue 10's follow-up).
+  bool autoscaler_ignored = false;
   SimDuration settle{0};
   std::vector<PlanLevel> levels;  // by users
   // Node group bounds for the recommended shape of the highest level: min =

@@ -582,6 +582,8 @@ std::vector<NodePool> candidate_shapes(const Scenario& sc, const PlanOptions& o)
   // and region: the planner changes the machine, not the topology.
   for (NodePool& p : out) {
     p.count = 0;
+    p.min.reset();  // the plan sizes fixed pools (make_plan)
+    p.max.reset();
     if (base != nullptr) {
       if (p.zones.empty()) p.zones = base->zones;
       if (p.region.empty()) p.region = base->region;
@@ -635,6 +637,14 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
       LevelInput l;
       l.source = &sc;
       l.scenario = sc;
+      // The plan sizes fixed pools: a scenario's cluster autoscaler is off in
+      // its runs (its node-group min/max follow from the levels' answers).
+      if (sc.autoscaler.enabled) plan.autoscaler_ignored = true;
+      l.scenario.autoscaler = ClusterAutoscalerConfig{};
+      for (NodePool& p : l.scenario.node_pools) {
+        p.min.reset();
+        p.max.reset();
+      }
       l.scenario.claims.reset();
       l.scenario.claims_level.reset();
       if (u) {

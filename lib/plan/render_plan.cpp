@@ -61,6 +61,11 @@ std::string render_text(const Plan& p, bool wide) {
   out += fmt::format("Start:      {}   settle window {}   max nodes tried {}\n", p.start,
                      format_duration(p.settle), p.max_nodes);
   out += fmt::format("Simulated:  {} runs\n", p.simulations);
+  if (p.autoscaler_ignored) {
+    out +=
+        "Note:       the scenario's cluster autoscaler is off in the plan: it sizes fixed pools "
+        "(node-group min/max follow below)\n";
+  }
   for (const PlanLevel& l : p.levels) {
     out += fmt::format("\nLOAD LEVEL: {} ({})\n", l.label, sanitize(l.scenario));
     TextTable t({{"SHAPE"},
@@ -266,6 +271,7 @@ Json plan_json(const Plan& p) {
   j["max_nodes"] = p.max_nodes;
   j["start"] = p.start;
   j["settle_ms"] = p.settle.count();
+  j["autoscaler_ignored"] = p.autoscaler_ignored;
   j["simulations"] = p.simulations;
   Json levels = Json::array();
   for (const PlanLevel& l : p.levels) {

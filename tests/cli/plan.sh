@@ -50,5 +50,8 @@ grep -q "^Overrides:  --set plan.maxNodes=2" "$tmp/small.txt" && ok "the plan re
 [ $? -eq 2 ] && grep -q "did you mean 'n+1'" "$tmp/err" && ok "unknown requirement: usage error" || bad "--require n+2"
 "$bin" plan scenarios/plan.yaml --shapes e2-standard-5 >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "did you mean" "$tmp/err" && ok "unknown shape: input error" || bad "--shapes typo: $(cat "$tmp/err")"
+"$bin" plan scenarios/day-autoscaled.yaml --quiet --require slo --shapes 2cpu-4gi --max-nodes 12 >"$tmp/auto.txt" 2>"$tmp/err" &&
+  grep -q "cluster autoscaler is off in the plan" "$tmp/auto.txt" && ok "an autoscaled scenario is planned on fixed pools, said so" ||
+  bad "autoscaled scenario: $(head -3 "$tmp/err")"
 "$bin" plan --help | grep -q "simcluster plan scenarios/plan.yaml" && ok "--help has examples" || bad "--help"
 exit $fail
