@@ -3,13 +3,7 @@
 # a level no shape holds is an answer (exit 0), not an error; bad flags are
 # usage errors (exit 2); --out writes atomically; -j gives the same bytes.
 # Usage: plan.sh SIMCLUSTER_BINARY   (from the repository root)
-set -uo pipefail
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1" >&2; fail=1; }
+source "$(dirname "$0")/common.bash"
 
 if "$bin" plan scenarios/plan.yaml --quiet >"$tmp/plan.txt" 2>"$tmp/err"; then
   ok "plan scenarios/plan.yaml exits 0"

@@ -3,13 +3,7 @@
 # bytes twice, "# EOF" last, and the usage errors (several scenarios, --start without the format,
 # a bad --start, plan -o openmetrics). tests/cli/openmetrics_prometheus.sh feeds it to Prometheus.
 # Usage: run_openmetrics.sh SIMCLUSTER_BINARY   (from the repository root)
-set -uo pipefail
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1" >&2; fail=1; }
+source "$(dirname "$0")/common.bash"
 # expect_usage PATTERN DESCRIPTION -- COMMAND...: exit 2 with PATTERN on stderr, nothing on stdout.
 expect_usage() {
   local pattern=$1 what=$2

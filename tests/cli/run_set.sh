@@ -3,13 +3,7 @@
 # report; bad overrides are input errors at the flag (exit 1), a --set without
 # '=' a usage error (exit 2).
 # Usage: run_set.sh SIMCLUSTER_BINARY   (from the repository root)
-set -uo pipefail
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1" >&2; fail=1; }
+source "$(dirname "$0")/common.bash"
 
 sc=scenarios/peak.yaml
 short=(--duration 10m --quiet)

@@ -2,13 +2,7 @@
 # simcluster run with several scenarios: the side-by-side sizing table against
 # the seed report's claims, in text, JSON and CSV.
 # Usage: run_sizing.sh SIMCLUSTER_BINARY   (from the repository root)
-set -uo pipefail
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1" >&2; fail=1; }
+source "$(dirname "$0")/common.bash"
 has() { grep -Eq -- "$2" "$1"; }
 squeeze() { tr -s ' ' <"$1" >"$1.sq"; }
 

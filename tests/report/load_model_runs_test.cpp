@@ -10,27 +10,14 @@
 #include "scenario/scenario_fixtures.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
+#include "testing/report_queries.h"
 
 using namespace simcluster;
+using simcluster::testing::events_of;
 using simcluster::testing::ScratchDir;
+using simcluster::testing::warnings_of;
 
 namespace {
-
-std::vector<const ReportEvent*> events_of(const Report& r, const std::string& kind) {
-  std::vector<const ReportEvent*> out;
-  for (const ReportEvent& e : r.events) {
-    if (e.kind == kind) out.push_back(&e);
-  }
-  return out;
-}
-
-std::vector<const Warning*> warnings_of(const Report& r, const std::string& code) {
-  std::vector<const Warning*> out;
-  for (const Warning& w : r.warnings) {
-    if (w.code == code) out.push_back(&w);
-  }
-  return out;
-}
 
 const WorkloadSummary& workload(const Report& r, const std::string& name) {
   auto it = std::find_if(r.workloads.begin(), r.workloads.end(),

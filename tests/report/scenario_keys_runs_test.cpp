@@ -15,19 +15,13 @@
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
 #include "simcluster/simulator.h"
+#include "testing/report_queries.h"
 
 using namespace simcluster;
+using simcluster::testing::events_of;
 using simcluster::testing::ScratchDir;
 
 namespace {
-
-std::vector<const ReportEvent*> events_of(const Report& r, const std::string& kind) {
-  std::vector<const ReportEvent*> out;
-  for (const ReportEvent& e : r.events) {
-    if (e.kind == kind) out.push_back(&e);
-  }
-  return out;
-}
 
 std::vector<int64_t> seconds_of(const Report& r, const std::string& kind) {
   std::vector<int64_t> out;
