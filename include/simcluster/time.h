@@ -35,4 +35,9 @@ std::optional<SimDuration> parse_duration(std::string_view text);
 // "1h30m", "45s", "250ms", "0s": the shortest exact form.
 std::string format_duration(SimDuration d);
 
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// days_from_civil), for the time stamps read and written (CSV traces,
+// OpenMetrics). Example: 1970-01-01 -> 0; 2000-03-01 -> 11017.
+int64_t days_from_civil(int64_t year, int64_t month, int64_t day);
+
 }  // namespace simcluster

@@ -19,6 +19,7 @@
 #include "report/format_util.h"
 #include "report/json_tree.h"
 #include "simcluster/render.h"
+#include "simcluster/time.h"
 
 namespace simcluster {
 
@@ -287,17 +288,6 @@ std::string render_openmetrics(const Report& r, int64_t start_unix_ms) {
 // ---------------------------------------------------------------- RFC 3339
 
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 void civil_from_days(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
   z += 719468;

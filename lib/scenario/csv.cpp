@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "simcluster/time.h"
+
 namespace simcluster::scenario_internal {
 namespace {
 
@@ -142,17 +144,6 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-// days_from_civil). Example: 1970-01-01 -> 0; 2000-03-01 -> 11017.
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 bool digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
   if (pos + n > s.size()) return false;

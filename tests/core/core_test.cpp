@@ -124,3 +124,13 @@ TEST_CASE("resources add, subtract, compare and take maxima with extended resour
   CHECK_FALSE(a.fits_in(cap));  // no GPU on this node
   CHECK(b.fits_in(cap));
 }
+
+TEST_CASE("days_from_civil counts days since 1970-01-01 in the proleptic Gregorian calendar") {
+  using simcluster::days_from_civil;
+  CHECK(days_from_civil(1970, 1, 1) == 0);
+  CHECK(days_from_civil(2000, 3, 1) == 11017);
+  CHECK(days_from_civil(2026, 1, 1) == 20454);  // 1767225600 s / 86400
+  CHECK(days_from_civil(1969, 12, 31) == -1);
+  CHECK(days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28) == 2);  // a leap year
+  CHECK(days_from_civil(2100, 3, 1) - days_from_civil(2100, 2, 28) == 1);  // not one
+}
