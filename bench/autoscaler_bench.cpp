@@ -19,17 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "simcluster/autoscaler.h"
 #include "simcluster/nodes.h"
 
 namespace simcluster {
 namespace {
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using bench::cpu_seconds;
 
 constexpr int kShapes = 50;
 constexpr int kPodsPerShape = 1000;

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "simcluster/nodes.h"
 #include "simcluster/objects.h"
 #include "simcluster/rng.h"
@@ -31,12 +32,7 @@
 namespace simcluster {
 namespace {
 
-// Thread CPU seconds: the machine is shared, so wall time would measure the neighbours.
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using bench::cpu_seconds;
 
 constexpr int kNodes = 5000;
 constexpr int kPods = 150000;
