@@ -144,21 +144,43 @@ struct Preset {
   int64_t price_micro_usd;  // 0 = unknown
 };
 
-// On-demand list prices (USD/hour): GCP us-central1, AWS us-east-1, Azure eastus (Linux).
+// The preset catalogue (docs/instance-types.md lists it with its sources). On-demand Linux
+// list prices in USD/hour: GCP us-central1, AWS us-east-1, Azure eastus.
 // Disks: GKE default boot disk 100 GB, EKS managed node group 20 GiB, AKS OS disk 128 GiB.
-// Max pods: GKE 110, EKS from the ENI limit (m5.large 29, m5.xlarge 58, m5.2xlarge 58),
-// AKS Azure CNI 30.
+// Max pods: GKE 110; EKS from the ENI limit, (ENIs x (IPv4 per ENI - 1)) + 2, as
+// amazon-eks-ami's eni-max-pods.txt (t3.medium 17, *.large 29, *.xlarge and *.2xlarge 58,
+// m5.4xlarge 234); AKS with Azure CNI 30.
 constexpr Preset kPresets[] = {
     {"2cpu-4gi", 2000, 4, 100, 110, ReservationPolicy::kGke, 0},
     {"4cpu-8gi", 4000, 8, 100, 110, ReservationPolicy::kGke, 0},
+    // Azure: Dsv3 general purpose, Fsv2 compute optimised, Esv3 memory optimised.
     {"Standard_D2s_v3", 2000, 8, 128, 30, ReservationPolicy::kAks, 96000},
     {"Standard_D4s_v3", 4000, 16, 128, 30, ReservationPolicy::kAks, 192000},
+    {"Standard_D8s_v3", 8000, 32, 128, 30, ReservationPolicy::kAks, 384000},
+    {"Standard_E2s_v3", 2000, 16, 128, 30, ReservationPolicy::kAks, 126000},
+    {"Standard_E4s_v3", 4000, 32, 128, 30, ReservationPolicy::kAks, 252000},
+    {"Standard_F4s_v2", 4000, 8, 128, 30, ReservationPolicy::kAks, 169000},
+    {"Standard_F8s_v2", 8000, 16, 128, 30, ReservationPolicy::kAks, 338000},
+    // GCP: E2 standard, highcpu (compute) and highmem (memory).
+    {"e2-highcpu-4", 4000, 4, 100, 110, ReservationPolicy::kGke, 98952},
+    {"e2-highcpu-8", 8000, 8, 100, 110, ReservationPolicy::kGke, 197904},
+    {"e2-highmem-2", 2000, 16, 100, 110, ReservationPolicy::kGke, 90442},
+    {"e2-highmem-4", 4000, 32, 100, 110, ReservationPolicy::kGke, 180883},
+    {"e2-standard-16", 16000, 64, 100, 110, ReservationPolicy::kGke, 536048},
     {"e2-standard-2", 2000, 8, 100, 110, ReservationPolicy::kGke, 67006},
     {"e2-standard-4", 4000, 16, 100, 110, ReservationPolicy::kGke, 134012},
     {"e2-standard-8", 8000, 32, 100, 110, ReservationPolicy::kGke, 268024},
+    // AWS: M5 general purpose, C5 compute optimised, R5 memory optimised, T3 burstable.
+    {"c5.2xlarge", 8000, 16, 20, 58, ReservationPolicy::kEks, 340000},
+    {"c5.large", 2000, 4, 20, 29, ReservationPolicy::kEks, 85000},
+    {"c5.xlarge", 4000, 8, 20, 58, ReservationPolicy::kEks, 170000},
     {"m5.2xlarge", 8000, 32, 20, 58, ReservationPolicy::kEks, 384000},
+    {"m5.4xlarge", 16000, 64, 20, 234, ReservationPolicy::kEks, 768000},
     {"m5.large", 2000, 8, 20, 29, ReservationPolicy::kEks, 96000},
     {"m5.xlarge", 4000, 16, 20, 58, ReservationPolicy::kEks, 192000},
+    {"r5.large", 2000, 16, 20, 29, ReservationPolicy::kEks, 126000},
+    {"r5.xlarge", 4000, 32, 20, 58, ReservationPolicy::kEks, 252000},
+    {"t3.medium", 2000, 4, 20, 17, ReservationPolicy::kEks, 41600},
 };
 
 }  // namespace

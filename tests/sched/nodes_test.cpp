@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
+
 #include "simcluster/scheduler.h"
 
 namespace simcluster {
@@ -64,7 +67,38 @@ TEST_CASE("Presets give the documented allocatable") {
   CHECK(allocatable(*find_machine_shape("Standard_D4s_v3")).cpu_milli == 3860);  // 4 -> 140m
   CHECK(find_machine_shape("m5.xlarge"));
   CHECK_FALSE(find_machine_shape("m5.huge"));
-  CHECK(machine_shape_names().size() == 10);
+  CHECK(machine_shape_names().size() == 27);
+}
+
+TEST_CASE("The catalogue offers priced general, compute and memory shapes on each cloud") {
+  // Issue 10: at least 12 priced instance types, 2-16 vCPU, for both autoscalers to choose
+  // from. Per cloud: the memory per vCPU spans compute (2 GiB), general (4) and memory (8).
+  std::map<ReservationPolicy, std::set<int64_t>> gib_per_cpu;
+  int priced = 0;
+  for (const std::string& name : machine_shape_names()) {
+    const MachineShape m = *find_machine_shape(name);
+    if (!m.price_micro_usd_per_hour) continue;
+    ++priced;
+    CAPTURE(name);
+    CHECK(m.capacity.cpu_milli >= 2000);
+    CHECK(m.capacity.cpu_milli <= 16000);
+    gib_per_cpu[*machine_shape_policy(name)].insert(m.capacity.memory / kGi /
+                                                    (m.capacity.cpu_milli / 1000));
+  }
+  CHECK(priced >= 12);
+  for (ReservationPolicy cloud :
+       {ReservationPolicy::kGke, ReservationPolicy::kEks, ReservationPolicy::kAks}) {
+    CAPTURE(static_cast<int>(cloud));
+    CHECK(gib_per_cpu[cloud].count(4) == 1);
+    CHECK(gib_per_cpu[cloud].count(8) == 1);
+    CHECK((gib_per_cpu[cloud].count(1) + gib_per_cpu[cloud].count(2)) >= 1);
+  }
+  // A compute-optimised AWS node: ENI max pods and EKS reservations.
+  const MachineShape c5 = *find_machine_shape("c5.large");
+  CHECK(allocatable(c5).pods == 29);
+  CHECK(allocatable(c5).memory == (4096 - 574 - 100) * kMi);
+  CHECK(c5.price_micro_usd_per_hour == 85000);
+  CHECK(allocatable(*find_machine_shape("m5.4xlarge")).pods == 234);
 }
 
 TEST_CASE("Each preset names the reservation policy that rebuilds it") {
