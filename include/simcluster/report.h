@@ -133,6 +133,11 @@ struct Verdict {
   bool fits = true;
   SimDuration settle{0};             // issues before this are not counted
   SimDuration pending_grace{0};      // a pod Pending for less than this is not an issue
+  // With a node autoscaler, a pod may also wait this much longer for the node being added
+  // for it: the slowest pool's nodeProvisioning plus the autoscaler's reaction (the
+  // cluster-autoscaler's scanInterval and newPodScaleUpDelay, Karpenter's batchMaxDuration).
+  // 0 without a node autoscaler.
+  SimDuration node_wait{0};
   double max_throttled_percent = 0;  // of a workload's pod-time after settle
   std::vector<FitIssue> issues;      // by check, then first time, then object
 };

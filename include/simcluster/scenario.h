@@ -195,6 +195,7 @@ struct Scenario {
 
   std::vector<NodePool> node_pools;
   ClusterAutoscalerConfig autoscaler;  // cluster.autoscaler (enabled when given)
+  KarpenterConfig karpenter;           // cluster.autoscaler with kind: karpenter
   SchedulerConfig scheduler;
 
   LoadSpec load;  // users, routes, services, defaults, load changes

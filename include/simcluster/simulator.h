@@ -285,6 +285,37 @@ struct ClusterAutoscalerConfig {
   bool scale_down_enabled = true;                   // --scale-down-enabled
 };
 
+// A Karpenter NodePool (cluster.autoscaler: {kind: karpenter, nodePools: [...]}): the instance
+// types and capacity types it may launch, its limits and its disruption settings
+// (kubernetes-sigs/karpenter pkg/apis/v1/nodepool.go). Each (instance type, capacity type) is
+// an offering, backed by a NodePool of SimulationConfig::node_pools with count 0 that holds
+// the launched nodes (named "<nodepool>-<type>" or "<nodepool>-<type>-spot"), see
+// lib/sim/karpenter.cpp.
+struct KarpenterOffering {
+  size_t pool = 0;  // index into SimulationConfig::node_pools
+  std::string instance_type;
+  bool spot = false;
+};
+struct KarpenterNodePool {
+  std::string name;
+  std::vector<KarpenterOffering> offerings;
+  int32_t weight = 0;                      // spec.weight: higher is tried first
+  std::optional<int64_t> limit_cpu_milli;  // spec.limits.cpu (node capacity summed)
+  std::optional<int64_t> limit_memory;     // spec.limits.memory (bytes)
+  // spec.disruption: consolidationPolicy WhenEmptyOrUnderutilized (true, the default) or
+  // WhenEmpty (false); consolidateAfter (default 0s); budgets nodes (default "10%").
+  bool consolidate_underutilized = true;
+  SimDuration consolidate_after{0};
+  int32_t budget_nodes_percent = 10;
+};
+struct KarpenterConfig {
+  bool enabled = false;
+  SimDuration batch_idle_duration{1'000};  // BATCH_IDLE_DURATION
+  SimDuration batch_max_duration{10'000};  // BATCH_MAX_DURATION
+  SimDuration disruption_poll{10'000};     // disruption controller's polling period
+  std::vector<KarpenterNodePool> node_pools;
+};
+
 struct SimulationConfig {
   std::string name;  // for the report
   std::string file;  // scenario path as given, for the report
@@ -304,6 +335,7 @@ struct SimulationConfig {
   KubeletConfig kubelet;
   NodeLifecycleConfig node_lifecycle;
   ClusterAutoscalerConfig autoscaler;
+  KarpenterConfig karpenter;  // at most one of autoscaler / karpenter is enabled
   JobConfig jobs;
   // Values of HPAs' Pods / Object / External metrics, by HPA "ns/name"
   // (an HPA that does not exist is an InputError).

@@ -316,7 +316,7 @@ std::string html_report_body(const Report& r, const std::string& p) {
       "pod-time.</p>\n",
       p, r.verdict.fits ? "fits" : "does not fit", html_escape(r.start),
       html_escape(format_duration(r.verdict.settle)),
-      html_escape(format_duration(r.verdict.pending_grace)),
+      html_escape(format_duration(r.verdict.pending_grace + r.verdict.node_wait)),
       r.slo_latency_ms ? " or over the SLO" : "", fixed(r.verdict.max_throttled_percent, 1));
   if (!r.verdict.issues.empty()) {
     std::vector<std::vector<std::string>> rows;

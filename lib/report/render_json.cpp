@@ -155,6 +155,7 @@ Json verdict_to_json(const Verdict& v) {
   j["fits"] = v.fits;
   j["settle_ms"] = v.settle.count();
   j["pending_grace_ms"] = v.pending_grace.count();
+  j["node_wait_ms"] = v.node_wait.count();
   j["max_throttled_percent"] = number(v.max_throttled_percent);
   j["issues"] = std::move(issues);
   return j;

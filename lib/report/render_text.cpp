@@ -83,8 +83,14 @@ void section_verdict(std::string& out, const Report& r) {
       "  checked after a settle window of {}: no pod Pending for {} or more, no Service\n"
       "  saturated{}, no OOM kill, no HPA held at maxReplicas while asking for more,\n"
       "  CPU throttling at most {:.1f}% of each workload's pod-time\n",
-      format_duration(v.settle), format_duration(v.pending_grace),
+      format_duration(v.settle), format_duration(v.pending_grace + v.node_wait),
       r.slo_latency_ms ? " or over the SLO" : "", v.max_throttled_percent);
+  if (v.node_wait.count() > 0) {
+    out += fmt::format(
+        "  (Pending: {} of scheduling plus {} for the node autoscaler to add a node:\n"
+        "  the slowest nodeProvisioning and the autoscaler's reaction time)\n",
+        format_duration(v.pending_grace), format_duration(v.node_wait));
+  }
   if (v.issues.empty()) return;
   TextTable t({{"CHECK"}, {"OBJECT"}, {"FIRST", Align::kRight}, {"WHAT"}});
   for (const FitIssue& i : v.issues) {

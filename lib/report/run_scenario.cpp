@@ -98,12 +98,29 @@ std::map<std::string, int32_t> steady_replicas(const Scenario& scenario,
     factor = std::max({int64_t{1}, ceil_div(need.cpu_milli * 5 / 4, have.cpu_milli),
                        ceil_div(need.memory * 5 / 4, have.memory), ceil_div(pods_need, pods_have)});
   }
-  // Fixed-size pools: the cluster autoscaler has no part in the warm-up.
+  // Fixed-size pools: the node autoscalers have no part in the warm-up.
   warm.autoscaler = ClusterAutoscalerConfig{};
+  warm.karpenter = KarpenterConfig{};
   for (NodePool& p : warm.node_pools) {
     p.count = static_cast<int32_t>(std::min<int64_t>(int64_t{p.count} * factor, 10'000));
     p.min.reset();
     p.max.reset();
+  }
+  if (have.cpu_milli <= 0 && !warm.node_pools.empty()) {
+    // No node at the start (Karpenter launches them all): the warm-up runs on enough nodes
+    // of the largest shape offered.
+    NodePool* largest = &warm.node_pools.front();
+    for (NodePool& p : warm.node_pools) {
+      if (allocatable(p.shape).cpu_milli > allocatable(largest->shape).cpu_milli) largest = &p;
+    }
+    const Resources a = allocatable(largest->shape);
+    if (a.cpu_milli > 0 && a.memory > 0 && a.pods > 0) {
+      largest->count = static_cast<int32_t>(
+          std::min<int64_t>(std::max({ceil_div(need.cpu_milli * 5 / 4, a.cpu_milli),
+                                      ceil_div(need.memory * 5 / 4, a.memory),
+                                      ceil_div(pods_need, a.pods), int64_t{1}}),
+                            10'000));
+    }
   }
   LoadModel model(manifests, warm.load);
   Simulator sim(to_simulation_config(warm, manifests, &model));

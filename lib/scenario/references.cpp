@@ -173,10 +173,31 @@ void check_hpa_metric_names(const HPAMetricsSpec& spec, const HorizontalPodAutos
 // summed over the pools' nodes and the Nodes of the manifests (whose
 // allocatable falls back to capacity, then to 110, as the scheduler reads it).
 // Example: 2 pools of 3 and 2 e2-standard-2 nodes (110 pods each): 550.
-int64_t pod_capacity(const Scenario& scenario, const Manifests& manifests) {
+// An autoscaled pool counts at its max; a Karpenter NodePool at the most nodes its limits
+// allow of its densest offering, and without limits the capacity has no bound (nullopt).
+std::optional<int64_t> pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   int64_t total = 0;
   for (const NodePool& pool : scenario.node_pools) {
-    total += int64_t{pool.count} * std::max<int64_t>(allocatable(pool.shape).pods, 0);
+    total +=
+        int64_t{pool.max.value_or(pool.count)} * std::max<int64_t>(allocatable(pool.shape).pods, 0);
+  }
+  if (scenario.karpenter.enabled) {
+    for (const KarpenterNodePool& np : scenario.karpenter.node_pools) {
+      if (!np.limit_cpu_milli && !np.limit_memory) return std::nullopt;
+      int64_t most = 0;
+      for (const KarpenterOffering& o : np.offerings) {
+        const MachineShape& shape = scenario.node_pools[o.pool].shape;
+        int64_t nodes = INT32_MAX;
+        if (np.limit_cpu_milli && shape.capacity.cpu_milli > 0) {
+          nodes = std::min(nodes, *np.limit_cpu_milli / shape.capacity.cpu_milli);
+        }
+        if (np.limit_memory && shape.capacity.memory > 0) {
+          nodes = std::min(nodes, *np.limit_memory / shape.capacity.memory);
+        }
+        most = std::max(most, nodes * std::max<int64_t>(allocatable(shape).pods, 0));
+      }
+      total += most;
+    }
   }
   for (const Node& node : manifests.nodes) {
     int64_t pods = kDefaultMaxPods;
@@ -197,7 +218,9 @@ int64_t pod_capacity(const Scenario& scenario, const Manifests& manifests) {
 // run that does shows the Pending pods and the HPA held at the cluster's
 // limit, which is what a sizing run is for (kMaxPodsPerRun bounds it).
 void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
-  const int64_t capacity = pod_capacity(scenario, manifests);
+  const std::optional<int64_t> bound = pod_capacity(scenario, manifests);
+  if (!bound) return;
+  const int64_t capacity = *bound;
   for (const ReplicaDemand& d : replica_demands(manifests)) {
     if (!in_scope(scenario.namespaces, d.ns) || d.replicas <= capacity) continue;
     throw InputError(

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <regex>
 
@@ -207,11 +208,22 @@ class ScenarioParser {
 
   void parse_cluster(const YAML::Node& n) {
     r_.check_keys(n, "cluster", {"nodePools", "autoscaler"});
-    const YAML::Node pools = r_.required(n, "nodePools", "cluster");
-    r_.require_sequence(pools, "cluster.nodePools");
-    if (pools.size() == 0) r_.fail_at(pools, "cluster.nodePools must list at least one pool");
-    check_size(pools, "cluster.nodePools");
-    for (size_t i = 0; i < pools.size(); ++i) {
+    const YAML::Node autoscaler = n["autoscaler"];
+    // Karpenter launches its own nodes: static pools are optional beside it.
+    const bool karpenter = autoscaler.IsDefined() && autoscaler.IsMap() &&
+                           autoscaler["kind"].IsDefined() && autoscaler["kind"].IsScalar() &&
+                           autoscaler["kind"].Scalar() == "karpenter";
+    YAML::Node pools = n["nodePools"];
+    if (!karpenter || pools.IsDefined()) {
+      pools = r_.required(n, "nodePools", "cluster");
+      r_.require_sequence(pools, "cluster.nodePools");
+      if (pools.size() == 0 && !karpenter) {
+        r_.fail_at(pools, "cluster.nodePools must list at least one pool");
+      }
+      check_size(pools, "cluster.nodePools");
+    }
+    const size_t num_pools = pools.IsDefined() ? pools.size() : 0;
+    for (size_t i = 0; i < num_pools; ++i) {
       NodePool pool = parse_pool(pools[i], index_path("cluster.nodePools", i));
       for (const NodePool& other : s_.node_pools) {
         if (other.name == pool.name) {
@@ -222,9 +234,12 @@ class ScenarioParser {
       }
       s_.node_pools.push_back(std::move(pool));
     }
-    const YAML::Node autoscaler = n["autoscaler"];
-    if (autoscaler.IsDefined()) parse_autoscaler(autoscaler, "cluster.autoscaler");
-    for (size_t i = 0; i < pools.size(); ++i) {
+    if (karpenter) {
+      parse_karpenter(autoscaler, "cluster.autoscaler");
+    } else if (autoscaler.IsDefined()) {
+      parse_autoscaler(autoscaler, "cluster.autoscaler");
+    }
+    for (size_t i = 0; i < num_pools; ++i) {
       const NodePool& pool = s_.node_pools[i];
       if (pool.max && !s_.autoscaler.enabled) {
         r_.fail_at(pools[i]["max"],
@@ -242,6 +257,183 @@ class ScenarioParser {
     }
   }
 
+  // cluster.autoscaler: {kind: karpenter, ...}: the batching windows (Karpenter's
+  // BATCH_IDLE_DURATION / BATCH_MAX_DURATION settings) and NodePools as
+  // kubernetes-sigs/karpenter pkg/apis/v1/nodepool.go describes them, with the instance types
+  // taken from the preset catalogue (docs/instance-types.md).
+  void parse_karpenter(const YAML::Node& n, const std::string& path) {
+    r_.check_keys(n, path, {"kind", "batchIdleDuration", "batchMaxDuration", "nodePools"});
+    KarpenterConfig& c = s_.karpenter;
+    c.enabled = true;
+    if (n["batchIdleDuration"].IsDefined()) {
+      c.batch_idle_duration =
+          r_.duration(n["batchIdleDuration"], join_path(path, "batchIdleDuration"), SimDuration{1},
+                      SimDuration{3'600'000});
+    }
+    if (n["batchMaxDuration"].IsDefined()) {
+      c.batch_max_duration = r_.duration(n["batchMaxDuration"], join_path(path, "batchMaxDuration"),
+                                         SimDuration{1}, SimDuration{3'600'000});
+    }
+    if (c.batch_max_duration < c.batch_idle_duration) {
+      r_.fail_at(n,
+                 fmt::format("{}: batchMaxDuration ({}) is shorter than batchIdleDuration ({})",
+                             path, format_duration(c.batch_max_duration),
+                             format_duration(c.batch_idle_duration)),
+                 "the batch closes after batchIdleDuration without a new pod, and at the latest "
+                 "after batchMaxDuration");
+    }
+    const std::string pp = join_path(path, "nodePools");
+    const YAML::Node pools = r_.required(n, "nodePools", path);
+    r_.require_sequence(pools, pp);
+    if (pools.size() == 0) r_.fail_at(pools, fmt::format("{} must list at least one NodePool", pp));
+    check_size(pools, pp);
+    for (size_t i = 0; i < pools.size(); ++i) {
+      const YAML::Node p = pools[i];
+      const std::string ip = index_path(pp, i);
+      r_.check_keys(p, ip,
+                    {"name", "instanceTypes", "capacityTypes", "spotPriceRatio", "weight", "limits",
+                     "disruption", "labels", "zones", "region", "taints", "nodeProvisioning"});
+      KarpenterNodePool np;
+      np.name = r_.string(r_.required(p, "name", ip), join_path(ip, "name"));
+      for (const KarpenterNodePool& other : c.node_pools) {
+        if (other.name == np.name) {
+          r_.fail_at(p["name"], fmt::format("Karpenter NodePool '{}' is declared twice", np.name));
+        }
+      }
+      NodePool base;
+      base.source = r_.where(p);
+      parse_node_template(p, ip, base);
+      std::vector<std::string> capacity_types = {"on-demand"};
+      if (p["capacityTypes"].IsDefined()) {
+        capacity_types = strings(p["capacityTypes"], join_path(ip, "capacityTypes"));
+        if (capacity_types.empty()) {
+          r_.fail_at(p["capacityTypes"], fmt::format("{}.capacityTypes is empty", ip),
+                     "list on-demand, spot or both");
+        }
+        for (const std::string& ct : capacity_types) {
+          if (ct != "on-demand" && ct != "spot") {
+            r_.fail_at(p["capacityTypes"],
+                       fmt::format("{}.capacityTypes: unknown capacity type '{}'", ip, ct),
+                       "karpenter.sh/capacity-type is on-demand or spot");
+          }
+        }
+      }
+      const bool spot =
+          std::find(capacity_types.begin(), capacity_types.end(), "spot") != capacity_types.end();
+      double spot_ratio = 0;
+      if (p["spotPriceRatio"].IsDefined()) {
+        spot_ratio = r_.number(p["spotPriceRatio"], join_path(ip, "spotPriceRatio"), 0.01, 1.0);
+      } else if (spot) {
+        r_.fail_at(p["capacityTypes"],
+                   fmt::format("{}: spot capacity needs spotPriceRatio (the spot price as a "
+                               "fraction of on-demand)",
+                               ip),
+                   "spot prices move by the hour and the zone; state the one you plan with, e.g. "
+                   "spotPriceRatio: 0.35");
+      }
+      if (p["weight"].IsDefined()) {
+        np.weight = static_cast<int32_t>(r_.integer(p["weight"], join_path(ip, "weight"), 0, 100));
+      }
+      if (p["limits"].IsDefined()) {
+        const YAML::Node l = p["limits"];
+        const std::string lp = join_path(ip, "limits");
+        r_.check_keys(l, lp, {"cpu", "memory"});
+        if (l["cpu"].IsDefined()) np.limit_cpu_milli = r_.cpu_milli(l["cpu"], join_path(lp, "cpu"));
+        if (l["memory"].IsDefined())
+          np.limit_memory = r_.bytes(l["memory"], join_path(lp, "memory"));
+      }
+      if (p["disruption"].IsDefined()) {
+        const YAML::Node d = p["disruption"];
+        const std::string dp = join_path(ip, "disruption");
+        r_.check_keys(d, dp, {"consolidationPolicy", "consolidateAfter", "budgets"});
+        if (d["consolidationPolicy"].IsDefined()) {
+          const std::string policy =
+              r_.string(d["consolidationPolicy"], join_path(dp, "consolidationPolicy"));
+          if (policy == "WhenEmpty") {
+            np.consolidate_underutilized = false;
+          } else if (policy != "WhenEmptyOrUnderutilized") {
+            std::string guess = closest_match(policy, {"WhenEmpty", "WhenEmptyOrUnderutilized"});
+            r_.fail_at(d["consolidationPolicy"],
+                       fmt::format("unknown consolidationPolicy '{}'{}", policy,
+                                   guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+                       "WhenEmpty or WhenEmptyOrUnderutilized");
+          }
+        }
+        if (d["consolidateAfter"].IsDefined()) {
+          np.consolidate_after =
+              r_.duration(d["consolidateAfter"], join_path(dp, "consolidateAfter"), SimDuration{0},
+                          kMaxDuration);
+        }
+        if (d["budgets"].IsDefined()) {
+          const YAML::Node b = d["budgets"];
+          const std::string bp = join_path(dp, "budgets");
+          r_.require_sequence(b, bp);
+          if (b.size() != 1) {
+            r_.fail_at(b, fmt::format("{}: one budget is supported (nodes: \"N%\")", bp),
+                       "schedules and reasons of budgets are not modelled");
+          }
+          r_.check_keys(b[0], index_path(bp, 0), {"nodes"});
+          const YAML::Node nodes = r_.required(b[0], "nodes", index_path(bp, 0));
+          std::string text = r_.string(nodes, join_path(index_path(bp, 0), "nodes"));
+          if (text.empty() || text.back() != '%') {
+            r_.fail_at(nodes, fmt::format("{}: budget nodes '{}' must be a percentage", bp, text),
+                       "write nodes: \"10%\" (the default)");
+          }
+          text.pop_back();
+          int32_t pct = -1;
+          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pct);
+          if (ec != std::errc() || end != text.data() + text.size() || pct < 0 || pct > 100) {
+            r_.fail_at(nodes, fmt::format("{}: budget nodes must be 0% to 100%", bp));
+          }
+          np.budget_nodes_percent = pct;
+        }
+      }
+      const YAML::Node types = r_.required(p, "instanceTypes", ip);
+      const std::string tp = join_path(ip, "instanceTypes");
+      std::vector<std::string> names = strings(types, tp);
+      if (names.empty()) r_.fail_at(types, fmt::format("{} is empty", tp));
+      for (const std::string& type : names) {
+        std::optional<MachineShape> shape = find_machine_shape(type);
+        if (!shape) {
+          std::string guess = closest_match(type, machine_shape_names());
+          r_.fail_at(types,
+                     fmt::format("unknown instance type '{}'{}", type,
+                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
+                     "instance types come from the preset catalogue (docs/instance-types.md)");
+        }
+        if (!shape->price_micro_usd_per_hour) {
+          r_.fail_at(types, fmt::format("instance type '{}' has no price", type),
+                     "Karpenter chooses by price: use a priced preset (docs/instance-types.md)");
+        }
+        for (const std::string& ct : capacity_types) {
+          NodePool pool = base;
+          const bool is_spot = ct == "spot";
+          pool.name = fmt::format("{}-{}{}", np.name, type, is_spot ? "-spot" : "");
+          pool.count = 0;
+          pool.shape = *shape;
+          if (is_spot) {
+            pool.shape.price_micro_usd_per_hour = static_cast<int64_t>(
+                std::llround(static_cast<double>(*shape->price_micro_usd_per_hour) * spot_ratio));
+          }
+          pool.labels["karpenter.sh/nodepool"] = np.name;
+          pool.labels["karpenter.sh/capacity-type"] = ct;
+          for (const NodePool& other : s_.node_pools) {
+            if (other.name == pool.name) {
+              r_.fail_at(p["name"],
+                         fmt::format("Karpenter NodePool '{}' launches nodes named "
+                                     "'{}-...', which a node pool already uses",
+                                     np.name, pool.name),
+                         "rename the NodePool or the node pool");
+            }
+          }
+          np.offerings.push_back(KarpenterOffering{s_.node_pools.size(), type, is_spot});
+          s_.node_pools.push_back(std::move(pool));
+        }
+      }
+      c.node_pools.push_back(std::move(np));
+    }
+  }
+
   // cluster.autoscaler: {kind: cluster-autoscaler, ...} with the flags of
   // kubernetes/autoscaler cluster-autoscaler/config/flags/flags.go, camelCased.
   void parse_autoscaler(const YAML::Node& n, const std::string& path) {
@@ -254,15 +446,11 @@ class ScenarioParser {
     const YAML::Node kind = r_.required(n, "kind", path);
     const std::string k = r_.string(kind, join_path(path, "kind"));
     if (k != "cluster-autoscaler") {
-      if (k == "karpenter") {
-        r_.fail_at(kind, "autoscaler kind 'karpenter' is not supported yet",
-                   "use kind: cluster-autoscaler");
-      }
-      std::string guess = closest_match(k, {"cluster-autoscaler"});
+      std::string guess = closest_match(k, {"cluster-autoscaler", "karpenter"});
       r_.fail_at(kind,
                  fmt::format("unknown autoscaler kind '{}'{}", k,
                              guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)),
-                 "write kind: cluster-autoscaler");
+                 "write kind: cluster-autoscaler or kind: karpenter");
     }
     c.enabled = true;
     auto dur = [&](const char* key, SimDuration& out, SimDuration min) {
@@ -352,6 +540,50 @@ class ScenarioParser {
                "write gke, eks, aks, none, or a mapping {cpu: 100m, memory: 512Mi}");
   }
 
+  // The keys a static pool and a Karpenter NodePool share: labels, zones, region, taints,
+  // nodeProvisioning.
+  void parse_node_template(const YAML::Node& n, const std::string& path, NodePool& pool) {
+    if (n["labels"].IsDefined()) {
+      const YAML::Node l = n["labels"];
+      const std::string lp = join_path(path, "labels");
+      r_.require_map(l, lp);
+      for (auto it = l.begin(); it != l.end(); ++it) {
+        std::string key = r_.string(it->first, lp);
+        pool.labels[key] = r_.string(it->second, join_path(lp, key));
+      }
+    }
+    if (n["zones"].IsDefined()) pool.zones = strings(n["zones"], join_path(path, "zones"));
+    if (n["region"].IsDefined()) pool.region = r_.string(n["region"], join_path(path, "region"));
+    if (n["taints"].IsDefined()) {
+      const YAML::Node t = n["taints"];
+      const std::string tp = join_path(path, "taints");
+      r_.require_sequence(t, tp);
+      for (size_t i = 0; i < t.size(); ++i) {
+        const std::string ip = index_path(tp, i);
+        r_.check_keys(t[i], ip, {"key", "value", "effect"});
+        Taint taint;
+        taint.key = r_.string(r_.required(t[i], "key", ip), join_path(ip, "key"));
+        if (t[i]["value"].IsDefined())
+          taint.value = r_.string(t[i]["value"], join_path(ip, "value"));
+        const YAML::Node e = r_.required(t[i], "effect", ip);
+        taint.effect = r_.string(e, join_path(ip, "effect"));
+        if (taint.effect != "NoSchedule" && taint.effect != "PreferNoSchedule" &&
+            taint.effect != "NoExecute") {
+          std::string guess =
+              closest_match(taint.effect, {"NoSchedule", "PreferNoSchedule", "NoExecute"});
+          r_.fail_at(e,
+                     fmt::format("unknown taint effect '{}'{}", taint.effect,
+                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)));
+        }
+        pool.taints.push_back(std::move(taint));
+      }
+    }
+    if (n["nodeProvisioning"].IsDefined()) {
+      pool.provisioning = r_.duration(n["nodeProvisioning"], join_path(path, "nodeProvisioning"),
+                                      SimDuration{0}, SimDuration{86'400'000});
+    }
+  }
+
   NodePool parse_pool(const YAML::Node& n, const std::string& path, bool needs_count = true) {
     r_.check_keys(
         n, path,
@@ -435,41 +667,7 @@ class ScenarioParser {
       }
       pool.shape.price_micro_usd_per_hour = static_cast<int64_t>(q.nano() / 1000);
     }
-    if (n["labels"].IsDefined()) {
-      const YAML::Node l = n["labels"];
-      const std::string lp = join_path(path, "labels");
-      r_.require_map(l, lp);
-      for (auto it = l.begin(); it != l.end(); ++it) {
-        std::string key = r_.string(it->first, lp);
-        pool.labels[key] = r_.string(it->second, join_path(lp, key));
-      }
-    }
-    if (n["zones"].IsDefined()) pool.zones = strings(n["zones"], join_path(path, "zones"));
-    if (n["region"].IsDefined()) pool.region = r_.string(n["region"], join_path(path, "region"));
-    if (n["taints"].IsDefined()) {
-      const YAML::Node t = n["taints"];
-      const std::string tp = join_path(path, "taints");
-      r_.require_sequence(t, tp);
-      for (size_t i = 0; i < t.size(); ++i) {
-        const std::string ip = index_path(tp, i);
-        r_.check_keys(t[i], ip, {"key", "value", "effect"});
-        Taint taint;
-        taint.key = r_.string(r_.required(t[i], "key", ip), join_path(ip, "key"));
-        if (t[i]["value"].IsDefined())
-          taint.value = r_.string(t[i]["value"], join_path(ip, "value"));
-        const YAML::Node e = r_.required(t[i], "effect", ip);
-        taint.effect = r_.string(e, join_path(ip, "effect"));
-        if (taint.effect != "NoSchedule" && taint.effect != "PreferNoSchedule" &&
-            taint.effect != "NoExecute") {
-          std::string guess =
-              closest_match(taint.effect, {"NoSchedule", "PreferNoSchedule", "NoExecute"});
-          r_.fail_at(e,
-                     fmt::format("unknown taint effect '{}'{}", taint.effect,
-                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess)));
-        }
-        pool.taints.push_back(std::move(taint));
-      }
-    }
+    parse_node_template(n, path, pool);
     if (n["max"].IsDefined()) {
       pool.max =
           static_cast<int32_t>(r_.integer(n["max"], join_path(path, "max"), 0, kMaxNodesPerPool));
@@ -488,10 +686,6 @@ class ScenarioParser {
                  fmt::format("{}: autoscaling bounds need min ({}) <= count ({}) <= max ({})", path,
                              *pool.min, pool.count, *pool.max),
                  "count is the starting size, between the group's min and max");
-    }
-    if (n["nodeProvisioning"].IsDefined()) {
-      pool.provisioning = r_.duration(n["nodeProvisioning"], join_path(path, "nodeProvisioning"),
-                                      SimDuration{0}, SimDuration{86'400'000});
     }
     validate_node_pool(pool);
     return pool;

@@ -75,6 +75,7 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   cfg.namespaces = scenario.namespaces;
   cfg.node_pools = scenario.node_pools;
   cfg.autoscaler = scenario.autoscaler;
+  cfg.karpenter = scenario.karpenter;
   cfg.scheduler = scenario.scheduler;
   cfg.scheduling_queue = scenario.scheduling_queue;
   cfg.duration = scenario.duration;

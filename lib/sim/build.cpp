@@ -427,6 +427,10 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     autoscaler = std::make_unique<ClusterAutoscaler>(*this);
     events.push(cfg.autoscaler.scan_interval.count(), SimEvent{EventKind::kAutoscaler, 0, 0});
   }
+  if (cfg.karpenter.enabled) {
+    karpenter = std::make_unique<Karpenter>(*this);
+    events.push(cfg.karpenter.disruption_poll.count(), SimEvent{EventKind::kKarpenter, 0, 0});
+  }
   events.push(0, SimEvent{EventKind::kMetrics, 0, 0});
   events.push(cfg.start == "steady" ? kSteadyStartAt.count() : 0,
               SimEvent{EventKind::kSample, 0, 0});

@@ -96,6 +96,80 @@ AutoscalerPod autoscaler_pod(const SimPod& p) {
 
 }  // namespace
 
+std::vector<PodInfo> daemon_pods_for(const World& w, const Node& node) {
+  // The DaemonSet controller's NodeShouldRunDaemonPod on the template node.
+  std::vector<PodInfo> out;
+  for (const auto& [key, ds] : w.store.daemon_sets) {
+    Pod pod;
+    pod.metadata = ds.tmpl->tmpl.metadata;
+    pod.metadata.name = ds.ds.metadata.name + "-template";
+    pod.spec = ds.tmpl->tmpl.spec;
+    PodInfo info = make_pod_info(pod);
+    if (!matches_node_selector_and_affinity(info, node.metadata.labels, node.metadata.name)) {
+      continue;
+    }
+    bool ok = true;
+    for (const Taint& t : node.taints) {
+      if ((t.effect == "NoSchedule" || t.effect == "NoExecute") &&
+          !tolerates_taint(info.tolerations, t)) {
+        ok = false;
+      }
+    }
+    if (ok) out.push_back(std::move(info));
+  }
+  return out;
+}
+
+void start_node_removal(World& w, SimNode& n, const Taint& taint, const std::vector<KeyId>& pods,
+                        const std::string& reason, const std::string& message) {
+  const bool tainted = std::any_of(n.node.taints.begin(), n.node.taints.end(), [&](const Taint& t) {
+    return t.key == taint.key && t.effect == taint.effect;
+  });
+  if (!tainted) n.node.taints.push_back(taint);
+  n.unschedulable = true;
+  w.store.snapshot.update_node(n.snap, n.node);
+  w.store.snapshot.set_unschedulable(n.snap, true);
+  const std::string node_name = n.node.metadata.name;
+  for (KeyId pk : pods) {
+    SimPod* p = w.store.pod(pk);
+    if (p == nullptr || p->terminating()) continue;
+    w.recorder.event(w.now, "Evicted", "Pod/" + w.store.keys.name(pk), message,
+                     {{"reason", reason}, {"node", node_name}});
+    if (p->workload.rfind("Deployment/", 0) == 0) {
+      auto d = w.store.deployments.find(p->workload.substr(11));
+      if (d != w.store.deployments.end()) d->second.rollout.disrupted = true;
+    }
+    w.delete_pod(*p, "Evicted");
+  }
+  w.store.changed(Kind::kNode, n.key);
+}
+
+void remove_drained_nodes_of(World& w, std::set<std::string>& deleting) {
+  auto& lifecycle =
+      static_cast<NodeLifecycleController&>(w.controller(ControllerId::kNodeLifecycle));
+  for (auto it = deleting.begin(); it != deleting.end();) {
+    auto node = w.store.nodes.find(*it);
+    if (node == w.store.nodes.end()) {
+      it = deleting.erase(it);
+      continue;
+    }
+    bool remaining = false;
+    for (KeyId pk : node->second.pods) {
+      const SimPod* p = w.store.pod(pk);
+      if (p != nullptr && p->owner_kind != "DaemonSet" && !p->terminal()) remaining = true;
+    }
+    if (remaining) {
+      ++it;
+      continue;
+    }
+    SimTimelineEvent remove;
+    remove.action = TimelineAction::kRemoveNode;
+    remove.node = *it;
+    lifecycle.apply(remove, node->second);
+    it = deleting.erase(it);
+  }
+}
+
 ClusterAutoscaler::ClusterAutoscaler(World& w)
     : w_(w),
       rng_(w.cfg.seed ^ 0x636c75737465722dULL),
@@ -140,27 +214,7 @@ int32_t ClusterAutoscaler::total_nodes() const {
 }
 
 std::vector<PodInfo> ClusterAutoscaler::daemon_pods(const Node& node) const {
-  // The DaemonSet controller's NodeShouldRunDaemonPod on the template node.
-  std::vector<PodInfo> out;
-  for (const auto& [key, ds] : w_.store.daemon_sets) {
-    Pod pod;
-    pod.metadata = ds.tmpl->tmpl.metadata;
-    pod.metadata.name = ds.ds.metadata.name + "-template";
-    pod.spec = ds.tmpl->tmpl.spec;
-    PodInfo info = make_pod_info(pod);
-    if (!matches_node_selector_and_affinity(info, node.metadata.labels, node.metadata.name)) {
-      continue;
-    }
-    bool ok = true;
-    for (const Taint& t : node.taints) {
-      if ((t.effect == "NoSchedule" || t.effect == "NoExecute") &&
-          !tolerates_taint(info.tolerations, t)) {
-        ok = false;
-      }
-    }
-    if (ok) out.push_back(std::move(info));
-  }
-  return out;
+  return daemon_pods_for(w_, node);
 }
 
 void ClusterAutoscaler::scan() {
@@ -384,31 +438,7 @@ void ClusterAutoscaler::node_provisioned(uint64_t id, bool failed) {
 
 // ---------------------------------------------------------------- scale-down
 
-void ClusterAutoscaler::remove_drained_nodes() {
-  auto& lifecycle =
-      static_cast<NodeLifecycleController&>(w_.controller(ControllerId::kNodeLifecycle));
-  for (auto it = deleting_.begin(); it != deleting_.end();) {
-    auto node = w_.store.nodes.find(*it);
-    if (node == w_.store.nodes.end()) {
-      it = deleting_.erase(it);
-      continue;
-    }
-    bool remaining = false;
-    for (KeyId pk : node->second.pods) {
-      const SimPod* p = w_.store.pod(pk);
-      if (p != nullptr && p->owner_kind != "DaemonSet" && !p->terminal()) remaining = true;
-    }
-    if (remaining) {
-      ++it;
-      continue;
-    }
-    SimTimelineEvent remove;
-    remove.action = TimelineAction::kRemoveNode;
-    remove.node = *it;
-    lifecycle.apply(remove, node->second);
-    it = deleting_.erase(it);
-  }
-}
+void ClusterAutoscaler::remove_drained_nodes() { remove_drained_nodes_of(w_, deleting_); }
 
 void ClusterAutoscaler::find_unneeded() {
   const ClusterAutoscalerConfig& cfg = w_.cfg.autoscaler;
@@ -533,11 +563,6 @@ void ClusterAutoscaler::scale_down(bool scaled_up) {
     const bool empty = pods.empty();
     if (!empty && drain_in_progress) continue;
     if (!empty) drain_in_progress = true;
-    // Taint, then evict (actuation/actuator.go, drain.go).
-    n.node.taints.push_back(kToBeDeleted);
-    n.unschedulable = true;
-    w_.store.snapshot.update_node(n.snap, n.node);
-    w_.store.snapshot.set_unschedulable(n.snap, true);
     deleting_.insert(name);
     unneeded_since_.erase(name);
     w_.recorder.event(
@@ -548,19 +573,9 @@ void ClusterAutoscaler::scale_down(bool scaled_up) {
                     cfg.scale_down_utilization_threshold, pods.size(), pool.name,
                     pool_size(pi, false) + 1, pool_size(pi, false), pool.min.value_or(0)),
         {{"pool", pool.name}, {"pods", std::to_string(pods.size())}});
-    for (KeyId pk : pods) {
-      SimPod* p = w_.store.pod(pk);
-      if (p == nullptr || p->terminating()) continue;
-      w_.recorder.event(now, "Evicted", "Pod/" + w_.store.keys.name(pk),
-                        fmt::format("deleting pod for node scale down of {}", name),
-                        {{"reason", "ScaleDown"}, {"node", name}});
-      if (p->workload.rfind("Deployment/", 0) == 0) {
-        auto d = w_.store.deployments.find(p->workload.substr(11));
-        if (d != w_.store.deployments.end()) d->second.rollout.disrupted = true;
-      }
-      w_.delete_pod(*p, "Evicted");
-    }
-    w_.store.changed(Kind::kNode, n.key);
+    // Taint, then evict (actuation/actuator.go, drain.go).
+    start_node_removal(w_, n, kToBeDeleted, pods, "ScaleDown",
+                       fmt::format("deleting pod for node scale down of {}", name));
   }
 }
 

@@ -158,6 +158,17 @@ class HPAController final : public Controller {
 // The cluster autoscaler (kubernetes/autoscaler cluster-autoscaler core/static_autoscaler.go
 // RunOnce, level-triggered: every scan it reads the store afresh), around the pure decision
 // functions of autoscaler.h. See cluster_autoscaler.cpp for the loop and what it leaves out.
+// Shared by the node autoscalers (cluster_autoscaler.cpp).
+// The pods a new node starts with: one per DaemonSet that would run there (the DaemonSet
+// controller's NodeShouldRunDaemonPod on the template node).
+std::vector<PodInfo> daemon_pods_for(const World& w, const Node& node);
+// Taints the node (NoSchedule), marks it unschedulable and evicts `pods` (events "Evicted"
+// with the reason and message); the node goes once remove_drained_nodes_of finds it empty.
+void start_node_removal(World& w, SimNode& n, const Taint& taint, const std::vector<KeyId>& pods,
+                        const std::string& reason, const std::string& message);
+// Removes each node of `deleting` whose pods (DaemonSet pods aside) are gone, and forgets it.
+void remove_drained_nodes_of(World& w, std::set<std::string>& deleting);
+
 class ClusterAutoscaler final : public StoreWatcher {
  public:
   explicit ClusterAutoscaler(World& w);
@@ -201,6 +212,69 @@ class ClusterAutoscaler final : public StoreWatcher {
   std::map<std::string, std::vector<KeyId>> unneeded_;
   std::map<std::string, std::string> unneeded_now_why_;
   bool dirty_ = true;  // the store changed since find_unneeded()
+};
+
+// The Karpenter-style provisioner (karpenter.cpp): batches of unschedulable pods launch the
+// cheapest offerings that hold them; consolidation deletes empty nodes and removes or replaces
+// underutilized ones.
+class Karpenter final : public StoreWatcher {
+ public:
+  explicit Karpenter(World& w);
+  void on_change(Kind, KeyId) override { dirty_ = true; }
+  // The scheduler found a pod unschedulable: open or extend the batch.
+  void pod_unschedulable();
+  // An EventKind::kKarpenter event: a = 0 disruption poll, 1 batch check, 2 node Ready (b =
+  // claim id).
+  void fire(uint32_t a, uint64_t b);
+
+ private:
+  struct Offering {
+    size_t np = 0;    // into cfg.karpenter.node_pools
+    size_t pool = 0;  // into cfg.node_pools
+    NodeId node = 0;  // template node in scratch_
+    Resources allocatable;
+    Resources overhead;  // DaemonSet pods' requests on the template (pods counted)
+    int64_t price = 0;   // micro-USD per hour
+    std::string label;   // "m5.large on-demand"
+  };
+  struct Claim {
+    size_t offering = 0;
+    int32_t index = 0;
+    SimTime launched;
+    std::optional<std::string> replaces;  // node to drain once this one is Ready
+  };
+  void queue_batch_check();
+  void provision();
+  void launch(size_t offering, const std::string& why, std::optional<std::string> replaces);
+  void node_ready(uint64_t id);
+  void disrupt();
+  bool consolidate_one(const std::vector<SimNode*>& order);
+  // reason: Empty or Underutilized; decision: Delete or Replace.
+  void disrupt_node(SimNode& n, const std::string& reason, const std::string& decision,
+                    const std::string& detail);
+  std::vector<KeyId> reschedulable(const SimNode& n) const;
+  int32_t nodepool_of(const std::string& pool) const;  // -1: not a Karpenter node
+  Resources nodepool_capacity(size_t np) const;        // nodes and in-flight claims
+  bool within_limits(size_t np, const Resources& used, size_t offering) const;
+
+  World& w_;
+  ClusterSnapshot scratch_;  // one template node per offering, with its DaemonSet pods
+  std::vector<Offering> offerings_;
+  std::vector<int32_t> next_index_;  // per cfg.node_pools entry
+  bool batch_open_ = false, batch_queued_ = false;
+  SimTime batch_opened_, last_trigger_;
+  std::map<uint64_t, Claim> inflight_;
+  uint64_t next_claim_ = 0;
+  std::set<std::string> deleting_;                    // being drained for removal
+  std::set<std::string> replacing_;                   // tainted, waiting for their replacement
+  std::map<std::string, std::set<KeyId>> pods_seen_;  // node -> pods at the last poll
+  std::map<std::string, SimTime> last_pod_event_;
+  std::map<std::string, std::string> not_provisioned_;  // pod group -> last message
+  std::map<std::string, std::string> failed_example_;   // pod group -> a pod's name
+  // Consolidation is a function of the store and of which nodes are candidates: a poll that
+  // found nothing is not repeated until one of them changes.
+  bool dirty_ = true;
+  std::vector<std::string> last_candidates_;
 };
 
 // ---------------------------------------------------------------- periodic work

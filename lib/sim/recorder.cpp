@@ -157,6 +157,21 @@ void Recorder::init(World& w) {
   report_.start = cfg.start;
   fit_ = cfg.fit;
   settle_ = SimTime{fit_.settle_for(cfg.duration)};
+  // A pod waiting for a node an autoscaler adds is not a shortage until that node is late.
+  SimDuration slowest{0};
+  if (cfg.autoscaler.enabled) {
+    for (const NodePool& p : cfg.node_pools) {
+      if (p.max) slowest = std::max(slowest, p.provisioning);
+    }
+    node_wait_ = slowest + cfg.autoscaler.scan_interval + cfg.autoscaler.new_pod_scale_up_delay;
+  } else if (cfg.karpenter.enabled) {
+    for (const KarpenterNodePool& np : cfg.karpenter.node_pools) {
+      for (const KarpenterOffering& o : np.offerings) {
+        slowest = std::max(slowest, cfg.node_pools[o.pool].provisioning);
+      }
+    }
+    node_wait_ = slowest + cfg.karpenter.batch_max_duration;
+  }
 }
 
 void Recorder::issue(SimTime t, const char* check, const std::string& object, std::string message,
@@ -463,7 +478,7 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     std::map<std::string, std::pair<int64_t, std::string>> by_workload;  // -> (pods, reason)
     for (const auto& [key, p] : w.store.pods) {
       if (p.bound() || p.terminal() || p.terminating()) continue;
-      if (now - p.pending_since < fit_.pending_grace) continue;
+      if (now - p.pending_since < fit_.pending_grace + node_wait_) continue;
       auto& e = by_workload[p.workload.empty() ? "Pod/" + w.store.keys.name(p.key) : p.workload];
       e.first += 1;
       if (e.second.empty()) e.second = p.unschedulable_message;
@@ -471,7 +486,7 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
     for (const auto& [object, e] : by_workload) {
       issue(now, "PodsPending", object,
             fmt::format("{} pod{} Pending for {} or more{}", e.first, e.first == 1 ? "" : "s",
-                        format_duration(fit_.pending_grace),
+                        format_duration(fit_.pending_grace + node_wait_),
                         e.second.empty() ? "" : ": " + e.second));
     }
   }
@@ -795,6 +810,7 @@ Verdict Recorder::verdict() const {
   Verdict v;
   v.settle = settle_.since_start;
   v.pending_grace = fit_.pending_grace;
+  v.node_wait = node_wait_;
   v.max_throttled_percent = fit_.max_throttled_percent;
   for (const auto& [key, i] : issues_) {
     if (i.settled_count == 0) continue;

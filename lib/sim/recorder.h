@@ -117,6 +117,7 @@ class Recorder {
   std::map<std::pair<std::string, std::string>, IssueTrack> issues_;  // (check, object)
   SimTime settle_;
   FitCriteria fit_;
+  SimDuration node_wait_{0};  // Verdict::node_wait
 
   Report report_;
   std::vector<ReportEvent> events_;

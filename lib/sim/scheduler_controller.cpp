@@ -160,6 +160,7 @@ void SchedulerController::reconcile(KeyId key) {
   p->backoff_until = now + backoff;
   const bool first = !p->unschedulable;
   p->unschedulable = true;
+  if (w_.karpenter && p->owner_kind != "DaemonSet") w_.karpenter->pod_unschedulable();
   if (first || r.message != p->unschedulable_message) {
     p->unschedulable_message = r.message;
     std::map<std::string, std::string> details;

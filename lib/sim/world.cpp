@@ -149,6 +149,9 @@ void World::fire(const SimEvent& e) {
     case EventKind::kAutoscaler:
       autoscaler->fire(e.a, e.b);
       break;
+    case EventKind::kKarpenter:
+      karpenter->fire(e.a, e.b);
+      break;
     case EventKind::kSample:
       sample_due_ = true;  // taken once the controllers have settled
       // On the grid of sample_interval (a steady start's first sample is at 1 ms).

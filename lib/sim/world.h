@@ -40,6 +40,7 @@ namespace simcluster {
 
 class World;
 class ClusterAutoscaler;
+class Karpenter;
 
 enum class ControllerId : uint32_t {
   kNodeLifecycle,
@@ -87,6 +88,7 @@ enum class EventKind : uint32_t {
   kSample,      // report sample
   kAutoscaler,  // cluster autoscaler: a = 0 scan, 1 node provisioned, 2 provisioning failed (b =
                 // id)
+  kKarpenter,   // Karpenter: a = 0 disruption poll, 1 batch check, 2 node Ready (b = claim id)
 };
 struct SimEvent {
   EventKind kind = EventKind::kRequeue;
@@ -110,10 +112,13 @@ class World {
   Recorder recorder;
   // The cluster autoscaler (cluster_autoscaler.cpp); nullptr unless cfg.autoscaler.enabled.
   std::unique_ptr<ClusterAutoscaler> autoscaler;
+  // The Karpenter provisioner (karpenter.cpp); nullptr unless cfg.karpenter.enabled.
+  std::unique_ptr<Karpenter> karpenter;
   uint64_t events_processed = 0;
   // Events processed by kind (requeues by controller, then timeline, metrics,
-  // samples) and reconciles by controller: where the engine's time goes.
-  std::array<uint64_t, kNumControllers + 4> event_counts{};
+  // samples, cluster autoscaler, Karpenter) and reconciles by controller: where the engine's
+  // time goes.
+  std::array<uint64_t, kNumControllers + 5> event_counts{};
   std::array<uint64_t, kNumControllers> reconcile_counts{};
 
   Controller& controller(ControllerId id) { return *controllers[static_cast<size_t>(id)]; }

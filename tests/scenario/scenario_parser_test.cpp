@@ -943,7 +943,7 @@ TEST_CASE("cluster.autoscaler mistakes are errors at their key") {
   e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscalr}\n"));
   CHECK_MESSAGE(contains(e, "did you mean 'cluster-autoscaler'"), e);
   e = dir.error(with(pool, "  autoscaler: {kind: karpenter}\n"));
-  CHECK_MESSAGE(contains(e, "not supported yet"), e);
+  CHECK_MESSAGE(contains(e, "nodePools"), e);
   e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscaler, expander: least-wast}\n"));
   CHECK_MESSAGE(contains(e, "did you mean 'least-waste'"), e);
   e = dir.error(with(pool, "  autoscaler: {kind: cluster-autoscaler, expander: priority}\n"));
@@ -957,4 +957,86 @@ TEST_CASE("cluster.autoscaler mistakes are errors at their key") {
                      "  autoscaler: {kind: cluster-autoscaler, expander: priority, "
                      "priorities: {1: ['(']}}\n"));
   CHECK_MESSAGE(contains(e, "not a valid regular expression"), e);
+}
+
+TEST_CASE(
+    "cluster.autoscaler kind karpenter: NodePools become one offering per type and capacity") {
+  ScratchDir dir;
+  auto with = [](const std::string& karpenter) {
+    return "name: t\nmanifests: [app.yaml]\ncluster:\n  autoscaler:\n    kind: karpenter\n" +
+           karpenter;
+  };
+  Scenario s =
+      dir.parse(with("    nodePools:\n"
+                     "      - {name: default, instanceTypes: [m5.large, c5.large]}\n"
+                     "      - name: cheap\n"
+                     "        instanceTypes: [m5.large]\n"
+                     "        capacityTypes: [spot, on-demand]\n"
+                     "        spotPriceRatio: 0.3\n"
+                     "        weight: 10\n"
+                     "        limits: {cpu: 16, memory: 64Gi}\n"
+                     "        disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: 2m, "
+                     "budgets: [{nodes: '20%'}]}\n"
+                     "        nodeProvisioning: 45s\n"));
+  REQUIRE(s.karpenter.enabled);
+  CHECK(s.karpenter.batch_idle_duration == SimDuration(1'000));
+  CHECK(s.karpenter.batch_max_duration == SimDuration(10'000));
+  REQUIRE(s.karpenter.node_pools.size() == 2);
+  const KarpenterNodePool& d = s.karpenter.node_pools[0];
+  CHECK(d.consolidate_underutilized);
+  CHECK(d.consolidate_after == SimDuration(0));
+  CHECK(d.budget_nodes_percent == 10);
+  CHECK_FALSE(d.limit_cpu_milli);
+  REQUIRE(d.offerings.size() == 2);
+  CHECK(s.node_pools[d.offerings[0].pool].name == "default-m5.large");
+  CHECK(s.node_pools[d.offerings[0].pool].count == 0);
+  CHECK(s.node_pools[d.offerings[0].pool].labels.at("karpenter.sh/capacity-type") == "on-demand");
+  const KarpenterNodePool& c = s.karpenter.node_pools[1];
+  CHECK(c.weight == 10);
+  CHECK_FALSE(c.consolidate_underutilized);
+  CHECK(c.consolidate_after == SimDuration(120'000));
+  CHECK(c.budget_nodes_percent == 20);
+  CHECK(*c.limit_cpu_milli == 16'000);
+  CHECK(*c.limit_memory == 64 * (int64_t{1} << 30));
+  REQUIRE(c.offerings.size() == 2);
+  const NodePool& spot = s.node_pools[c.offerings[0].pool];
+  CHECK(spot.name == "cheap-m5.large-spot");
+  CHECK(c.offerings[0].spot);
+  CHECK(*spot.shape.price_micro_usd_per_hour == 28'800);  // 0.3 x $0.096
+  CHECK(spot.provisioning == SimDuration(45'000));
+  CHECK(spot.labels.at("karpenter.sh/nodepool") == "cheap");
+  CHECK(*s.node_pools[c.offerings[1].pool].shape.price_micro_usd_per_hour == 96'000);
+  CHECK_FALSE(s.autoscaler.enabled);
+}
+
+TEST_CASE("Karpenter NodePool mistakes are errors at their key") {
+  ScratchDir dir;
+  auto with = [](const std::string& np) {
+    return "name: t\nmanifests: [app.yaml]\ncluster:\n  autoscaler:\n    kind: karpenter\n"
+           "    nodePools:\n      - " +
+           np + "\n";
+  };
+  std::string e = dir.error(with("{name: a, instanceTypes: [m5.larg]}"));
+  CHECK_MESSAGE(contains(e, "unknown instance type 'm5.larg', did you mean 'm5.large'?"), e);
+  e = dir.error(with("{name: a, instanceTypes: [2cpu-4gi]}"));
+  CHECK_MESSAGE(contains(e, "has no price"), e);
+  e = dir.error(with("{name: a, instanceTypes: [m5.large], capacityTypes: [spot]}"));
+  CHECK_MESSAGE(contains(e, "spot capacity needs spotPriceRatio"), e);
+  e = dir.error(with("{name: a, instanceTypes: [m5.large], capacityTypes: [reserved]}"));
+  CHECK_MESSAGE(contains(e, "unknown capacity type 'reserved'"), e);
+  e = dir.error(
+      with("{name: a, instanceTypes: [m5.large], disruption: {consolidationPolicy: WhenEmty}}"));
+  CHECK_MESSAGE(contains(e, "did you mean 'WhenEmpty'"), e);
+  e = dir.error(
+      with("{name: a, instanceTypes: [m5.large], disruption: {budgets: [{nodes: '5'}]}}"));
+  CHECK_MESSAGE(contains(e, "must be a percentage"), e);
+  e = dir.error(with("{name: a, instanceTypes: [m5.large], limits: {gpu: 1}}"));
+  CHECK_MESSAGE(contains(e, "unknown key 'gpu'"), e);
+  e = dir.error(with("{name: a}"));
+  CHECK_MESSAGE(contains(e, "instanceTypes"), e);
+  e = dir.error(
+      "name: t\nmanifests: [app.yaml]\ncluster:\n  autoscaler:\n    kind: karpenter\n"
+      "    batchIdleDuration: 20s\n    batchMaxDuration: 10s\n"
+      "    nodePools: [{name: a, instanceTypes: [m5.large]}]\n");
+  CHECK_MESSAGE(contains(e, "batchMaxDuration (10s) is shorter than batchIdleDuration (20s)"), e);
 }
