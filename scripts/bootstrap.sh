@@ -20,6 +20,10 @@ if [[ "${1:-}" == "--test" ]]; then
   # systemd the package also starts prometheus.service on :9090 (systemctl disable --now
   # prometheus stops it); the test runs its own server on a free port.
   packages+=(prometheus)
+  # kubectl (1.20): tests/cli/kubectl_inputs.sh pipes `kubectl kustomize` and `kubectl create
+  # --dry-run=client` into validate (skipped where absent). Only when no kubectl is on PATH: a
+  # newer one installed another way serves as well.
+  if ! command -v kubectl >/dev/null 2>&1; then packages+=(kubernetes-client); fi
 fi
 missing=()
 for p in "${packages[@]}"; do

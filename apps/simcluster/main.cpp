@@ -15,10 +15,16 @@ namespace {
 constexpr const char* kUsage = R"(simcluster - a Kubernetes cluster simulator and capacity planner
 
 Usage:
-  simcluster run SCENARIO... [-o text|json|csv|html] [--out FILE] [--seed N]
-  simcluster plan SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
-  simcluster validate [-f] PATH... [-o text|json]
-  simcluster calibrate SAMPLES.csv [--rate-column NAME] [--cpu-column NAME]
+  simcluster run [-f] SCENARIO... [-o text|wide|json|yaml|csv|html|openmetrics] [--out FILE]
+                 [--seed N] [--duration D] [--set PATH=VALUE]... [--start TIME] [-q|--quiet]
+  simcluster plan [-f] SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
+                  [-o text|wide|json|yaml|csv|html] [--out FILE] [-j|--jobs N]
+                  [--set PATH=VALUE]... [-q|--quiet]
+  simcluster validate [-f|--filename] PATH... [-n|--namespace NS] [-o text|json]
+                      [--feature-gates HPAScaleToZero=true]
+  simcluster calibrate SAMPLES.csv [--rate-column NAME] [--cpu-column NAME] [--service NAME]
+  simcluster calibrate --rate RATE.json --cpu CPU.json [--rate-series SEL] [--cpu-series SEL]
+                       [--service NAME]
   simcluster help | --help | --version
 
 Commands:
@@ -34,6 +40,7 @@ Examples:
   simcluster plan scenarios/plan.yaml
   simcluster validate scenarios/my-saas-chat
   kubectl get deploy,svc,hpa -o yaml | simcluster validate -f -
+  simcluster calibrate --rate rate.json --cpu cpu.json --service chat-service
 
 Run 'simcluster COMMAND --help' for a command's flags.
 )";

@@ -315,4 +315,50 @@ Calibration calibrate_csv_text(std::string_view csv, const std::string& file_nam
 // The fit quality and the values in scenario syntax, as the CLI prints them.
 std::string format_calibration(const Calibration& calibration);
 
+// `simcluster calibrate --rate RATE.json --cpu CPU.json`: the same fit from
+// Prometheus query_range responses (JSON, resultType matrix), e.g.
+//   rate: sum by (service) (rate(http_requests_total[5m]))
+//   cpu:  sum by (service, pod) (rate(container_cpu_usage_seconds_total[5m]))
+// The two may be one file, the series told apart by the selectors. At each
+// timestamp the rate series (summed) are a Service's requests per second and
+// each cpu series is one pod's CPU in cores: the fit is of the mean CPU per pod
+// against the requests per second per pod (rate / pods), the model's own
+// terms (cpu = cpuBaseline + rate / pods x cpuPerRequest). When the rate
+// series carry a `service` label with more than one value, each Service is
+// fitted on its own (the cpu series by their `service` label).
+struct PromCalibrationOptions {
+  std::string rate_file{};
+  std::string cpu_file{};     // may be rate_file
+  std::string rate_series{};  // PromQL label matchers ({job="chat"}); empty: every series
+  std::string cpu_series{};
+  std::string service{};  // fit only this Service; the name in the snippet
+};
+
+struct ServiceCalibration {
+  std::string service;  // "" when the series name none
+  CpuFit fit;
+  size_t min_pods = 0, max_pods = 0;  // cpu series with a sample at one time
+  double max_residual_milli = 0;      // the largest |cpu - fitted|, and when
+  int64_t max_residual_t_ms = 0;
+};
+
+struct PromCalibration {
+  PromCalibrationOptions options;
+  size_t rate_series = 0, cpu_series = 0;  // selected
+  std::vector<ServiceCalibration> services;
+};
+
+// The fewest timestamps a Prometheus fit accepts: with fewer, a line through
+// the points says little (2 points always fit exactly).
+inline constexpr size_t kMinCalibrationSamples = 6;
+
+// Throws InputError (file:line:col where there is one) for a response that is
+// not a matrix (prometheus.h), a selector matching nothing, a NaN or infinite
+// value, timestamps present in one file and not the other, fewer than
+// kMinCalibrationSamples samples, or a rate without variation.
+PromCalibration calibrate_prometheus(const PromCalibrationOptions& options);
+PromCalibration calibrate_prometheus_text(std::string_view rate_json, std::string_view cpu_json,
+                                          const PromCalibrationOptions& options);
+std::string format_calibration(const PromCalibration& calibration);
+
 }  // namespace simcluster

@@ -65,6 +65,56 @@ const std::map<std::string_view, std::vector<ServedVersion>>& served_versions() 
   return kServed;
 }
 
+// Every kind the built-in API groups serve, in any version (the group of an
+// apiVersion: "apps" of "apps/v1", "" of "v1"), as kube-apiserver registers
+// them (k8s.io/api/<group>/<version>/register.go). A kind of a built-in group
+// that is not in its list is what kubectl refuses with `no matches for kind`;
+// a group not listed here is a custom resource's, which simcluster skips.
+const std::map<std::string_view, std::vector<std::string_view>>& builtin_group_kinds() {
+  static const std::map<std::string_view, std::vector<std::string_view>> kKinds = {
+      {"",
+       {"Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace",
+        "Node", "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate",
+        "ReplicationController", "ResourceQuota", "Secret", "Service", "ServiceAccount", "Status"}},
+      {"apps",
+       {"ControllerRevision", "DaemonSet", "Deployment", "DeploymentRollback", "ReplicaSet",
+        "Scale", "StatefulSet"}},
+      {"batch", {"CronJob", "Job"}},
+      {"autoscaling", {"HorizontalPodAutoscaler", "Scale"}},
+      {"extensions",
+       {"DaemonSet", "Deployment", "DeploymentRollback", "Ingress", "NetworkPolicy",
+        "PodSecurityPolicy", "ReplicaSet", "ReplicationControllerDummy", "Scale"}},
+      {"networking.k8s.io",
+       {"ClusterCIDR", "IPAddress", "Ingress", "IngressClass", "NetworkPolicy", "ServiceCIDR"}},
+      {"policy", {"Eviction", "PodDisruptionBudget", "PodSecurityPolicy"}},
+      {"storage.k8s.io",
+       {"CSIDriver", "CSINode", "CSIStorageCapacity", "StorageClass", "VolumeAttachment",
+        "VolumeAttributesClass"}},
+      {"scheduling.k8s.io", {"PriorityClass"}},
+      {"rbac.authorization.k8s.io", {"ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"}},
+      {"admissionregistration.k8s.io",
+       {"MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+        "ValidatingWebhookConfiguration"}},
+      {"apiextensions.k8s.io", {"CustomResourceDefinition"}},
+      {"apiregistration.k8s.io", {"APIService"}},
+      {"certificates.k8s.io", {"CertificateSigningRequest", "ClusterTrustBundle"}},
+      {"coordination.k8s.io", {"Lease", "LeaseCandidate"}},
+      {"discovery.k8s.io", {"EndpointSlice"}},
+      {"events.k8s.io", {"Event"}},
+      {"flowcontrol.apiserver.k8s.io", {"FlowSchema", "PriorityLevelConfiguration"}},
+      {"node.k8s.io", {"RuntimeClass"}},
+      {"resource.k8s.io",
+       {"DeviceClass", "PodSchedulingContext", "ResourceClaim", "ResourceClaimTemplate",
+        "ResourceClass", "ResourceSlice"}},
+      {"authentication.k8s.io", {"SelfSubjectReview", "TokenRequest", "TokenReview"}},
+      {"authorization.k8s.io",
+       {"LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
+        "SubjectAccessReview"}},
+  };
+  return kKinds;
+}
+
 bool is_namespaced(std::string_view kind) {
   return kind != "Namespace" && kind != "Node" && kind != "PersistentVolume" &&
          kind != "StorageClass" && kind != "PriorityClass";
@@ -966,6 +1016,23 @@ void decode_any(Decoder& d, const YNode* root, const DecodeOptions& options, Man
       decode_any(d, item, options, out, list_depth + 1);
     });
     return;
+  }
+
+  // A kind no built-in group serves under a built-in group's apiVersion is a
+  // typo kubectl refuses (`kind: Deploymnet` in apps/v1), not a custom resource.
+  const std::string_view group = api.find('/') == std::string::npos
+                                     ? std::string_view()
+                                     : std::string_view(api).substr(0, api.find('/'));
+  if (auto g = builtin_group_kinds().find(group);
+      g != builtin_group_kinds().end() &&
+      std::find(g->second.begin(), g->second.end(), kind) == g->second.end()) {
+    const std::string guess =
+        closest_match(kind, std::vector<std::string>(g->second.begin(), g->second.end()));
+    d.fail(kind_node, fmt::format("no matches for kind \"{}\" in version \"{}\"", kind, api),
+           guess.empty() ? fmt::format("{} serves no such kind; a custom resource needs its own "
+                                       "API group",
+                                       group.empty() ? "the core API (v1)" : api)
+                         : fmt::format("did you mean \"{}\"?", guess));
   }
 
   const auto& served = served_versions();

@@ -961,9 +961,9 @@ class ScenarioParser {
 
   void parse_trace(const YAML::Node& n) {
     const std::string p = "load.users.trace";
-    r_.check_keys(
-        n, p,
-        {"file", "column", "timeColumn", "timeUnit", "timeScale", "valueScale", "startOffset"});
+    r_.check_keys(n, p,
+                  {"file", "column", "timeColumn", "timeUnit", "timeScale", "valueScale",
+                   "startOffset", "series"});
     scenario_internal::TraceOptions o;
     const YAML::Node file = r_.required(n, "file", p);
     std::string written = r_.string(file, join_path(p, "file"));
@@ -977,6 +977,10 @@ class ScenarioParser {
     if (const YAML::Node v = n["timeColumn"]; v.IsDefined()) {
       o.time_column = r_.string(v, join_path(p, "timeColumn"));
       o.time_column_source = r_.where(v);
+    }
+    if (const YAML::Node v = n["series"]; v.IsDefined()) {
+      o.series = r_.string(v, join_path(p, "series"));
+      o.series_source = r_.where(v);
     }
     if (const YAML::Node v = n["timeUnit"]; v.IsDefined()) {
       o.time_unit = r_.string(v, join_path(p, "timeUnit"));

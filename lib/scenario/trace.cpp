@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 
 #include "scenario/csv.h"
+#include "scenario/prometheus.h"
 #include "scenario/yaml_reader.h"
 
 namespace simcluster::scenario_internal {
@@ -67,6 +69,32 @@ std::vector<RawSample> csv_samples(std::string_view text, const TraceOptions& o)
   return out;
 }
 
+// A query_range response: the series o.series selects (all by default),
+// summed per timestamp as PromQL's sum() does (a series without a sample at a
+// time adds nothing there). NaN samples are skipped like empty CSV values.
+std::vector<RawSample> prometheus_samples(std::string_view text, const TraceOptions& o,
+                                          const SourceLocation& where) {
+  const std::vector<PromSeries> all = parse_query_range(text, o.file, PromNaN::kSkip);
+  const SourceLocation& at = o.series.empty() ? where : o.series_source;
+  const std::vector<PromSeries> chosen =
+      select_series(all, parse_label_matchers(o.series, at), o.series, o.file, at);
+  std::map<int64_t, RawSample> sum;
+  for (const PromSeries& s : chosen) {
+    for (const PromSample& p : s.samples) {
+      if (p.value < 0) {
+        fail(p.at, "negative value {} in {}: users cannot be negative", p.value, s.text());
+      }
+      auto it =
+          sum.try_emplace(p.t_ms, RawSample{static_cast<double>(p.t_ms) / 1000.0, 0, p.at}).first;
+      it->second.value += p.value;
+    }
+  }
+  std::vector<RawSample> out;
+  out.reserve(sum.size());
+  for (auto& kv : sum) out.push_back(kv.second);
+  return out;
+}
+
 std::vector<RawSample> json_samples(std::string_view text, const TraceOptions& o,
                                     const SourceLocation& where) {
   YamlReader r(o.file);
@@ -77,31 +105,7 @@ std::vector<RawSample> json_samples(std::string_view text, const TraceOptions& o
     if (!n.IsScalar()) r.fail_at(n, fmt::format("{} must be a number", what));
     return n.Scalar();
   };
-  if (root.IsMap()) {  // Prometheus: {"data": {"result": [{"values": [[t, "v"], ...]}]}}
-    YAML::Node result = root["data"].IsMap() ? root["data"]["result"] : YAML::Node();
-    if (!result.IsSequence()) {
-      throw InputError(where, fmt::format("{}: a JSON trace is a list of objects or a Prometheus "
-                                          "query_range response (data.result)",
-                                          o.file));
-    }
-    if (result.size() != 1) {
-      throw InputError(where,
-                       fmt::format("{}: the Prometheus response has {} series; the trace "
-                                   "needs exactly one",
-                                   o.file, result.size()),
-                       "aggregate the query, e.g. sum(rate(http_requests_total[5m]))");
-    }
-    // A series is an object; anything else has no "values" (and yaml-cpp's
-    // operator[] on a scalar throws BadSubscript: found by fuzz_trace).
-    if (!result[0].IsMap()) r.fail_at(result[0], "data.result[0] must be an object with values");
-    YAML::Node values = result[0]["values"];
-    if (!values.IsSequence()) r.fail_at(result[0], "data.result[0].values must be a list");
-    for (const YAML::Node& v : values) {
-      if (!v.IsSequence() || v.size() != 2) r.fail_at(v, "each value must be [time, \"value\"]");
-      add_sample(out, scalar(v[0], "time"), scalar(v[1], "value"), o, r.where(v));
-    }
-    return out;
-  }
+  if (root.IsMap()) return prometheus_samples(text, o, where);
   if (!root.IsSequence()) {
     throw InputError(where, fmt::format("{}: a JSON trace is a list of objects or a Prometheus "
                                         "query_range response",

@@ -1,7 +1,8 @@
 // Reading a traffic trace into profile points (private to lib/scenario).
 //
 // A trace is a CSV file (a header row, then one sample per row) or a JSON file
-// (a list of objects, or a Prometheus query_range response with one series).
+// (a list of objects, or a Prometheus query_range response: its series, or
+// those `series` selects, summed per timestamp).
 // Each sample has a time and a value:
 //   time  : a date-time ("2014-04-10 00:04:00", "2007-12-10", ISO 8601 with Z or
 //           an offset) or a number in time_unit (ms, s, m, h, d);
@@ -36,6 +37,10 @@ struct TraceOptions {
   SimDuration duration{0};       // the scenario's, for trimming
   SourceLocation column_source;  // where `column` was written (for errors)
   SourceLocation time_column_source;
+  // A Prometheus response: PromQL label matchers choosing the series to sum
+  // ({pod="chat-1"}); empty sums every series.
+  std::string series;
+  SourceLocation series_source;
 };
 
 // Throws InputError at the trace's file:line for bad rows, at `where` for a

@@ -427,6 +427,32 @@ spec: {whatever: 1}
   CHECK(m.deployments.empty());
 }
 
+TEST_CASE("a kind a built-in API group does not serve is kubectl's `no matches for kind`") {
+  InputError e = simcluster::testing::load_error(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: ok}
+---
+apiVersion: apps/v1
+kind: Deploymnet
+metadata: {name: web}
+spec: {}
+)");
+  CHECK(e.where().to_string() == "test.yaml:6:7");
+  CHECK(std::string(e.what()).find("no matches for kind \"Deploymnet\" in version \"apps/v1\"") !=
+        std::string::npos);
+  CHECK(e.hint() == "did you mean \"Deployment\"?");
+  InputError core = simcluster::testing::load_error("apiVersion: v1\nkind: Widget\n");
+  CHECK(core.message().find("no matches for kind \"Widget\" in version \"v1\"") !=
+        std::string::npos);
+  CHECK(core.hint().find("custom resource") != std::string::npos);
+  // The same kind in a custom group, and a known kind of another group, stay skipped.
+  Manifests m = load(
+      "apiVersion: example.com/v1\nkind: Deploymnet\nmetadata: {name: w}\n---\n"
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\n");
+  REQUIRE(m.skipped.size() == 2);
+  CHECK(m.skipped[0].reason == "kind not modelled by simcluster");
+}
+
 TEST_CASE("-n puts objects without a namespace there") {
   LoadOptions opts;
   opts.namespace_override = "staging";

@@ -100,3 +100,172 @@ TEST_CASE("A poor fit says so") {
   CHECK(c.fit.r_squared < 0.8);
   CHECK(contains(text, "the fit is poor"));
 }
+
+namespace {
+
+// A query_range response; each series is (labels JSON, [(t, "value")]).
+std::string prom_response(
+    const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, std::string>>>>&
+        series) {
+  std::string out = R"({"status":"success","data":{"resultType":"matrix","result":[)";
+  for (size_t i = 0; i < series.size(); ++i) {
+    out += fmt::format("{}\n{{\"metric\":{},\"values\":[", i > 0 ? "," : "", series[i].first);
+    for (size_t j = 0; j < series[i].second.size(); ++j) {
+      out += fmt::format("{}[{},\"{}\"]", j > 0 ? "," : "", series[i].second[j].first,
+                         series[i].second[j].second);
+    }
+    out += "]}";
+  }
+  return out + "]}}\n";
+}
+
+// 12 scrapes 60 s apart of a Service whose pods use 20m + 4 millicore-s per
+// request: pods 2 (first half) then 3; rate 10..120 rps.
+struct PromFixture {
+  std::vector<std::pair<int64_t, std::string>> rate;
+  std::vector<std::pair<int64_t, std::string>> pod[3];
+  PromFixture() {
+    for (int i = 0; i < 12; ++i) {
+      const int64_t t = 1700000000 + 60 * i;
+      const double rps = 10.0 * (i + 1);
+      const int pods = i < 6 ? 2 : 3;
+      rate.emplace_back(t, fmt::format("{}", rps));
+      for (int p = 0; p < pods; ++p) {
+        pod[p].emplace_back(t, fmt::format("{}", (20 + 4 * rps / pods) / 1000.0));
+      }
+    }
+  }
+};
+
+std::string prom_error(const std::string& rate, const std::string& cpu,
+                       PromCalibrationOptions o = {.rate_file = "rate.json",
+                                                   .cpu_file = "cpu.json"}) {
+  try {
+    (void)calibrate_prometheus_text(rate, cpu, o);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("Calibration from Prometheus query_range: per-pod CPU against the rate per pod") {
+  PromFixture f;
+  const std::string rate = prom_response({{"{}", f.rate}});
+  const std::string cpu = prom_response({{R"({"pod":"chat-a"})", f.pod[0]},
+                                         {R"({"pod":"chat-b"})", f.pod[1]},
+                                         {R"({"pod":"chat-c"})", f.pod[2]}});
+  PromCalibrationOptions o{
+      .rate_file = "rate.json", .cpu_file = "cpu.json", .service = "chat-service"};
+  PromCalibration c = calibrate_prometheus_text(rate, cpu, o);
+  REQUIRE(c.services.size() == 1);
+  const ServiceCalibration& s = c.services[0];
+  CHECK(s.fit.n == 12);
+  CHECK(s.min_pods == 2);
+  CHECK(s.max_pods == 3);
+  CHECK(s.fit.baseline_milli == doctest::Approx(20).epsilon(1e-6));
+  CHECK(s.fit.cost == doctest::Approx(4).epsilon(1e-6));
+  CHECK(s.fit.r_squared == doctest::Approx(1.0));
+  const std::string text = format_calibration(c);
+  CHECK(contains(text, "rate:     rate.json (1 series), summed"));
+  CHECK(contains(text, "cpu:      cpu.json (3 series), one series per pod"));
+  CHECK(contains(text, "samples:  12 (timestamps in both files), 2-3 pod(s)"));
+  CHECK(contains(text, "R^2:      1.0000"));
+  CHECK(contains(text, "residual: RMSE 0.0m"));
+  CHECK(contains(text, "services:\n  chat-service:\n    cpuBaseline: 20m\n    cpuPerRequest: 4 "));
+
+  // One file: both queries' series, told apart by selectors.
+  const std::string both = prom_response({{R"({"q":"rps"})", f.rate},
+                                          {R"({"q":"cpu","pod":"a"})", f.pod[0]},
+                                          {R"({"q":"cpu","pod":"b"})", f.pod[1]},
+                                          {R"({"q":"cpu","pod":"c"})", f.pod[2]}});
+  PromCalibrationOptions one{.rate_file = "all.json",
+                             .cpu_file = "all.json",
+                             .rate_series = R"({q="rps"})",
+                             .cpu_series = R"({q=~"c.u", pod!="zz"})"};
+  PromCalibration c1 = calibrate_prometheus_text(both, both, one);
+  REQUIRE(c1.services.size() == 1);
+  CHECK(c1.cpu_series == 3);
+  CHECK(c1.services[0].fit.cost == doctest::Approx(4).epsilon(1e-6));
+  CHECK(contains(format_calibration(c1), "  SERVICE:\n"));
+}
+
+TEST_CASE("Calibration from Prometheus fits each Service of a `service` label") {
+  PromFixture f;
+  std::vector<std::pair<int64_t, std::string>> slow;  // 50m + 10 x rps on one pod
+  for (const auto& [t, v] : f.rate) {
+    slow.emplace_back(t, fmt::format("{}", (50 + 10 * std::stod(v)) / 1000.0));
+  }
+  const std::string rate =
+      prom_response({{R"({"service":"chat"})", f.rate}, {R"({"service":"auth"})", f.rate}});
+  const std::string cpu = prom_response({{R"({"service":"chat","pod":"a"})", f.pod[0]},
+                                         {R"({"service":"chat","pod":"b"})", f.pod[1]},
+                                         {R"({"service":"chat","pod":"c"})", f.pod[2]},
+                                         {R"({"service":"auth","pod":"x"})", slow}});
+  PromCalibration c =
+      calibrate_prometheus_text(rate, cpu, {.rate_file = "rate.json", .cpu_file = "cpu.json"});
+  REQUIRE(c.services.size() == 2);
+  CHECK(c.services[0].service == "auth");
+  CHECK(c.services[0].fit.baseline_milli == doctest::Approx(50).epsilon(1e-6));
+  CHECK(c.services[0].fit.cost == doctest::Approx(10).epsilon(1e-6));
+  CHECK(c.services[1].service == "chat");
+  CHECK(c.services[1].fit.cost == doctest::Approx(4).epsilon(1e-6));
+  CHECK(contains(format_calibration(c), "services:\n  auth:\n    cpuBaseline: 50m\n"));
+
+  PromCalibration only = calibrate_prometheus_text(
+      rate, cpu, {.rate_file = "rate.json", .cpu_file = "cpu.json", .service = "chat"});
+  REQUIRE(only.services.size() == 1);
+  CHECK(only.services[0].service == "chat");
+  CHECK(contains(
+      prom_error(rate, cpu, {.rate_file = "rate.json", .cpu_file = "cpu.json", .service = "web"}),
+      "no rate series of rate.json has service=\"web\""));
+}
+
+TEST_CASE("Prometheus calibration refuses bad responses and meaningless fits with the reason") {
+  PromFixture f;
+  const std::string rate = prom_response({{"{}", f.rate}});
+  const std::string cpu = prom_response({{R"({"pod":"a"})", f.pod[0]}});
+  CHECK(prom_error(rate, cpu).empty());
+  CHECK(contains(
+      prom_error(R"({"status":"error","errorType":"bad_data","error":"parse error"})", cpu),
+      "rate.json:1:11: Prometheus answered with an error: bad_data: parse error"));
+  CHECK(contains(prom_error(rate, R"({"status":"success","data":{"resultType":"vector",
+      "result":[{"metric":{},"value":[1700000000,"1"]}]}})"),
+                 "cpu.json:1:42: data.resultType is \"vector\"; a range of samples is \"matrix\""));
+  CHECK(contains(prom_error(rate, "[1, 2]"), "cpu.json: not a Prometheus query_range response"));
+  std::string nan = cpu;
+  nan.replace(nan.find("\"0.04\""), 6, "\"NaN\"");
+  CHECK(contains(prom_error(rate, nan), "cpu.json:2:"));
+  CHECK(contains(prom_error(rate, nan), "{pod=\"a\"} has a NaN value at 1700000000"));
+  std::string inf = rate;
+  inf.replace(inf.find("\"30\""), 4, "\"+Inf\"");
+  CHECK(contains(prom_error(inf, cpu), "has an infinite value (+Inf) at 1700000120"));
+  std::string word = rate;
+  word.replace(word.find("\"30\""), 4, "\"lots\"");
+  CHECK(contains(prom_error(word, cpu), "rate.json:2:"));
+  CHECK(contains(prom_error(word, cpu), "bad value 'lots': not a number"));
+  // Timestamps in one file and not the other.
+  std::vector<std::pair<int64_t, std::string>> shifted = f.pod[0];
+  shifted[3].first += 15;
+  CHECK(contains(prom_error(rate, prom_response({{"{}", shifted}})),
+                 "rate.json:2:78: time 1700000180 has a rate but no cpu sample in cpu.json"));
+  // Too few points; no variation in the rate.
+  std::vector<std::pair<int64_t, std::string>> few(f.rate.begin(), f.rate.begin() + 5);
+  std::vector<std::pair<int64_t, std::string>> few_cpu(f.pod[0].begin(), f.pod[0].begin() + 5);
+  CHECK(contains(prom_error(prom_response({{"{}", few}}), prom_response({{"{}", few_cpu}})),
+                 "rate.json: 5 sample(s): too few for a meaningful fit (at least 6)"));
+  std::vector<std::pair<int64_t, std::string>> flat = f.rate;
+  for (auto& p : flat) p.second = "42";
+  CHECK(contains(prom_error(prom_response({{"{}", flat}}), cpu),
+                 "the rate per pod does not vary (42/s at every sample)"));
+  // Selectors: matching nothing lists the series; a malformed one says where.
+  PromCalibrationOptions sel{
+      .rate_file = "rate.json", .cpu_file = "cpu.json", .cpu_series = R"({pod="b"})"};
+  CHECK(contains(prom_error(rate, cpu, sel), "no series of cpu.json matches {pod=\"b\"}"));
+  CHECK(contains(prom_error(rate, cpu, sel), "the series are {pod=\"a\"}"));
+  sel.cpu_series = "{pod=b}";
+  CHECK(contains(prom_error(rate, cpu, sel),
+                 "bad label selector '{pod=b}' at offset 5: a quoted value expected"));
+  CHECK(contains(prom_error("{", cpu), "rate.json:"));
+}

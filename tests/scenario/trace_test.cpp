@@ -115,10 +115,44 @@ TEST_CASE("A JSON trace may be a list of objects or a Prometheus range query") {
       o, {});
   REQUIRE(prom.size() == 2);
   CHECK(prom[1] == ProfilePoint{SimDuration(15'000), 18.5});
+}
 
-  std::string two =
-      trace_error(R"({"data":{"result":[{"values":[[0,"1"]]},{"values":[[0,"2"]]}]}})", o);
-  CHECK(contains(two, "the Prometheus response has 2 series"));
+TEST_CASE("A Prometheus trace sums its series, or those a label selector chooses") {
+  TraceOptions o = csv_options();
+  o.file = "t.json";
+  const std::string two = R"({"status":"success","data":{"resultType":"matrix","result":[
+      {"metric":{"pod":"a"},"values":[[0,"1"],[15,"2"],[30,"NaN"]]},
+      {"metric":{"pod":"b"},"values":[[15,"10"],[30,"20"]]}]}})";
+  std::vector<ProfilePoint> sum = parse_trace(two, o, {});
+  REQUIRE(sum.size() == 3);
+  CHECK(sum[0] == ProfilePoint{SimDuration(0), 1});
+  CHECK(sum[1] == ProfilePoint{SimDuration(15'000), 12});
+  CHECK(sum[2] == ProfilePoint{SimDuration(30'000), 20});  // NaN skipped, as in a CSV
+
+  o.series = R"({pod="b"})";
+  std::vector<ProfilePoint> b = parse_trace(two, o, {});
+  REQUIRE(b.size() == 2);
+  CHECK(b[0] == ProfilePoint{SimDuration(0), 10});
+  o.series = R"({pod=~"[ab]", pod!="b"})";
+  CHECK(parse_trace(two, o, {}).size() == 2);  // a: 0 and 15 (30 is NaN)
+
+  o.series = R"({pod="c"})";
+  o.series_source = {"s.yaml", 11, 15};
+  CHECK(contains(trace_error(two, o),
+                 "s.yaml:11:15: no series of t.json matches {pod=\"c\"}\n  hint: the series are "
+                 "{pod=\"a\"}, {pod=\"b\"}"));
+  o.series = "{pod=";
+  CHECK(contains(trace_error(two, o), "s.yaml:11:15: bad label selector '{pod=' at offset 5"));
+  o.series.clear();
+  CHECK(contains(
+      trace_error(R"({"status":"error","errorType":"timeout","error":"query timed out"})", o),
+      "t.json:1:11: Prometheus answered with an error: timeout: query timed out"));
+  CHECK(contains(
+      trace_error(R"({"data":{"resultType":"matrix","result":[{"values":[[0,"+Inf"]]}]}})", o),
+      "t.json:1:56: {} has an infinite value (+Inf) at 0"));
+  CHECK(contains(
+      trace_error(R"({"data":{"resultType":"matrix","result":[{"values":[[5,"1"],[5,"2"]]}]}})", o),
+      "time 5 does not increase within {}"));
 }
 
 TEST_CASE("Bad trace rows are errors at the trace's file and line") {
