@@ -128,6 +128,11 @@ class ScenarioParser {
                                 : fmt::format("did you mean '{}'?", hint));
       }
     }
+    if (root["start"].IsDefined() && s_.cluster_from_manifests) {
+      r_.fail_at(root["start"], "start does not apply with cluster.fromManifests",
+                 "a cluster dump is a running cluster: the run starts from its pods and "
+                 "replicas; remove start");
+    }
     if (root["verdict"].IsDefined()) parse_verdict(root["verdict"]);
     if (root["plan"].IsDefined()) parse_plan(root["plan"]);
     if (root["claims"].IsDefined()) parse_claims_ref(root["claims"]);
@@ -206,7 +211,21 @@ class ScenarioParser {
   // ------------------------------------------------------------ cluster
 
   void parse_cluster(const YAML::Node& n) {
-    r_.check_keys(n, "cluster", {"nodePools", "autoscaler"});
+    r_.check_keys(n, "cluster", {"nodePools", "autoscaler", "fromManifests"});
+    if (n["fromManifests"].IsDefined()) {
+      s_.cluster_from_manifests = r_.boolean(n["fromManifests"], "cluster.fromManifests");
+    }
+    if (s_.cluster_from_manifests) {
+      // The pools are the manifests' Nodes' (inferred when the run builds the cluster).
+      if (n["nodePools"].IsDefined()) {
+        r_.fail_at(n["nodePools"], "cluster.nodePools and cluster.fromManifests exclude each other",
+                   "the pools come from the manifests' Nodes: remove cluster.nodePools, or "
+                   "fromManifests");
+      }
+      const YAML::Node autoscaler = n["autoscaler"];
+      if (autoscaler.IsDefined()) parse_autoscaler(autoscaler, "cluster.autoscaler");
+      return;
+    }
     const YAML::Node pools = r_.required(n, "nodePools", "cluster");
     r_.require_sequence(pools, "cluster.nodePools");
     if (pools.size() == 0) r_.fail_at(pools, "cluster.nodePools must list at least one pool");
