@@ -311,7 +311,10 @@ class KindDecoder {
     // Of a live pod's status only the phase matters (a dump's initial state);
     // the rest (conditions, IPs, containerStatuses, ...) is tolerated unread.
     MapView status = obj.map("status", kPodStatusFields);
-    p.phase = one_of(status, "phase", "", {"Pending", "Running", "Succeeded", "Failed", "Unknown"});
+    if (status.has("phase")) {
+      p.phase =
+          one_of(status, "phase", "", {"Pending", "Running", "Succeeded", "Failed", "Unknown"});
+    }
     return p;
   }
 
