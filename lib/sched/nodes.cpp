@@ -320,7 +320,9 @@ std::vector<NodePool> node_pools_from_nodes(std::vector<Node>& nodes) {
     pool.zones.assign(zones.begin(), zones.end());
     pool.region = label_of(first, kLabelRegion);
     // The labels every node of the pool has: what a new node of the group gets.
-    for (const auto& [key, value] : first.metadata.labels) {
+    for (const auto& label : first.metadata.labels) {
+      const std::string& key = label.first;  // not a structured binding: captured below
+      const std::string& value = label.second;
       if (key == kLabelHostname || key == kLabelZone || key == kLabelRegion ||
           key == "failure-domain.beta.kubernetes.io/zone") {
         continue;
