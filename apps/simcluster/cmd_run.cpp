@@ -35,6 +35,7 @@ Usage:
   simcluster run SCENARIO... [-o text|wide|json|yaml|csv|html] [--out FILE]
                  [--seed N] [--duration D] [--set PATH=VALUE]... [--quiet]
   simcluster run SCENARIO -o openmetrics [--start TIME] [--out FILE] ...
+  simcluster run SCENARIO --cluster-from DUMP ...
 
 One scenario prints its report: replicas per workload, HPA decisions and how
 long they took to get pods Ready, rollouts, pending pods and why, nodes and
@@ -62,6 +63,13 @@ Flags:
                        (repeatable; every scenario given): PATH is dotted
                        keys with [N] list indices, VALUE is YAML; checked as
                        the file is, and listed in the report's header
+      --cluster-from DUMP
+                       start from a live cluster: DUMP (kubectl get nodes,
+                       deployments,statefulsets,daemonsets,replicasets,pods,
+                       hpa,pdb,services,ingresses,configmaps -A -o yaml)
+                       replaces the scenario's manifests and node pools, and
+                       the run starts with its pods on its nodes (the same as
+                       manifests: [DUMP] with cluster: {fromManifests: true})
   -q, --quiet          no progress line on stderr (shown only on a terminal)
   -f FILE              a scenario (same as a positional SCENARIO)
   -                    read one scenario from stdin; its relative paths
@@ -79,6 +87,9 @@ Examples:
   simcluster run scenarios/day.yaml -o html --out day.html
   simcluster run scenarios/rollout.yaml -o json | jq '.workloads[].rollout_seconds'
   simcluster run scenarios/peak.yaml -o csv --out peak.csv
+  kubectl get nodes,deployments,statefulsets,daemonsets,replicasets,pods,hpa,pdb,\
+services,ingresses,configmaps -A -o yaml > today.yaml
+  simcluster run scenarios/peak.yaml --cluster-from today.yaml --set load.users=10000
   simcluster run scenarios/peak.yaml -o openmetrics --start 2026-03-02T09:00:00Z \
       --out peak.om && promtool tsdb create-blocks-from openmetrics peak.om data/
 )";
@@ -91,7 +102,8 @@ struct RunOptions {
   std::optional<SimDuration> duration;
   std::vector<ScenarioOverride> overrides;  // --set, in order
   bool quiet = false;
-  std::optional<int64_t> start_ms;  // --start, Unix milliseconds
+  std::optional<int64_t> start_ms;          // --start, Unix milliseconds
+  std::optional<std::string> cluster_from;  // --cluster-from DUMP
 };
 
 std::optional<uint64_t> parse_seed(const std::string& s) {
@@ -108,8 +120,9 @@ std::optional<uint64_t> parse_seed(const std::string& s) {
 
 RunOptions parse_args(const Args& args, bool* help) {
   RunOptions o;
-  static const std::vector<std::string> kFlags = {"--output", "--out",   "--seed",  "--duration",
-                                                  "--set",    "--start", "--quiet", "--help"};
+  static const std::vector<std::string> kFlags = {"--output",   "--out",  "--seed",
+                                                  "--duration", "--set",  "--start",
+                                                  "--quiet",    "--help", "--cluster-from"};
   for (ArgCursor c(args); !c.done(); c.advance()) {
     const std::string& a = c.arg();
     if (a == "-h" || a == "--help") {
@@ -143,6 +156,9 @@ RunOptions parse_args(const Args& args, bool* help) {
         throw UsageError{fmt::format(
             "--start '{}' is not an RFC 3339 time from 1970 on (e.g. 2026-01-01T00:00:00Z)", v)};
       }
+    } else if (c.is("--cluster-from")) {
+      o.cluster_from = c.value("--cluster-from");
+      if (o.cluster_from->empty()) throw UsageError{"--cluster-from needs a dump file"};
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
     } else if (!c.scenario(o.scenarios)) {
@@ -200,6 +216,7 @@ int cmd_run(const Args& args) {
     Scenario sc = read_scenario(path, opt.overrides);
     if (opt.seed) sc.seed = *opt.seed;
     if (opt.duration) sc.duration = *opt.duration;
+    if (opt.cluster_from) use_cluster_dump(sc, *opt.cluster_from);
     scenarios.push_back(std::move(sc));
   }
   const std::vector<std::string> inputs = input_files(scenarios);

@@ -17,6 +17,7 @@ constexpr const char* kUsage = R"(simcluster - a Kubernetes cluster simulator an
 Usage:
   simcluster run [-f] SCENARIO... [-o text|wide|json|yaml|csv|html|openmetrics] [--out FILE]
                  [--seed N] [--duration D] [--set PATH=VALUE]... [--start TIME] [-q|--quiet]
+                 [--cluster-from DUMP]
   simcluster plan [-f] SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
                   [-o text|wide|json|yaml|csv|html] [--out FILE] [-j|--jobs N]
                   [--set PATH=VALUE]... [-q|--quiet]
@@ -37,6 +38,7 @@ Examples:
   simcluster run scenarios/peak.yaml
   simcluster run scenarios/baseline.yaml scenarios/high.yaml scenarios/peak.yaml
   simcluster run scenarios/day.yaml -o html --out day.html
+  simcluster run scenarios/day.yaml scenarios/day-autoscaled.yaml scenarios/day-karpenter.yaml
   simcluster plan scenarios/plan.yaml
   simcluster validate scenarios/my-saas-chat
   kubectl get deploy,svc,hpa -o yaml | simcluster validate -f -

@@ -145,6 +145,24 @@ std::vector<Node> expand_pools(const std::vector<NodePool>& pools);
 // autoscaling bounds that do not hold min <= count <= max (min without max, negative values).
 void validate_node_pool(const NodePool& pool);
 
+// cluster.fromManifests: the node pools of a live cluster's Nodes (a `kubectl get nodes -o
+// yaml` dump), so the cluster autoscaler and the planner can grow them. Nodes are grouped by
+// their simcluster.io/node-pool label when they have one, else by instance type
+// (node.kubernetes.io/instance-type, falling back to beta.kubernetes.io/instance-type; nodes
+// with neither form the pool "nodes"), and within that by their taints (taints of the node
+// lifecycle, node.kubernetes.io/*, do not count: a cordoned node stays in its pool). A pool
+// is named after its instance type; a second taint set of the same type gets "-2", and so
+// on. Each pool: count = its nodes; shape = the first node's capacity, with reservations
+// such that allocatable is that node's; the price of the preset of that instance type
+// (find_machine_shape) when there is one; zones = its nodes' zones (sorted); region, labels
+// (those every node of the pool has, except hostname and zone) and taints shared by its
+// nodes. Each Node gets the simcluster.io/node-pool label of its pool, in place; the
+// returned pools are in the order of their first node.
+// Example: three m5.xlarge nodes in us-east-1a/b/c and two m5.2xlarge tainted
+// dedicated=batch:NoSchedule -> pools m5.xlarge (3 nodes, $0.192/h) and m5.2xlarge (2
+// nodes, $0.384/h, the taint).
+std::vector<NodePool> node_pools_from_nodes(std::vector<Node>& nodes);
+
 // Resources -> ResourceList ("cpu" in millis, memory/ephemeral-storage binary SI, "pods",
 // extended by name). Zero entries other than cpu/memory/pods are omitted.
 ResourceList to_resource_list(const Resources& r);

@@ -233,6 +233,9 @@ struct PodTemplateSpec {
 struct Pod {
   ObjectMeta metadata;
   PodSpec spec;
+  // status.phase of a live pod (kubectl get -o yaml): Pending, Running,
+  // Succeeded, Failed, Unknown; empty when the document has no status.
+  std::string phase = {};
 };
 
 // ---------------------------------------------------------------- workloads
@@ -497,6 +500,9 @@ struct HorizontalPodAutoscaler {
   int32_t max_replicas = 0;
   std::vector<MetricSpec> metrics;      // empty in the input: CPU 80% by default
   std::optional<HPABehavior> behavior;  // absent: the legacy path
+  // status of a live HPA (kubectl get -o yaml); absent in written manifests.
+  std::optional<int32_t> current_replicas = {};  // status.currentReplicas
+  std::optional<int32_t> desired_replicas = {};  // status.desiredReplicas
 };
 
 // ---------------------------------------------------------------- a loaded set

@@ -170,7 +170,8 @@ struct Report {
   Verdict verdict;
   // "steady": the run started from the replicas the initial load settles at
   // (a cluster that has been running); "cold": from the manifests' replicas
-  // with the whole initial load arriving at once (a flash crowd).
+  // with the whole initial load arriving at once (a flash crowd); "dump": from
+  // a live cluster's dump (cluster.fromManifests), its pods where they ran.
   std::string start = "cold";
   std::vector<ReportEvent> events;
   std::vector<Sample> samples;

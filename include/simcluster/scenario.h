@@ -155,6 +155,10 @@ struct HPAMetricsSpec {
 
 // ---------------------------------------------------------------- the scenario
 
+// cluster.fromManifests with cluster.autoscaler: each pool inferred from the
+// dump's Nodes is autoscaled between 1 node and this many.
+inline constexpr int32_t kDumpPoolMax = 1000;
+
 // plan: what `simcluster plan` searches (scenarios/README.md, "plan").
 struct PlanSpec {
   // Load levels (users, constant) to plan for; empty: the scenario's own load.
@@ -194,6 +198,11 @@ struct Scenario {
   SimDuration metrics_resolution{15'000};  // metrics-server scrape period
 
   std::vector<NodePool> node_pools;
+  // cluster.fromManifests: the cluster is the manifests' Nodes (a live cluster's
+  // `kubectl get ... -A -o yaml` dump), their pools inferred (node_pools_from_nodes,
+  // nodes.h) and node_pools empty; the run starts from the dump's state
+  // (SimulationConfig::cluster_from_manifests) instead of `start`.
+  bool cluster_from_manifests = false;
   ClusterAutoscalerConfig autoscaler;  // cluster.autoscaler (enabled when given)
   KarpenterConfig karpenter;           // cluster.autoscaler with kind: karpenter
   SchedulerConfig scheduler;
@@ -246,6 +255,12 @@ struct ScenarioOverride {
 
 // Splits "PATH=VALUE" at the first '='; nullopt when there is no '=' or PATH is empty.
 std::optional<ScenarioOverride> parse_override(std::string_view text);
+
+// `simcluster run --cluster-from DUMP`: runs the scenario on the cluster a live
+// cluster's dump describes: the dump (path as given, relative to the working
+// directory) becomes the scenario's manifests, with cluster.fromManifests
+// (the scenario's node pools are dropped; autoscaler, load and timeline stay).
+void use_cluster_dump(Scenario& scenario, const std::string& dump_path);
 
 // Reads, parses and validates a scenario file; "-" is not accepted here (the
 // manifests may come from stdin, the scenario may not). Throws InputError.

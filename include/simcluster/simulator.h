@@ -324,6 +324,15 @@ struct SimulationConfig {
   std::vector<std::string> namespaces;  // simulated namespaces; empty = all
 
   std::vector<NodePool> node_pools;  // nodes listed in manifests.nodes are added too
+  // cluster.fromManifests: the cluster is the manifests' Nodes (a live cluster's dump) and
+  // node_pools are their pools (node_pools_from_nodes, nodes.h): the pools' nodes are those
+  // Nodes, not generated ones, each priced by its pool. The run starts from the dump's
+  // state: the workloads at their replicas (an HPA's status.desiredReplicas when it has
+  // one), their pods on the nodes the dump's Pods name (spec.nodeName; already Running ones
+  // are Ready at t = 0), the dump's Pending pods pending. A placement the simulator cannot
+  // honour (the node is gone, full, or no longer admits the pod) is a report warning
+  // (ClusterDumpPlacement) and the pod goes through the scheduler.
+  bool cluster_from_manifests = false;
   SchedulerConfig scheduler;
   SchedulingQueueConfig scheduling_queue;
 

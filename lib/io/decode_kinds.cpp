@@ -141,6 +141,14 @@ constexpr std::string_view kNodeStatusFields[] = {
     "capacity", "allocatable", "phase", "conditions", "addresses", "daemonEndpoints", "nodeInfo",
     "images", "volumesInUse", "volumesAttached", "config", "runtimeHandlers", "features",
     "declaredFeatures"};
+constexpr std::string_view kPodStatusFields[] = {
+    "phase", "conditions", "message", "reason", "nominatedNodeName", "hostIP", "hostIPs", "podIP",
+    "podIPs", "startTime", "initContainerStatuses", "containerStatuses", "qosClass",
+    "ephemeralContainerStatuses", "resize", "resourceClaimStatuses", "observedGeneration",
+    "extendedResourceClaimStatus", "allocatedResources", "resources"};
+constexpr std::string_view kHPAStatusFields[] = {
+    "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas", "currentMetrics",
+    "conditions", "currentCPUUtilizationPercentage"};
 constexpr std::string_view kDeploymentBetaSpecFields[] = {
     "replicas", "selector", "template", "strategy", "minReadySeconds", "revisionHistoryLimit",
     "paused", "rollbackTo", "progressDeadlineSeconds"};
@@ -350,6 +358,13 @@ class KindDecoder {
     Pod p;
     p.metadata = meta(obj);
     p.spec = decode_pod_spec(obj, "spec");
+    // Of a live pod's status only the phase matters (a dump's initial state);
+    // the rest (conditions, IPs, containerStatuses, ...) is tolerated unread.
+    MapView status = obj.map("status", kPodStatusFields);
+    if (status.has("phase")) {
+      p.phase =
+          one_of(status, "phase", "", {"Pending", "Running", "Succeeded", "Failed", "Unknown"});
+    }
     return p;
   }
 
@@ -930,6 +945,10 @@ class KindDecoder {
     }
     h.max_replicas = *max;
     check_pod_count(spec, "maxReplicas", max);
+    // A live HPA's status (kubectl get -o yaml): the replicas it saw and chose last.
+    MapView status = obj.map("status", kHPAStatusFields);
+    h.current_replicas = status.opt_i32("currentReplicas");
+    h.desired_replicas = status.opt_i32("desiredReplicas");
     if (v1) {
       // Mirrors autoscaling/v1 conversion: the CPU target (default 80%)
       // becomes one Resource metric.

@@ -391,7 +391,9 @@ class Validator {
           }
           if (!missing.empty()) msg = fmt::format("sets {}", fmt::join(missing, " and "));
         }
-        if (!msg.empty()) {
+        // An owned object (a Deployment's ReplicaSet, a controller's pod in a
+        // cluster dump) has its owner's template: warned about once, there.
+        if (!msg.empty() && !owned(*w.meta)) {
           add(Severity::kWarning, "resources-missing", obj,
               fmt::format("container \"{}\" {}", c.name, msg), "", c.source);
         }

@@ -71,8 +71,9 @@ void section_header(std::string& out, const Report& r) {
                   r.slo_latency_ms ? fmt::format("latency <= {}", latency_text(*r.slo_latency_ms))
                                    : std::string("none"));
   out += fmt::format("Start:     {}\n",
-                     r.start == "steady"
-                         ? "steady (from the replicas the initial load settles at)"
+                     r.start == "steady" ? "steady (from the replicas the initial load settles at)"
+                     : r.start == "dump"
+                         ? "dump (from the cluster dump's nodes, pods and replicas)"
                          : "cold (from the manifests' replicas, the initial load all at once)");
 }
 

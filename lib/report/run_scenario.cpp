@@ -155,7 +155,10 @@ ScenarioRun run_scenario(const Scenario& scenario,
   ScenarioRun run;
   if (scenario.claims) run.computed = compute_manifest_totals(workload_bounds(manifests, scenario));
   std::map<std::string, int32_t> steady;
-  if (scenario.start == StartMode::kSteady) steady = steady_replicas(scenario, manifests);
+  // A cluster dump is a steady state already: the run starts from its replicas.
+  if (scenario.start == StartMode::kSteady && !scenario.cluster_from_manifests) {
+    steady = steady_replicas(scenario, manifests);
+  }
   LoadModel model(manifests, scenario.load);  // borrowed by the Simulator: outlives it
   SimulationConfig cfg = to_simulation_config(scenario, std::move(manifests), &model);
   add_steady_start(cfg, steady);

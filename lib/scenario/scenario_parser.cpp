@@ -129,6 +129,11 @@ class ScenarioParser {
                                 : fmt::format("did you mean '{}'?", hint));
       }
     }
+    if (root["start"].IsDefined() && s_.cluster_from_manifests) {
+      r_.fail_at(root["start"], "start does not apply with cluster.fromManifests",
+                 "a cluster dump is a running cluster: the run starts from its pods and "
+                 "replicas; remove start");
+    }
     if (root["verdict"].IsDefined()) parse_verdict(root["verdict"]);
     if (root["plan"].IsDefined()) parse_plan(root["plan"]);
     if (root["claims"].IsDefined()) parse_claims_ref(root["claims"]);
@@ -207,7 +212,30 @@ class ScenarioParser {
   // ------------------------------------------------------------ cluster
 
   void parse_cluster(const YAML::Node& n) {
-    r_.check_keys(n, "cluster", {"nodePools", "autoscaler"});
+    r_.check_keys(n, "cluster", {"nodePools", "autoscaler", "fromManifests"});
+    if (n["fromManifests"].IsDefined()) {
+      s_.cluster_from_manifests = r_.boolean(n["fromManifests"], "cluster.fromManifests");
+    }
+    if (s_.cluster_from_manifests) {
+      // The pools are the manifests' Nodes' (inferred when the run builds the cluster).
+      if (n["nodePools"].IsDefined()) {
+        r_.fail_at(n["nodePools"], "cluster.nodePools and cluster.fromManifests exclude each other",
+                   "the pools come from the manifests' Nodes: remove cluster.nodePools, or "
+                   "fromManifests");
+      }
+      const YAML::Node autoscaler = n["autoscaler"];
+      if (autoscaler.IsDefined() && autoscaler.IsMap() && autoscaler["kind"].IsScalar() &&
+          autoscaler["kind"].Scalar() == "karpenter") {
+        r_.fail_at(autoscaler["kind"],
+                   "cluster.fromManifests with kind: karpenter is not supported: the dump's "
+                   "Nodes become fixed node groups, and Karpenter's NodePools would need "
+                   "offerings of their own",
+                   "use kind: cluster-autoscaler (it grows and shrinks the dump's pools), or "
+                   "describe the cluster in cluster.nodePools");
+      }
+      if (autoscaler.IsDefined()) parse_autoscaler(autoscaler, "cluster.autoscaler");
+      return;
+    }
     const YAML::Node autoscaler = n["autoscaler"];
     // Karpenter launches its own nodes: static pools are optional beside it.
     const bool karpenter = autoscaler.IsDefined() && autoscaler.IsMap() &&

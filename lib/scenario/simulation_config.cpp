@@ -66,6 +66,13 @@ std::string_view to_string(StartMode mode) {
   return mode == StartMode::kSteady ? "steady" : "cold";
 }
 
+void use_cluster_dump(Scenario& scenario, const std::string& dump_path) {
+  scenario.manifests = {dump_path};
+  scenario.manifest_sources = {SourceLocation{"--cluster-from " + dump_path}};
+  scenario.node_pools.clear();
+  scenario.cluster_from_manifests = true;
+}
+
 SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
                                       const LoadSource* load) {
   check_scenario_references(scenario, manifests);
@@ -76,6 +83,25 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   cfg.node_pools = scenario.node_pools;
   cfg.autoscaler = scenario.autoscaler;
   cfg.karpenter = scenario.karpenter;
+  if (scenario.cluster_from_manifests) {
+    cfg.cluster_from_manifests = true;
+    cfg.node_pools = node_pools_from_nodes(manifests.nodes);
+    if (cfg.node_pools.empty()) {
+      throw InputError(scenario.source,
+                       "cluster.fromManifests: the manifests have no Nodes to make the cluster of",
+                       "load a dump that includes them: kubectl get nodes,deployments,... -A -o "
+                       "yaml");
+    }
+    // With cluster.autoscaler, every inferred pool is a node group the
+    // autoscaler may shrink to 1 node or grow to kDumpPoolMax (bound the
+    // whole with cluster.autoscaler.maxNodesTotal).
+    if (cfg.autoscaler.enabled) {
+      for (NodePool& p : cfg.node_pools) {
+        p.min = std::min(p.count, 1);
+        p.max = std::max(p.count, kDumpPoolMax);
+      }
+    }
+  }
   cfg.scheduler = scenario.scheduler;
   cfg.scheduling_queue = scenario.scheduling_queue;
   cfg.duration = scenario.duration;
@@ -98,7 +124,7 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   }
   cfg.slo_latency_ms = scenario.slo.latency_ms;
   cfg.fit = scenario.fit;
-  cfg.start = std::string(to_string(scenario.start));
+  cfg.start = scenario.cluster_from_manifests ? "dump" : std::string(to_string(scenario.start));
   cfg.load = load;
   for (const TimelineEvent& e : scenario.timeline) {
     if (e.kind == TimelineKind::kLoad) continue;  // the LoadSource applies load changes

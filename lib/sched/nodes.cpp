@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <set>
+#include <tuple>
 
 namespace simcluster {
 
@@ -256,6 +259,108 @@ std::vector<Node> expand_pools(const std::vector<NodePool>& pools) {
     for (int32_t i = 0; i < pool.count; ++i) nodes.push_back(make_pool_node(pool, i));
   }
   return nodes;
+}
+
+namespace {
+
+std::string label_of(const Node& n, std::string_view key) {
+  auto it = n.metadata.labels.find(std::string(key));
+  return it == n.metadata.labels.end() ? std::string() : it->second;
+}
+
+// Taints the node lifecycle controller and kubectl cordon put on a node
+// (k8s.io/api/core/v1 well_known_taints.go: node.kubernetes.io/*) are the
+// node's state, not its pool's.
+bool is_state_taint(const Taint& t) { return t.key.starts_with("node.kubernetes.io/"); }
+
+std::vector<Taint> pool_taints(const Node& n) {
+  std::vector<Taint> out;
+  for (const Taint& t : n.taints) {
+    if (!is_state_taint(t)) out.push_back(t);
+  }
+  std::sort(out.begin(), out.end(), [](const Taint& a, const Taint& b) {
+    return std::tie(a.key, a.value, a.effect) < std::tie(b.key, b.value, b.effect);
+  });
+  return out;
+}
+
+}  // namespace
+
+std::vector<NodePool> node_pools_from_nodes(std::vector<Node>& nodes) {
+  struct Group {
+    std::string type;
+    std::vector<Taint> taints;
+    std::vector<size_t> members;
+  };
+  std::vector<Group> groups;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
+    std::string type = label_of(n, kLabelNodePool);
+    if (type.empty()) type = label_of(n, kLabelInstanceType);
+    if (type.empty()) type = label_of(n, "beta.kubernetes.io/instance-type");
+    if (type.empty()) type = "nodes";
+    std::vector<Taint> taints = pool_taints(n);
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.type == type && g.taints == taints; });
+    if (it == groups.end()) {
+      groups.push_back(Group{type, std::move(taints), {}});
+      it = std::prev(groups.end());
+    }
+    it->members.push_back(i);
+  }
+  std::vector<NodePool> pools;
+  std::map<std::string, int> seen;  // type -> groups named so far
+  for (const Group& g : groups) {
+    NodePool pool;
+    const int k = ++seen[g.type];
+    pool.name = k == 1 ? g.type : fmt::format("{}-{}", g.type, k);
+    pool.count = static_cast<int32_t>(g.members.size());
+    const Node& first = nodes[g.members.front()];
+    pool.source = first.metadata.source;
+    std::string type = label_of(first, kLabelInstanceType);
+    if (type.empty()) type = label_of(first, "beta.kubernetes.io/instance-type");
+    pool.shape.name = type;
+    const Resources cap = to_resources(first.capacity.empty() ? first.allocatable : first.capacity);
+    const Resources alloc = to_resources(first.allocatable);
+    pool.shape.capacity = cap;
+    // allocatable(shape) = capacity - kube_reserved - ... : reserve the difference.
+    pool.shape.kube_reserved = cap - alloc;
+    if (pool.shape.kube_reserved.cpu_milli < 0) pool.shape.kube_reserved.cpu_milli = 0;
+    if (pool.shape.kube_reserved.memory < 0) pool.shape.kube_reserved.memory = 0;
+    if (pool.shape.kube_reserved.ephemeral_storage < 0) {
+      pool.shape.kube_reserved.ephemeral_storage = 0;
+    }
+    pool.shape.kube_reserved.pods = 0;
+    pool.shape.kube_reserved.extended.clear();
+    if (std::optional<MachineShape> preset = find_machine_shape(type)) {
+      pool.shape.price_micro_usd_per_hour = preset->price_micro_usd_per_hour;
+    }
+    std::set<std::string> zones;
+    for (size_t i : g.members) {
+      if (std::string z = label_of(nodes[i], kLabelZone); !z.empty()) zones.insert(z);
+    }
+    pool.zones.assign(zones.begin(), zones.end());
+    pool.region = label_of(first, kLabelRegion);
+    // The labels every node of the pool has: what a new node of the group gets.
+    for (const auto& label : first.metadata.labels) {
+      const std::string& key = label.first;  // not a structured binding: captured below
+      const std::string& value = label.second;
+      if (key == kLabelHostname || key == kLabelZone || key == kLabelRegion ||
+          key == "failure-domain.beta.kubernetes.io/zone") {
+        continue;
+      }
+      const bool shared = std::all_of(g.members.begin(), g.members.end(), [&](size_t i) {
+        auto it = nodes[i].metadata.labels.find(key);
+        return it != nodes[i].metadata.labels.end() && it->second == value;
+      });
+      if (shared) pool.labels[key] = value;
+    }
+    pool.labels.erase(std::string(kLabelNodePool));
+    pool.taints = g.taints;
+    for (size_t i : g.members) nodes[i].metadata.labels[std::string(kLabelNodePool)] = pool.name;
+    pools.push_back(std::move(pool));
+  }
+  return pools;
 }
 
 void validate_node_pool(const NodePool& pool) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "sim/controllers.h"
 #include "sim/world.h"
@@ -20,6 +21,21 @@ int64_t storage_of(const StatefulSet& s) {
     if (t.storage_request) total += t.storage_request->value();
   }
   return total;
+}
+
+// The controller ownerReference of an object (the one with controller: true,
+// else the first), or nullptr.
+const OwnerReference* controller_of(const ObjectMeta& m) {
+  for (const OwnerReference& r : m.owner_references) {
+    if (r.controller) return &r;
+  }
+  return m.owner_references.empty() ? nullptr : &m.owner_references.front();
+}
+
+template <typename T>
+bool has_object(const std::vector<T>& objects, const std::string& ns, const std::string& name) {
+  return std::any_of(objects.begin(), objects.end(),
+                     [&](const T& x) { return x.metadata.ns == ns && x.metadata.name == name; });
 }
 
 void resolve_timeline(const World& w, SimTimelineEvent& e) {
@@ -95,6 +111,43 @@ void resolve_timeline(const World& w, SimTimelineEvent& e) {
 }
 
 }  // namespace
+
+// A ReplicaSet a Deployment of the manifests owns: the Deployment's
+// controller makes its own, so it is not simulated twice.
+const OwnerReference* deployment_owner(const Manifests& m, const ReplicaSet& r) {
+  const OwnerReference* o = controller_of(r.metadata);
+  if (o == nullptr || o->kind != "Deployment") return nullptr;
+  return has_object(m.deployments, r.metadata.ns, o->name) ? o : nullptr;
+}
+
+// The workload ("Kind/ns/name", as World::make_template names it) whose
+// controller makes this pod of the manifests, or "" when none does: a bare
+// pod, or one whose owner is not in the manifests. Pods of a live cluster's
+// dump are owned by ReplicaSets (of Deployments), StatefulSets, DaemonSets
+// and Jobs; mirror pods of static pods by their Node ("Node/" + node).
+std::string pod_controller(const Manifests& m, const Pod& p) {
+  const OwnerReference* o = controller_of(p.metadata);
+  if (o == nullptr) return "";
+  const std::string& ns = p.metadata.ns;
+  const std::string key = object_key(ns, o->name);
+  if (o->kind == "ReplicaSet") {
+    for (const ReplicaSet& r : m.replica_sets) {
+      if (r.metadata.ns != ns || r.metadata.name != o->name) continue;
+      if (const OwnerReference* d = deployment_owner(m, r)) {
+        return "Deployment/" + object_key(ns, d->name);
+      }
+      return "ReplicaSet/" + key;
+    }
+    return "";
+  }
+  if (o->kind == "StatefulSet" && has_object(m.stateful_sets, ns, o->name)) {
+    return "StatefulSet/" + key;
+  }
+  if (o->kind == "DaemonSet" && has_object(m.daemon_sets, ns, o->name)) return "DaemonSet/" + key;
+  if (o->kind == "Job" && has_object(m.jobs, ns, o->name)) return "Job/" + key;
+  if (o->kind == "Node") return "Node/" + o->name;  // a mirror pod (kubelet static pod)
+  return "";
+}
 
 bool World::in_scope(const std::string& ns) const {
   return cfg.namespaces.empty() ||
@@ -230,6 +283,25 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
   controllers[static_cast<size_t>(ControllerId::kKubelet)] =
       std::make_unique<KubeletController>(*this);
 
+  if (cfg.cluster_from_manifests) {
+    // A live HPA's last decision is the replicas its target runs at now.
+    for (const HorizontalPodAutoscaler& h : cfg.manifests.horizontal_pod_autoscalers) {
+      if (!h.desired_replicas) continue;
+      const auto& ref = h.scale_target_ref;
+      for (Deployment& d : cfg.manifests.deployments) {
+        if (ref.kind == "Deployment" && d.metadata.ns == h.metadata.ns &&
+            d.metadata.name == ref.name) {
+          d.replicas = *h.desired_replicas;
+        }
+      }
+      for (StatefulSet& x : cfg.manifests.stateful_sets) {
+        if (ref.kind == "StatefulSet" && x.metadata.ns == h.metadata.ns &&
+            x.metadata.name == ref.name) {
+          x.replicas = *h.desired_replicas;
+        }
+      }
+    }
+  }
   const Manifests& m = cfg.manifests;
   // What the API server would refuse, in the simulated namespaces: the first
   // violation by file:line:col, as `simcluster validate` lists it.
@@ -242,11 +314,23 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
   std::vector<std::pair<Node, int64_t>> nodes;  // node, price
   for (const NodePool& pool : cfg.node_pools) {
     validate_node_pool(pool);
+    if (cfg.cluster_from_manifests) continue;  // its nodes are the manifests' Nodes
     for (int32_t i = 0; i < pool.count; ++i) {
       nodes.emplace_back(make_pool_node(pool, i), pool.shape.price_micro_usd_per_hour.value_or(0));
     }
   }
-  for (const Node& n : m.nodes) nodes.emplace_back(n, 0);
+  for (const Node& n : m.nodes) {
+    int64_t price = 0;
+    if (cfg.cluster_from_manifests) {
+      auto label = n.metadata.labels.find(std::string(kLabelNodePool));
+      for (const NodePool& pool : cfg.node_pools) {
+        if (label != n.metadata.labels.end() && label->second == pool.name) {
+          price = pool.shape.price_micro_usd_per_hour.value_or(0);
+        }
+      }
+    }
+    nodes.emplace_back(n, price);
+  }
   for (auto& node_and_price : nodes)
     add_node(std::move(node_and_price.first), node_and_price.second);
 
@@ -292,7 +376,7 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     enqueue(ControllerId::kDeployment, sd.key);
   }
   for (const ReplicaSet& r : m.replica_sets) {
-    if (!in_scope(r.metadata.ns)) continue;
+    if (!in_scope(r.metadata.ns) || deployment_owner(m, r) != nullptr) continue;
     const std::string key = object_key(r.metadata.ns, r.metadata.name);
     SimReplicaSet& rs = store.replica_sets[key];
     rs.key = store.keys.intern(key);
@@ -368,6 +452,21 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
   }
   for (const Pod& p : m.pods) {
     if (!in_scope(p.metadata.ns)) continue;
+    // A finished pod (a completed Job's) holds nothing on its node.
+    if (p.phase == "Succeeded" || p.phase == "Failed") continue;
+    // A pod a controller of the manifests makes is that controller's: not
+    // created twice. A live cluster's dump says where it runs.
+    if (const std::string owner = pod_controller(m, p); !owner.empty()) {
+      if (cfg.cluster_from_manifests && !p.spec.node_name.empty() && !owner.starts_with("Node/")) {
+        dump_placement[owner].push_back(
+            {p.spec.node_name, object_key(p.metadata.ns, p.metadata.name), p.phase == "Running"});
+      }
+      continue;
+    }
+    if (cfg.cluster_from_manifests && !p.spec.node_name.empty()) {
+      dump_placement["Pod/" + object_key(p.metadata.ns, p.metadata.name)].push_back(
+          {p.spec.node_name, object_key(p.metadata.ns, p.metadata.name), p.phase == "Running"});
+    }
     const std::string wl = "Pod/" + object_key(p.metadata.ns, p.metadata.name);
     PodTemplateSpec tmpl{p.metadata, p.spec};
     auto t = make_template(tmpl, wl, index_of(wl), RolloutFault::kNone, "");
@@ -431,8 +530,26 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     karpenter = std::make_unique<Karpenter>(*this);
     events.push(cfg.karpenter.disruption_poll.count(), SimEvent{EventKind::kKarpenter, 0, 0});
   }
-  events.push(0, SimEvent{EventKind::kMetrics, 0, 0});
-  events.push(cfg.start == "steady" ? kSteadyStartAt.count() : 0,
+  // A dump's pods are Ready once the controllers have run at t = 0: the first
+  // scrape and report sample come just after (as with a steady start), so
+  // they see the running cluster, not an empty one.
+  if (cfg.cluster_from_manifests) {
+    // The controllers' first round at t = 0 (a requeue of no object).
+    events.push(0, SimEvent{EventKind::kRequeue, static_cast<uint32_t>(ControllerId::kScheduler),
+                            std::numeric_limits<KeyId>::max()});
+  }
+  events.push(cfg.cluster_from_manifests ? kSteadyStartAt.count() : 0,
+              SimEvent{EventKind::kMetrics, 0, 0});
+  for (const auto& [workload, places] : dump_placement) {
+    for (const DumpPlacement& d : places) {
+      if (store.nodes.count(d.node)) continue;
+      dump_warnings.push_back(
+          fmt::format("{}: the dump places pod {} on node {}, which is not in "
+                      "the dump's Nodes; the scheduler places it instead",
+                      workload, d.pod, d.node));
+    }
+  }
+  events.push(cfg.start == "steady" || cfg.cluster_from_manifests ? kSteadyStartAt.count() : 0,
               SimEvent{EventKind::kSample, 0, 0});
 }
 

@@ -102,6 +102,10 @@ class SchedulerController final : public Controller {
   // preCheckForNode: the pod fits the node's free resources, its node
   // selector and required affinity, and tolerates its NoSchedule taints.
   bool pre_check(const SimPod& p, const SimNode& n) const;
+  // cluster.fromManifests: binds the pod where the dump's pod of its workload
+  // runs (World::dump_placement); false when the dump has no place for it or
+  // the place cannot hold it (a ClusterDumpPlacement warning).
+  bool place_from_dump(SimPod& p);
   std::map<KeyId, NodeSig> node_sigs_;
 
   struct Entry {

@@ -168,11 +168,13 @@ void KubeletController::reconcile(KeyId key) {
         w_.store.snapshot.set_pod_start_time(*p->snap, SimTime::from_seconds(now.ms() / 1000));
       }
       SimTime pulled = now;
+      // A pod the cluster dump showed Running has its images and containers already.
+      const SimDuration pull = p->running_in_dump ? SimDuration{0} : p->tmpl->image_pull;
       for (const std::string& image : p->tmpl->images) {
-        auto [it, fresh] = n->images.try_emplace(image, now + p->tmpl->image_pull);
+        auto [it, fresh] = n->images.try_emplace(image, now + pull);
         pulled = std::max(pulled, it->second);
       }
-      p->running_at = pulled + p->tmpl->container_start;
+      p->running_at = pulled + (p->running_in_dump ? SimDuration{0} : p->tmpl->container_start);
       changed = progressed = true;
     } else if (p->container == ContainerState::kWaiting && now >= p->running_at) {
       p->container = ContainerState::kRunning;
@@ -187,6 +189,11 @@ void KubeletController::reconcile(KeyId key) {
         return;
       }
       plan_start(*p, p->running_at);
+      if (p->running_in_dump) {  // started and Ready before the run began
+        p->running_in_dump = false;
+        if (p->started_at) p->started_at = p->running_at;
+        if (p->ready_at) p->ready_at = p->running_at;
+      }
     } else if (p->container == ContainerState::kBackOff && p->restart_at && now >= *p->restart_at) {
       // The back-off elapsed (or the first restart): start the containers again.
       if (p->backoff_next_at_restart) {  // Next(FinishedAt): not expired, so it doubles

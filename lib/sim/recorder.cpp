@@ -106,12 +106,18 @@ void Recorder::init(World& w) {
   for (const auto& d : m.deployments) add("Deployment", d.metadata);
   for (const auto& s : m.stateful_sets) add("StatefulSet", s.metadata);
   for (const auto& d : m.daemon_sets) add("DaemonSet", d.metadata);
-  for (const auto& r : m.replica_sets) add("ReplicaSet", r.metadata);
+  for (const auto& r : m.replica_sets) {
+    if (deployment_owner(m, r) == nullptr) add("ReplicaSet", r.metadata);
+  }
   if (cfg.jobs.run_duration) {
     for (const auto& j : m.jobs) add("Job", j.metadata);
     for (const auto& c : m.cron_jobs) add("CronJob", c.metadata);
   }
-  for (const auto& p : m.pods) add("Pod", p.metadata);
+  for (const auto& p : m.pods) {
+    // As build.cpp: a controller's pods and finished pods are not workloads of their own.
+    if (p.phase == "Succeeded" || p.phase == "Failed" || !pod_controller(m, p).empty()) continue;
+    add("Pod", p.metadata);
+  }
   std::sort(list.begin(), list.end(), [](const WorkloadTrack& a, const WorkloadTrack& b) {
     return std::tie(a.ns, a.kind, a.name) < std::tie(b.ns, b.kind, b.name);
   });
@@ -135,7 +141,7 @@ void Recorder::init(World& w) {
     t.allocatable_per_node = allocatable(p.shape);
     pools_.push_back(std::move(t));
   }
-  if (!m.nodes.empty()) {
+  if (!m.nodes.empty() && !cfg.cluster_from_manifests) {
     PoolTrack manual;
     manual.name = "";  // nodes listed in the manifests
     pools_.push_back(std::move(manual));
@@ -594,6 +600,8 @@ std::vector<Warning> Recorder::warnings(World& w) const {
                    fmt::format("{}: {}: {}", lw.source.to_string(), lw.object, lw.message)});
   }
   for (const std::string& m : stuck_) out.push_back({"StatefulSetPodStuckTerminating", m});
+  // cluster.fromManifests: pods the run could not start where the dump has them.
+  for (const std::string& m : w.dump_warnings) out.push_back({"ClusterDumpPlacement", m});
   // The load model's notes on its inputs (derived or oversized baselines).
   if (w.cfg.load != nullptr) {
     for (auto& [code, message] : w.cfg.load->notes()) out.push_back({code, message});

@@ -89,6 +89,59 @@ bool SchedulerController::pre_check(const SimPod& p, const SimNode& n) const {
   return true;
 }
 
+bool SchedulerController::place_from_dump(SimPod& p) {
+  auto it = w_.dump_placement.find(p.workload);
+  if (it == w_.dump_placement.end() || it->second.empty()) return false;
+  auto& places = it->second;
+  // A DaemonSet's pod (or a pod naming its node) takes the dump's pod on its
+  // node; any other pod of the workload the next place in the dump's order.
+  const std::string& want = !p.daemon_node.empty() ? p.daemon_node : p.info.node_name;
+  auto place = places.begin();
+  if (!want.empty()) {
+    place = std::find_if(places.begin(), places.end(),
+                         [&](const World::DumpPlacement& d) { return d.node == want; });
+    if (place == places.end()) return false;
+  }
+  const World::DumpPlacement d = *place;
+  places.erase(place);
+  auto n = w_.store.nodes.find(d.node);
+  if (n == w_.store.nodes.end()) return false;  // warned when the world was built
+  // What the pod already running there needs of its node now: room for its
+  // requests, the node's labels, and toleration of its taints (a cordoned
+  // node keeps its pods: node.kubernetes.io/unschedulable does not count).
+  const NodeInfo& info = w_.store.snapshot.node(n->second.snap);
+  Resources need = p.info.requests;
+  need.pods = 1;
+  std::string why;
+  if (!need.fits_in(info.allocatable - info.requested)) {
+    why = "it does not fit in what the node has left";
+  } else if (!matches_node_selector_and_affinity(p.info, n->second.node.metadata.labels,
+                                                 n->second.node.metadata.name)) {
+    why = "its node selector or affinity does not match the node";
+  } else {
+    for (const Taint& t : n->second.node.taints) {
+      if (t.effect == "PreferNoSchedule" || t.key == "node.kubernetes.io/unschedulable") continue;
+      if (!tolerates_taint(p.info.tolerations, t)) {
+        why = fmt::format("it does not tolerate the node's taint {}:{}", t.key, t.effect);
+        break;
+      }
+    }
+  }
+  if (!why.empty()) {
+    w_.dump_warnings.push_back(
+        fmt::format("{}: the dump runs pod {} on node {}, but {}; the scheduler places it instead",
+                    p.workload, d.pod, d.node, why));
+    return false;
+  }
+  w_.bind_pod(p, n->second.snap);
+  p.running_in_dump = d.running;
+  w_.recorder.event(w_.now, "Scheduled", fmt::format("Pod/{}", w_.store.keys.name(p.key)),
+                    fmt::format("Placed {} on {}, where the cluster dump runs {}",
+                                w_.store.keys.name(p.key), d.node, d.pod),
+                    {{"node", d.node}});
+  return true;
+}
+
 void SchedulerController::add(KeyId key) {
   if (in_active_.count(key)) return;
   const SimPod* p = w_.store.pod(key);
@@ -142,6 +195,19 @@ void SchedulerController::reconcile(KeyId key) {
     }
   }
 
+  if (!w_.dump_placement.empty()) {
+    if (place_from_dump(*p)) return;
+    // The dump's running pods are placed before the pods it had Pending (and
+    // any others), as they were there first: a pod without a place in the
+    // dump waits one step while places remain.
+    const bool places_left = std::any_of(w_.dump_placement.begin(), w_.dump_placement.end(),
+                                         [](const auto& wp) { return !wp.second.empty(); });
+    if (places_left && !p->dump_deferred) {
+      p->dump_deferred = true;
+      w_.requeue_at(ControllerId::kScheduler, key, now + SimDuration{1});
+      return;
+    }
+  }
   ScheduleResult r = schedule(p->info, w_.store.snapshot, w_.cfg.scheduler, w_.rng);
   const std::string pod_name = fmt::format("Pod/{}", w_.store.keys.name(key));
   if (r.ok()) {

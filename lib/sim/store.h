@@ -161,6 +161,10 @@ struct SimPod {
   bool backoff_next_at_restart = false;  // a delayed restart calls Next when it starts
   std::string last_termination;          // "OOMKilled", "Error", "" ...
   bool node_lost = false;                // the node stopped reporting; status unknown
+  // cluster.fromManifests: the dump showed this pod Running on its node; the kubelet
+  // starts it at once (no image pull, container start or probe delay): it was running.
+  bool running_in_dump = false;
+  bool dump_deferred = false;  // waited once for the dump's pods to be placed
 
   // usage, from the latest metrics sample
   std::optional<SimTime> sample_time;

@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,6 +115,17 @@ class World {
   std::unique_ptr<ClusterAutoscaler> autoscaler;
   // The Karpenter provisioner (karpenter.cpp); nullptr unless cfg.karpenter.enabled.
   std::unique_ptr<Karpenter> karpenter;
+  // cluster.fromManifests: where the dump's pods run, by workload ("Kind/ns/name"), in the
+  // dump's order: the scheduler places that workload's first pods there (build.cpp,
+  // scheduler_controller.cpp). `running`: the dump's pod was Running.
+  struct DumpPlacement {
+    std::string node;
+    std::string pod;  // the dump's pod, for messages
+    bool running = false;
+  };
+  std::map<std::string, std::vector<DumpPlacement>> dump_placement;
+  // Placements of the dump the run could not honour (ClusterDumpPlacement warnings).
+  std::vector<std::string> dump_warnings;
   uint64_t events_processed = 0;
   // Events processed by kind (requeues by controller, then timeline, metrics,
   // samples, cluster autoscaler, Karpenter) and reconciles by controller: where the engine's
@@ -175,6 +187,15 @@ class World {
   void fire(const SimEvent& e);
   void drain_controllers();
 };
+
+// A ReplicaSet a Deployment of the manifests owns (its ownerReference), or
+// nullptr: the Deployment's controller makes its own, so it is not simulated twice.
+const OwnerReference* deployment_owner(const Manifests& m, const ReplicaSet& r);
+// The workload ("Kind/ns/name") whose controller makes this pod of the
+// manifests (a live cluster's dump), or "" when none does (a bare pod, or one
+// whose owner is not in the manifests); "Node/<node>" for a mirror pod.
+// Such pods, and finished ones (Succeeded, Failed), are not simulated as pods.
+std::string pod_controller(const Manifests& m, const Pod& p);
 
 // Stable short hash of a template's content, rendered like kube's
 // pod-template-hash (FNV-1a 32-bit, SafeEncodeString alphabet).
