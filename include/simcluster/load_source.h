@@ -30,9 +30,9 @@ struct ServiceLoad {
   double arrival_rps = 0;                // lambda from the traffic equations
   int64_t cpu_milli_per_pod = 0;         // usage of one Ready pod, capped at the limit
   int64_t cpu_demand_milli_per_pod = 0;  // before the cap (throttling when > usage)
-  int64_t memory_per_pod = 0;      // bytes
-  double utilization = 0;          // rho of the M/M/c queue (>= 1: saturated)
-  double latency_ms = 0;           // mean response time; +inf when saturated or no Ready pod
+  int64_t memory_per_pod = 0;            // bytes
+  double utilization = 0;                // rho of the M/M/c queue (>= 1: saturated)
+  double latency_ms = 0;                 // mean response time; +inf when saturated or no Ready pod
   // Usage of one of its pods that serves nothing (starting, not Ready,
   // terminating): the Service's baselines. nullopt: the engine's idle usage.
   std::optional<int64_t> baseline_cpu_milli;

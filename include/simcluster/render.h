@@ -168,6 +168,10 @@ struct SizingColumn {
   double peak_users = 0;
   std::string claim_label;  // "" when the run has no claim
   int32_t max_nodes = 0;    // most Ready nodes at once (all pools)
+  // Fewest Ready nodes at a sample after the verdict's settle window (an autoscaled cluster's
+  // floor; a Karpenter cluster starts with none), and node-hours over the run (all pools).
+  int32_t min_nodes = 0;
+  double node_hours = 0;
   int32_t max_pending = 0;
   int64_t pending_pod_seconds = 0;
   int32_t max_pods = 0;  // most pods at once

@@ -41,6 +41,7 @@ struct Sample {
   double users = 0;
   std::vector<WorkloadSample> workloads;  // parallel to Report::workloads
   int32_t nodes = 0;                      // Ready nodes
+  std::vector<int32_t> pool_nodes;        // Ready nodes per pool, parallel to Report::node_pools
   int32_t pending_pods = 0;
   std::vector<double> latency_ms;  // parallel to Report::services
   ResourceTotals totals;
@@ -131,8 +132,8 @@ struct FitIssue {
 // the settle window (the first minutes, while a cold start or a ramp settles).
 struct Verdict {
   bool fits = true;
-  SimDuration settle{0};             // issues before this are not counted
-  SimDuration pending_grace{0};      // a pod Pending for less than this is not an issue
+  SimDuration settle{0};         // issues before this are not counted
+  SimDuration pending_grace{0};  // a pod Pending for less than this is not an issue
   // With a node autoscaler, a pod may also wait this much longer for the node being added
   // for it: the slowest pool's nodeProvisioning plus the autoscaler's reaction (the
   // cluster-autoscaler's scanInterval and newPodScaleUpDelay, Karpenter's batchMaxDuration).

@@ -2,7 +2,8 @@
 //   t_s, users, then per workload W (W = namespace/name):
 //   W replicas, W ready, W desired, W cpu_pct, W mem_pct,
 //   then nodes, pending_pods, pods, cpu_requests_m, memory_requests_mi,
-//   then per Service S: S latency_ms ("inf" when saturated or no Ready pod).
+//   then per Service S: S latency_ms ("inf" when saturated or no Ready pod),
+//   then per node pool P: P nodes (Ready nodes of the pool).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -37,6 +38,7 @@ std::string render_csv(const Report& r) {
     header.push_back(what);
   }
   for (const auto& s : r.services) header.push_back(fmt::format("{} latency_ms", service_label(s)));
+  for (const auto& p : r.node_pools) header.push_back(fmt::format("{} nodes", p.pool));
 
   std::string out;
   auto emit = [&out](const std::vector<std::string>& cells) {
@@ -67,6 +69,9 @@ std::string render_csv(const Report& r) {
     row.push_back(csv_number(static_cast<double>(s.totals.memory_requests) / kMi));
     for (size_t i = 0; i < r.services.size(); ++i) {
       row.push_back(i < s.latency_ms.size() ? csv_number(s.latency_ms[i]) : "");
+    }
+    for (size_t i = 0; i < r.node_pools.size(); ++i) {
+      row.push_back(fmt::format("{}", i < s.pool_nodes.size() ? s.pool_nodes[i] : 0));
     }
     emit(row);
   }

@@ -421,6 +421,18 @@ std::string html_report_body(const Report& r, const std::string& p) {
     ChartSeries s{"Ready nodes", {}, false};
     for (const auto& x : r.samples) s.y.push_back(x.nodes);
     nodes.series.push_back(std::move(s));
+    // Per pool when there are several (node autoscalers, Karpenter's offerings); pools that
+    // never had a node are left out.
+    if (r.node_pools.size() > 1) {
+      for (size_t i = 0; i < r.node_pools.size(); ++i) {
+        if (r.node_pools[i].max_ready == 0) continue;
+        ChartSeries ps{r.node_pools[i].pool, {}, true};
+        for (const auto& x : r.samples) {
+          ps.y.push_back(i < x.pool_nodes.size() ? x.pool_nodes[i] : 0);
+        }
+        nodes.series.push_back(std::move(ps));
+      }
+    }
     out += html_chart(nodes, t, end_ms);
   }
   {

@@ -99,10 +99,17 @@ Json series_to_json(const Report& r) {
     }
     latency.push_back(Json{{"service", service_label(r.services[i])}, {"values", values}});
   }
+  Json pool_nodes = Json::array();
+  for (size_t i = 0; i < r.node_pools.size(); ++i) {
+    Json values = Json::array();
+    for (const auto& s : r.samples) values.push_back(i < s.pool_nodes.size() ? s.pool_nodes[i] : 0);
+    pool_nodes.push_back(Json{{"pool", r.node_pools[i].pool}, {"values", values}});
+  }
   Json j = Json::object();
   j["t_ms"] = std::move(t);
   j["users"] = std::move(users);
   j["nodes"] = std::move(nodes);
+  j["pool_nodes"] = std::move(pool_nodes);
   j["pending_pods"] = std::move(pending);
   j["totals"] = Json{{"pods", pods},
                      {"cpu_requests_milli", cpu_req},

@@ -80,6 +80,13 @@ SizingComparison compare_sizing(const SizingInput& in) {
     c.peak_users = peak_users(r);
     c.claim_label = run.claim ? run.claim->label : "";
     c.max_nodes = max_nodes(r);
+    bool any = false;
+    for (const auto& s : r.samples) {
+      if (s.t.since_start < r.verdict.settle && &s != &r.samples.back()) continue;
+      c.min_nodes = any ? std::min(c.min_nodes, s.nodes) : s.nodes;
+      any = true;
+    }
+    for (const NodeSummary& p : r.node_pools) c.node_hours += p.node_hours;
     c.max_pending = r.pending.max_pending;
     c.pending_pod_seconds = r.pending.pod_seconds;
     c.max_pods = max_pods(r);
@@ -221,7 +228,8 @@ std::vector<std::string> run_row(const SizingColumn& c, bool recommended) {
   std::vector<std::string> row = {c.scenario,
                                   users_text(c.peak_users),
                                   fmt::format("{}", c.max_pods),
-                                  fmt::format("{}", c.max_nodes),
+                                  fmt::format("{}-{}", c.min_nodes, c.max_nodes),
+                                  fixed(c.node_hours, 1),
                                   fmt::format("{}", c.max_pending),
                                   fmt::format("{}", c.pending_pod_seconds),
                                   cpu_text(c.peak.cpu_requests_milli),
@@ -327,7 +335,8 @@ std::string render_text_sizing(const SizingComparison& s) {
   std::vector<TextTable::Column> rcols = {{"RUN"},
                                           {"USERS", Align::kRight},
                                           {"MOST PODS", Align::kRight},
-                                          {"MOST READY NODES", Align::kRight},
+                                          {"READY NODES", Align::kRight},
+                                          {"NODE-HOURS", Align::kRight},
                                           {"MOST PENDING", Align::kRight},
                                           {"PENDING POD-S", Align::kRight},
                                           {"CPU REQ PEAK", Align::kRight},
@@ -342,6 +351,7 @@ std::string render_text_sizing(const SizingComparison& s) {
   for (const auto& c : s.columns) rt.add_row(run_row(c, rec));
   out += rt.render(2);
   out +=
+      "  READY NODES: fewest after the verdict's settle window - most; NODE-HOURS over all pools.\n"
       "  CPU/MEM REQ PEAK: requests at the sample with the most CPU requested, pending pods\n"
       "  included (what a cluster would have to hold).\n";
   if (rec) {
@@ -393,6 +403,8 @@ Json sizing_json(const SizingComparison& s, const SizingInput& in) {
     cj["claimed_users"] = in.runs[i].claim ? Json(in.runs[i].claim->users) : Json(nullptr);
     cj["max_pods"] = c.max_pods;
     cj["max_nodes"] = c.max_nodes;
+    cj["min_nodes"] = c.min_nodes;
+    cj["node_hours"] = c.node_hours;
     cj["max_pending"] = c.max_pending;
     cj["pending_pod_seconds"] = c.pending_pod_seconds;
     cj["peak"] = resource_totals_to_json(c.peak);
@@ -532,7 +544,8 @@ std::string render_html_sizing(const SizingComparison& s, const SizingInput& in)
     std::vector<std::string> headers = {"run",
                                         "users",
                                         "most pods",
-                                        "most Ready nodes",
+                                        "Ready nodes (fewest after settling - most)",
+                                        "node-hours",
                                         "most pending",
                                         "pending pod-seconds",
                                         "CPU requested at peak",

@@ -572,8 +572,16 @@ void Recorder::sample(World& w) {
           100.0 * static_cast<double>(mem_use[i]) / static_cast<double>(mem_req[i]);
     }
   }
+  s.pool_nodes.assign(pools_.size(), 0);
   for (const auto& [name, n] : w.store.nodes) {
-    if (n.ready) s.nodes += 1;
+    if (!n.ready) continue;
+    s.nodes += 1;
+    for (size_t i = 0; i < pools_.size(); ++i) {
+      if (pools_[i].name == n.pool) {
+        s.pool_nodes[i] += 1;
+        break;
+      }
+    }
   }
   s.pending_pods = w.store.pending_pods;
   for (const ServiceTrack& t : services_) s.latency_ms.push_back(t.latency);

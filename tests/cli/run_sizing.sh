@@ -35,7 +35,7 @@ has "$s" "^ maximum pods 38 41 \+3 !\$" && ok "maximum pods 38 vs 41" || bad "ma
 has "$s" "^ maximum CPU requests 13850m 10950m -2900m !\$" && ok "maximum CPU 13850m vs 10950m" || bad "maximum CPU"
 has "$s" "^ maximum memory requests 17536Mi 12928Mi -4608Mi !\$" && ok "maximum memory 17536Mi vs 12928Mi" || bad "maximum memory"
 has "$s" "^ Recommended cluster \(claimed\): 3 nodes x 2000m CPU x 4096Mi" && ok "the recommended cluster" || bad "recommended cluster"
-has "$s" "^ peak 10000 41 [0-9]+ [0-9]+ [0-9]+ [0-9]+m [0-9]+Mi [0-9.]+ DOES NOT FIT: [A-Za-z]+ .* [0-9]+ DOES NOT FIT\$" && ok "what each run needed, its cost and verdict" || bad "verdict"
+has "$s" "^ peak 10000 41 [0-9]+-[0-9]+ [0-9.]+ [0-9]+ [0-9]+ [0-9]+m [0-9]+Mi [0-9.]+ DOES NOT FIT: [A-Za-z]+ .* [0-9]+ DOES NOT FIT\$" && ok "what each run needed, its cost and verdict" || bad "verdict"
 has "$s" "Full scale-out .* needs at least [0-9]+ such nodes; the report says 10\." && ok "full scale-out vs 10+" || bad "full scale-out"
 
 # JSON: a SizingComparison with each run's full report.

@@ -30,10 +30,12 @@ size_t count(const std::string& text, const std::string& needle) {
 
 TEST_CASE("the CSV has a header and one row per sample with fixed columns") {
   Report r = sample_report();
+  REQUIRE(r.node_pools.size() == 1);
+  for (Sample& s : r.samples) s.pool_nodes = {s.nodes};
   auto ls = lines(render_csv(r));
   REQUIRE(ls.size() == r.samples.size() + 1);
-  // t, users, 5 per workload, 5 totals, 1 per service.
-  size_t columns = 2 + 5 * r.workloads.size() + 5 + r.services.size();
+  // t, users, 5 per workload, 5 totals, 1 per service, 1 per node pool.
+  size_t columns = 2 + 5 * r.workloads.size() + 5 + r.services.size() + r.node_pools.size();
   for (const auto& l : ls) CHECK(count(l, ",") + 1 == columns);
   CHECK(ls[0].rfind("t_s,users,production/auth-service replicas,production/auth-service ready,",
                     0) == 0);
@@ -41,11 +43,12 @@ TEST_CASE("the CSV has a header and one row per sample with fixed columns") {
   CHECK(ls[0].find(",nodes,pending_pods,pods,cpu_requests_m,memory_requests_mi,") !=
         std::string::npos);
   CHECK(ls[0].find("production/chat-service latency_ms") != std::string::npos);
+  CHECK(ls[0].substr(ls[0].size() - 14) == ",default nodes");
   CHECK(ls[1].rfind("0,100,3,3,3,40,33.333,", 0) == 0);
   CHECK(ls[2].rfind("60,10000,10,10,10,50,33.333,", 0) == 0);
   // Saturated latency in sample 3.
-  CHECK(ls[4].substr(ls[4].size() - 4) == ",inf");
-  CHECK(ls[5].substr(ls[5].size() - 4) == ",154");
+  CHECK(ls[4].find(",inf," + std::to_string(r.samples[3].nodes)) != std::string::npos);
+  CHECK(ls[5].find(",154," + std::to_string(r.samples[4].nodes)) != std::string::npos);
 }
 
 TEST_CASE("CSV fields with commas or quotes from the input are quoted") {

@@ -186,8 +186,8 @@ TEST_CASE("the sizing text table shows runs in columns with claims and differenc
   CHECK(out.find(" maximum pods 38 41 +3 !\n") != std::string::npos);
   CHECK(out.find(" maximum CPU requests 13850m 10950m -2900m !\n") != std::string::npos);
   CHECK(out.find(" maximum memory requests 17536Mi 12928Mi -4608Mi !\n") != std::string::npos);
-  CHECK(out.find(" baseline 100 14 5 0 0 3350m 4224Mi 0.07 fits 2 fits\n") != std::string::npos);
-  CHECK(out.find(" peak 10000 39 5 4 300 10550m 12544Mi 0.07 fits 6 DOES NOT FIT\n") !=
+  CHECK(out.find(" baseline 100 14 3-5 0.7 0 0 3350m 4224Mi 0.07 fits 2 fits\n") != std::string::npos);
+  CHECK(out.find(" peak 10000 39 3-5 0.7 4 300 10550m 12544Mi 0.07 fits 6 DOES NOT FIT\n") !=
         std::string::npos);
   CHECK(out.find(
             "Recommended cluster (claimed): 3 nodes x 2000m CPU x 4096Mi = 6000m CPU, 12288Mi") !=
@@ -250,7 +250,7 @@ TEST_CASE("runs without claims still line up in the sizing table") {
   std::string out = render_sizing(in, ReportFormat::kText);
   CHECK(out.find("DIFFERENCES FROM THE CLAIMS (0)") != std::string::npos);
   CHECK(out.find("Recommended cluster") == std::string::npos);
-  CHECK(squeeze(out).find(" b 2000 39 5 4 300 10550m 12544Mi 0.07 fits\n") !=
+  CHECK(squeeze(out).find(" b 2000 39 3-5 0.7 4 300 10550m 12544Mi 0.07 fits\n") !=
         std::string::npos);  // no recommended cluster
   // A run whose verdict failed says so, with its first issue, in text and JSON.
   b.verdict.fits = false;
@@ -260,7 +260,7 @@ TEST_CASE("runs without claims still line up in the sizing table") {
   CHECK_FALSE(failed.columns[1].fits);
   CHECK_FALSE(failed.columns[1].fits_recommended);
   CHECK(squeeze(render_sizing(in, ReportFormat::kText))
-            .find(" b 2000 39 5 4 300 10550m 12544Mi 0.07 DOES NOT FIT: PodsPending "
+            .find(" b 2000 39 3-5 0.7 4 300 10550m 12544Mi 0.07 DOES NOT FIT: PodsPending "
                   "Deployment/production/chat-service from 10m15s\n") != std::string::npos);
   CHECK(render_sizing(in, ReportFormat::kJson).find("\"verdict_reason\": \"PodsPending") !=
         std::string::npos);
