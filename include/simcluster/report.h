@@ -96,6 +96,9 @@ struct NodeSummary {
   double node_hours = 0;
   double cost = 0;  // node_hours x price per hour
   Resources allocatable_per_node;
+  // Each node a node autoscaler added to the pool: seconds from the oldest pod it was added
+  // for turning Pending to the node being Ready (scale-up reaction + nodeProvisioning).
+  std::vector<int64_t> pending_to_ready_seconds;
 };
 
 struct ServiceSummary {

@@ -528,13 +528,19 @@ std::string html_report_body(const Report& r, const std::string& p) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& n : r.node_pools) {
       const auto& a = n.allocatable_per_node;
+      const auto& w = n.pending_to_ready_seconds;
       rows.push_back({n.pool, fmt::format("{}", n.min_ready), fmt::format("{}", n.max_ready),
-                      fixed(n.node_hours, 2), fixed(n.cost, 2),
+                      fixed(n.node_hours, 2), fixed(n.cost, 2), fmt::format("{}", w.size()),
+                      w.empty() ? "-"
+                                : html_escape(format_duration(
+                                      SimDuration{*std::max_element(w.begin(), w.end()) * 1000})),
                       fmt::format("cpu {}, memory {}, pods {}", cpu_text(a.cpu_milli),
                                   memory_text(a.memory), a.pods)});
     }
-    out += html_table({"pool", "min Ready", "max Ready", "node-hours", "cost", "allocatable/node"},
-                      rows, {1, 2, 3, 4});
+    out +=
+        html_table({"pool", "min Ready", "max Ready", "node-hours", "cost",
+                    "nodes added by an autoscaler", "worst Pending-to-Ready", "allocatable/node"},
+                   rows, {1, 2, 3, 4, 5, 6});
     out += fmt::format(
         "<p>Total cost: <b>{}</b>. CPU requested / allocatable: average {}, peak {}.</p>\n",
         fixed(r.total_cost, 2), percent_text(r.avg_cpu_utilization_of_allocatable),

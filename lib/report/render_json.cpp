@@ -234,6 +234,9 @@ Json report_to_json(const Report& r) {
     pj["node_hours"] = number(p.node_hours);
     pj["cost"] = number(p.cost);
     pj["allocatable_per_node"] = resources_to_json(p.allocatable_per_node);
+    Json waits = Json::array();
+    for (int64_t s : p.pending_to_ready_seconds) waits.push_back(s);
+    pj["pending_to_ready_s"] = std::move(waits);
     pools.push_back(std::move(pj));
   }
   j["nodes"] = Json{{"max_ready", max_nodes(r)}, {"pools", std::move(pools)}};

@@ -270,20 +270,40 @@ void section_nodes(std::string& out, const Report& r) {
     out += "  (no node pool)\n";
     return;
   }
-  TextTable t({{"POOL"},
-               {"MIN READY", Align::kRight},
-               {"MAX READY", Align::kRight},
-               {"NODE-HOURS", Align::kRight},
-               {"COST", Align::kRight},
-               {"ALLOCATABLE/NODE"}});
+  bool added = false;
+  for (const auto& p : r.node_pools) added = added || !p.pending_to_ready_seconds.empty();
+  std::vector<TextTable::Column> cols = {{"POOL"},
+                                         {"MIN READY", Align::kRight},
+                                         {"MAX READY", Align::kRight},
+                                         {"NODE-HOURS", Align::kRight},
+                                         {"COST", Align::kRight}};
+  if (added) cols.push_back({"ADDED", Align::kRight});
+  if (added) cols.push_back({"PENDING->READY", Align::kRight});
+  cols.push_back({"ALLOCATABLE/NODE"});
+  TextTable t(cols);
   for (const auto& p : r.node_pools) {
     const auto& a = p.allocatable_per_node;
-    t.add_row({p.pool, fmt::format("{}", p.min_ready), fmt::format("{}", p.max_ready),
-               fixed(p.node_hours, 2), fixed(p.cost, 2),
-               fmt::format("cpu {}, memory {}, pods {}", cpu_text(a.cpu_milli),
-                           memory_text(a.memory), a.pods)});
+    std::vector<std::string> row = {p.pool, fmt::format("{}", p.min_ready),
+                                    fmt::format("{}", p.max_ready), fixed(p.node_hours, 2),
+                                    fixed(p.cost, 2)};
+    if (added) {
+      const auto& w = p.pending_to_ready_seconds;
+      row.push_back(fmt::format("{}", w.size()));
+      row.push_back(
+          w.empty() ? "-"
+                    : fmt::format("worst {}", format_duration(SimDuration{
+                                                  *std::max_element(w.begin(), w.end()) * 1000})));
+    }
+    row.push_back(fmt::format("cpu {}, memory {}, pods {}", cpu_text(a.cpu_milli),
+                              memory_text(a.memory), a.pods));
+    t.add_row(row);
   }
   out += t.render(2);
+  if (added) {
+    out +=
+        "  ADDED: nodes a node autoscaler added for Pending pods; PENDING->READY: from the oldest\n"
+        "  of those pods turning Pending to its new node being Ready.\n";
+  }
   out += fmt::format("  most Ready nodes at once: {}   total cost: {}\n", max_nodes(r),
                      fixed(r.total_cost, 2));
 }

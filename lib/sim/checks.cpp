@@ -89,7 +89,47 @@ std::string find_broken_invariant(World& w) {
       }
     }
   }
+  if (w.karpenter) {
+    // A Karpenter NodePool's nodes stay within its limits (node capacity summed).
+    for (const KarpenterNodePool& np : w.cfg.karpenter.node_pools) {
+      Resources used;
+      for (const auto& [name, n] : w.store.nodes) {
+        for (const KarpenterOffering& o : np.offerings) {
+          if (w.cfg.node_pools[o.pool].name == n.pool)
+            used += w.cfg.node_pools[o.pool].shape.capacity;
+        }
+      }
+      if ((np.limit_cpu_milli && used.cpu_milli > *np.limit_cpu_milli) ||
+          (np.limit_memory && used.memory > *np.limit_memory)) {
+        return fmt::format(
+            "Karpenter NodePool {} has {}m cpu and {} bytes of memory in nodes, "
+            "over its limits",
+            np.name, used.cpu_milli, used.memory);
+      }
+    }
+  }
   return w.store.snapshot.check_invariants(/*require_fit=*/true);
+}
+
+std::string unmovable_pod(World& w, const SimNode& n, const std::vector<KeyId>& pods) {
+  ClusterSnapshot sim = w.store.snapshot;
+  sim.set_unschedulable(n.snap, true);
+  for (KeyId pk : pods) {
+    const SimPod* p = w.store.pod(pk);
+    if (p == nullptr || p->terminating() || p->terminal()) continue;
+    PodInfo info = p->info;
+    info.node_name.clear();
+    info.nominated_node_name.clear();
+    bool placed = false;
+    for (NodeId id : sim.node_order()) {
+      if (id == n.snap || !run_filters(info, sim, id, w.cfg.scheduler).ok()) continue;
+      sim.add_pod(info, id);
+      placed = true;
+      break;
+    }
+    if (!placed) return w.store.keys.name(pk);
+  }
+  return "";
 }
 
 void check_invariants(World& w) {

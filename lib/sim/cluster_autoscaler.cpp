@@ -38,6 +38,7 @@
 #include <set>
 #include <tuple>
 
+#include "sim/checks.h"
 #include "sim/controllers.h"
 
 namespace simcluster {
@@ -122,6 +123,13 @@ std::vector<PodInfo> daemon_pods_for(const World& w, const Node& node) {
 
 void start_node_removal(World& w, SimNode& n, const Taint& taint, const std::vector<KeyId>& pods,
                         const std::string& reason, const std::string& message) {
+#ifdef SIMCLUSTER_CHECKS
+  {
+    const std::string stuck = unmovable_pod(w, n, pods);
+    SIMCLUSTER_CHECK(stuck.empty(), "node {} is removed ({}) while its pod {} fits no other node",
+                     n.node.metadata.name, reason, stuck);
+  }
+#endif
   const bool tainted = std::any_of(n.node.taints.begin(), n.node.taints.end(), [&](const Taint& t) {
     return t.key == taint.key && t.effect == taint.effect;
   });
@@ -377,9 +385,13 @@ bool ClusterAutoscaler::scale_up() {
   const NodePool& pool = w_.cfg.node_pools[chosen.pool];
   const int32_t from = pool_size(chosen.pool, true);
   const int32_t count = chosen.estimate.node_count;
+  SimTime oldest = now;
+  for (size_t g : chosen.groups) {
+    for (const SimPod* p : group_pods[g]) oldest = std::min(oldest, p->pending_since);
+  }
   for (int32_t i = 0; i < count; ++i) {
     const uint64_t id = next_upcoming_++;
-    upcoming_[id] = Upcoming{chosen.pool, next_index_[chosen.pool]++, now};
+    upcoming_[id] = Upcoming{chosen.pool, next_index_[chosen.pool]++, now, oldest};
     const bool fails = pool.provisioning > cfg.max_node_provision_time;
     const SimTime at = now + (fails ? cfg.max_node_provision_time : pool.provisioning);
     w_.events.push(at.ms(), SimEvent{EventKind::kAutoscaler, fails ? 2u : 1u, id});
@@ -428,6 +440,7 @@ void ClusterAutoscaler::node_provisioned(uint64_t id, bool failed) {
   }
   SimNode& n =
       w_.add_node(make_pool_node(pool, u.index), pool.shape.price_micro_usd_per_hour.value_or(0));
+  w_.recorder.autoscaled_node_ready(pool.name, w_.now - u.oldest_pending);
   w_.recorder.event(w_.now, "NodeAdded", "Node/" + n.node.metadata.name,
                     fmt::format("added to pool {} by the cluster autoscaler; Ready {} after the "
                                 "scale-up",

@@ -187,6 +187,7 @@ class ClusterAutoscaler final : public StoreWatcher {
     size_t pool = 0;  // index into cfg.node_pools
     int32_t index = 0;
     SimTime requested;
+    SimTime oldest_pending;  // the oldest pod the scale-up was for turned Pending then
   };
   void scan();
   bool scale_up();
@@ -246,10 +247,12 @@ class Karpenter final : public StoreWatcher {
     int32_t index = 0;
     SimTime launched;
     std::optional<std::string> replaces;  // node to drain once this one is Ready
+    SimTime oldest_pending;               // the oldest pod it was launched for turned Pending
   };
   void queue_batch_check();
   void provision();
-  void launch(size_t offering, const std::string& why, std::optional<std::string> replaces);
+  void launch(size_t offering, const std::string& why, std::optional<std::string> replaces,
+              SimTime oldest_pending);
   void node_ready(uint64_t id);
   void disrupt();
   bool consolidate_one(const std::vector<SimNode*>& order);

@@ -190,6 +190,7 @@ void Karpenter::provision() {
     std::vector<size_t> options;  // into offerings_, still able to hold every pod
     Resources used;               // the pods' requests (pods counted)
     int32_t pods = 0;
+    SimTime oldest_pending;  // the oldest of its pods turned Pending then
   };
   std::vector<NewClaim> claims;
   std::vector<Resources> np_used(w_.cfg.karpenter.node_pools.size());
@@ -233,6 +234,7 @@ void Karpenter::provision() {
       c.options = std::move(left);
       c.used = used;
       ++c.pods;
+      c.oldest_pending = std::min(c.oldest_pending, p->pending_since);
       placed = true;
       break;
     }
@@ -243,6 +245,7 @@ void Karpenter::provision() {
       c.np = np;
       c.used = req;
       c.pods = 1;
+      c.oldest_pending = p->pending_since;
       bool limited = false;
       for (size_t o = 0; o < offerings_.size(); ++o) {
         if (offerings_[o].np != np || !holds(o, req) || !compatible(*p, o)) continue;
@@ -305,16 +308,16 @@ void Karpenter::provision() {
                        "{} compatible offerings: {}",
                        c.pods, c.used.cpu_milli, c.used.memory / (1024 * 1024), options.size(),
                        fmt::join(shown, ", ")),
-           std::nullopt);
+           std::nullopt, c.oldest_pending);
   }
 }
 
-void Karpenter::launch(size_t offering, const std::string& why,
-                       std::optional<std::string> replaces) {
+void Karpenter::launch(size_t offering, const std::string& why, std::optional<std::string> replaces,
+                       SimTime oldest_pending) {
   const Offering& o = offerings_[offering];
   const NodePool& pool = w_.cfg.node_pools[o.pool];
   const uint64_t id = next_claim_++;
-  Claim c{offering, next_index_[o.pool]++, w_.now, std::move(replaces)};
+  Claim c{offering, next_index_[o.pool]++, w_.now, std::move(replaces), oldest_pending};
   const std::string node_name = fmt::format("{}-{}", pool.name, c.index);
   w_.recorder.event(w_.now, "NodeClaimLaunched",
                     "NodePool/" + w_.cfg.karpenter.node_pools[o.np].name,
@@ -331,6 +334,8 @@ void Karpenter::node_ready(uint64_t id) {
   inflight_.erase(it);
   const NodePool& pool = w_.cfg.node_pools[offerings_[c.offering].pool];
   SimNode& n = w_.add_node(make_pool_node(pool, c.index), offerings_[c.offering].price);
+  // A replacement was launched for no Pending pod: no wait to report.
+  if (!c.replaces) w_.recorder.autoscaled_node_ready(pool.name, w_.now - c.oldest_pending);
   w_.recorder.event(w_.now, "NodeAdded", "Node/" + n.node.metadata.name,
                     fmt::format("added to pool {} by Karpenter; Ready {} after the launch",
                                 pool.name, format_duration(w_.now - c.launched)),
@@ -567,7 +572,7 @@ bool Karpenter::consolidate_one(const std::vector<SimNode*>& order) {
     launch(*best,
            fmt::format("to replace {} ({}): its {} pods fit one cheaper node", name,
                        usd(n->price_micro_usd_per_hour), moving.size()),
-           name);
+           name, w_.now);
     return true;
   }
   return false;

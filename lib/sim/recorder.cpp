@@ -180,6 +180,12 @@ void Recorder::init(World& w) {
   }
 }
 
+void Recorder::autoscaled_node_ready(const std::string& pool, SimDuration wait) {
+  for (PoolTrack& p : pools_) {
+    if (p.name == pool) p.pending_to_ready_ms.push_back(wait.count());
+  }
+}
+
 void Recorder::issue(SimTime t, const char* check, const std::string& object, std::string message,
                      int64_t count, int64_t value) {
   IssueTrack& i = issues_[{check, object}];
@@ -955,6 +961,7 @@ const Report& Recorder::build(World& w) {
     s.node_hours = static_cast<double>(p.node_ms) / 3'600'000.0;
     s.cost = s.node_hours * static_cast<double>(p.price_micro) / 1e6;
     s.allocatable_per_node = p.allocatable_per_node;
+    for (int64_t ms : p.pending_to_ready_ms) s.pending_to_ready_seconds.push_back(ms / 1000);
     r.total_cost += s.cost;
     r.node_pools.push_back(std::move(s));
   }

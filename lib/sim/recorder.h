@@ -62,6 +62,9 @@ class Recorder {
   // Sets up the workload/service/pool lists. Call once the world is built.
   void init(World& w);
 
+  // A node added by a node autoscaler became Ready; `wait` is the time since the oldest pod
+  // it was added for turned Pending (NodeSummary::pending_to_ready_seconds).
+  void autoscaled_node_ready(const std::string& pool, SimDuration wait);
   void event(SimTime t, std::string kind, std::string object, std::string message,
              std::map<std::string, std::string> details = {});
 
@@ -139,6 +142,7 @@ class Recorder {
     int64_t node_ms = 0;
     int64_t price_micro = 0;
     Resources allocatable_per_node;
+    std::vector<int64_t> pending_to_ready_ms;
   };
   std::vector<PoolTrack> pools_;
 

@@ -5,8 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "simcluster/autoscaler.h"
+#include "simcluster/nodes.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
+#include "simcluster/scheduler.h"
 #include "testing/in_source_dir.h"
 
 using namespace simcluster;
@@ -48,6 +51,41 @@ TEST_CASE("the 10,000-user peak on an autoscaled pool (3..20) ends with no Pendi
   CHECK(r.node_pools[0].max_ready <= 20);
   CHECK(r.samples.back().nodes == r.node_pools[0].max_ready);
   CHECK_FALSE(events_of(r, "ScaledUpGroup").empty());
+  // The node count the estimator implies. From scratch: every pod of the end state (each
+  // workload's end replicas at its requests) packed First-Fit Decreasing onto fresh 2cpu-4gi
+  // template nodes.
+  {
+    const Scenario sc = autoscaled("peak", 3, 20);
+    std::vector<PodEquivalenceGroup> groups;
+    for (const WorkloadSummary& w : r.workloads) {
+      PodEquivalenceGroup g;
+      for (int32_t i = 0; i < w.end_replicas; ++i) {
+        PodInfo p;
+        p.name = w.name + "-" + std::to_string(i);
+        p.ns = w.ns;
+        p.requests = w.requests_per_pod;
+        p.requests.pods = 0;
+        g.pods.push_back(p);
+      }
+      if (!g.pods.empty()) groups.push_back(std::move(g));
+    }
+    NodeTemplate tmpl;
+    tmpl.node = make_pool_node(sc.node_pools[0], 99);
+    ClusterSnapshot empty;
+    const Estimate e = estimate_binpacking(groups, tmpl, empty, 0, SchedulerConfig{});
+    CHECK(e.scheduled.size() == 41);
+    // Each scale-up adds what the estimator gave for the pods Pending then, so the end count
+    // is the start plus those estimates: 3 + 3 (19 pods at 10 s) + 1 (the HPA's last pod,
+    // 2 minutes later) = 7. Packing all 41 pods at once would need 6; the cluster-autoscaler
+    // does not repack (the nodes stay above the scale-down threshold), and neither does this.
+    int32_t added = 0;
+    for (const ReportEvent& up : events_of(r, "ScaledUpGroup")) {
+      added += std::stoi(up.details.at("to")) - std::stoi(up.details.at("from"));
+    }
+    CHECK(r.samples.back().nodes == 3 + added);
+    CHECK(e.node_count == 6);
+    CHECK(r.samples.back().nodes == e.node_count + 1);
+  }
   // Every HPA reaches its max at this load: the nodes, not the HPAs, were the limit.
   for (const WorkloadSummary& w : r.workloads) {
     if (w.hpa) CHECK_MESSAGE(w.end_replicas == w.max_replicas, w.name);

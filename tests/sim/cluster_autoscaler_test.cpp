@@ -268,3 +268,17 @@ TEST_CASE("the expander picks the pool: least-waste by default, priority when co
     CHECK(count_pending(sim) == 0);
   }
 }
+
+TEST_CASE("the invariant checker names a pod that could not move off a node being removed") {
+  // 2 nodes of 2 CPU, 2 pods of 1500m: one per node, neither fits beside the other.
+  World w(autoscaled_world(2, 2, 3, 2, "1500m"));
+  w.run_until(sec(30));
+  REQUIRE(find_broken_invariant(w).empty());
+  SimNode& n = w.store.nodes.at("pool-0");
+  std::vector<KeyId> pods(n.pods.begin(), n.pods.end());
+  REQUIRE(pods.size() == 1);
+  CHECK(unmovable_pod(w, n, pods) == w.store.keys.name(pods[0]));
+  // With a third, empty node the pod can move.
+  w.add_node(make_pool_node(w.cfg.node_pools[0], 2), 0);
+  CHECK(unmovable_pod(w, w.store.nodes.at("pool-0"), pods).empty());
+}

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <string>
 
+#include "sim/checks.h"
 #include "sim/sim_builders.h"
+#include "sim/world.h"
 #include "simcluster/simulator.h"
 
 using namespace simcluster;
@@ -215,4 +217,15 @@ TEST_CASE("the same seed gives the same Karpenter run") {
   const std::string a = run();
   CHECK(a.find("NodeClaimLaunched") != std::string::npos);
   CHECK(a == run());
+}
+
+TEST_CASE("the invariant checker reports a Karpenter NodePool over its limits") {
+  SimulationConfig cfg = karpenter_world(2, "900m");
+  cfg.karpenter.node_pools[0].limit_cpu_milli = 4'000;
+  World w(std::move(cfg));
+  w.run_until(sec(120));
+  REQUIRE(find_broken_invariant(w).empty());              // one small node (2 CPU) of 4
+  w.add_node(make_pool_node(w.cfg.node_pools[1], 7), 0);  // a large one (4 CPU) beside it
+  const std::string broken = find_broken_invariant(w);
+  CHECK_MESSAGE(broken.find("Karpenter NodePool np has 6000m cpu") != std::string::npos, broken);
 }
