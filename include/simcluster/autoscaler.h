@@ -313,4 +313,32 @@ std::vector<size_t> priority_options(std::span<const ExpansionOption> options,
 std::optional<size_t> best_expansion_option(std::span<const ExpansionOption> options,
                                             const ExpanderConfig& config, Rng& rng);
 
+// ---------------------------------------------------------------- balance similar node groups
+
+// processors/nodegroupset/compare_nodegroups.go IsCloudProviderNodeInfoSimilar with the
+// default NodeGroupDifferenceRatios: two node groups' template nodes are similar when their
+// capacity matches exactly (memory within 1.5%), their allocatable and their free resources
+// (allocatable - `requested`, the template's DaemonSet pods) are within 5% per resource, and
+// their labels are equal except the ignored ones (hostname, zone and region, stable and beta;
+// beta.kubernetes.io/fluentd-ds-ready, kops.k8s.io/instancegroup, the CSI zone labels, and the
+// node group's own name label, simcluster.io/node-pool, as the cloud providers add theirs).
+// Example: two m5.large pools in zones a and b -> similar; an m5.large and an m5.xlarge pool
+// -> not (cpu capacity differs); the same preset with a different `workload` label -> not.
+bool similar_node_groups(const Node& a, const Resources& a_requested, const Node& b,
+                         const Resources& b_requested);
+
+// One node group of a balanced scale-up: its size now (target size), its max, and the size
+// balance_scale_up gives it.
+struct GroupScaleUp {
+  std::string group;
+  int32_t current = 0;
+  int32_t max = 0;
+  int32_t new_size = 0;
+};
+// balancing_processor.go BalanceScaleUpBetweenGroups: `new_nodes` nodes go one at a time to
+// the smallest group (ties: the order given, sorted stably by size), never past a group's max;
+// capped at the groups' total free capacity. Returns the groups whose size changed, in the
+// balanced order. Example: sizes {1, 3, 5, 7} (max 10), 4 nodes -> {4, 4}: +3 and +1.
+std::vector<GroupScaleUp> balance_scale_up(std::vector<GroupScaleUp> groups, int32_t new_nodes);
+
 }  // namespace simcluster

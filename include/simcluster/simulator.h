@@ -283,6 +283,7 @@ struct ClusterAutoscalerConfig {
   bool skip_nodes_with_local_storage = true;        // --skip-nodes-with-local-storage
   bool skip_nodes_with_system_pods = true;          // --skip-nodes-with-system-pods
   bool scale_down_enabled = true;                   // --scale-down-enabled
+  bool balance_similar_node_groups = false;         // --balance-similar-node-groups
 };
 
 // A Karpenter NodePool (cluster.autoscaler: {kind: karpenter, nodePools: [...]}): the instance

@@ -469,7 +469,8 @@ class ScenarioParser {
                   {"kind", "scanInterval", "scaleDownUnneededTime", "scaleDownDelayAfterAdd",
                    "scaleDownUtilizationThreshold", "scaleDownEnabled", "maxNodesTotal", "expander",
                    "priorities", "maxNodeProvisionTime", "newPodScaleUpDelay",
-                   "skipNodesWithLocalStorage", "skipNodesWithSystemPods"});
+                   "skipNodesWithLocalStorage", "skipNodesWithSystemPods",
+                   "balanceSimilarNodeGroups"});
     ClusterAutoscalerConfig& c = s_.autoscaler;
     const YAML::Node kind = r_.required(n, "kind", path);
     const std::string k = r_.string(kind, join_path(path, "kind"));
@@ -504,6 +505,7 @@ class ScenarioParser {
     flag("scaleDownEnabled", c.scale_down_enabled);
     flag("skipNodesWithLocalStorage", c.skip_nodes_with_local_storage);
     flag("skipNodesWithSystemPods", c.skip_nodes_with_system_pods);
+    flag("balanceSimilarNodeGroups", c.balance_similar_node_groups);
     if (n["expander"].IsDefined()) {
       const YAML::Node e = n["expander"];
       const std::string text = r_.string(e, join_path(path, "expander"));

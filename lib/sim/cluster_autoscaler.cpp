@@ -29,7 +29,9 @@
 //    time (--max-drain-parallelism 1): tainted ToBeDeletedByClusterAutoscaler (NoSchedule),
 //    its pods evicted (their controllers recreate them elsewhere), the Node deleted once they
 //    are gone (DaemonSet pods go with the node).
-// Not modelled: balance-similar-node-groups, cores/memory totals, scale-down-delay-after-
+//  * --balance-similar-node-groups: the chosen option's nodes are spread over similar groups
+//    (processors/nodegroupset, lib/autoscale/balance.cpp).
+// Not modelled: cores/memory totals, scale-down-delay-after-
 // delete/failure, unready-node scale-down, the 2 s unschedulable-pod time buffer, GPU nodes,
 // the cluster health gate, enforce-node-group-min-size.
 #include <fmt/format.h>
@@ -382,40 +384,93 @@ bool ClusterAutoscaler::scale_up() {
   const std::optional<size_t> best = best_expansion_option(options, expander, rng_);
   if (!best) return false;
   const Candidate& chosen = candidates[*best];
-  const NodePool& pool = w_.cfg.node_pools[chosen.pool];
-  const int32_t from = pool_size(chosen.pool, true);
   const int32_t count = chosen.estimate.node_count;
   SimTime oldest = now;
   for (size_t g : chosen.groups) {
     for (const SimPod* p : group_pods[g]) oldest = std::min(oldest, p->pending_since);
   }
-  for (int32_t i = 0; i < count; ++i) {
-    const uint64_t id = next_upcoming_++;
-    upcoming_[id] = Upcoming{chosen.pool, next_index_[chosen.pool]++, now, oldest};
-    const bool fails = pool.provisioning > cfg.max_node_provision_time;
-    const SimTime at = now + (fails ? cfg.max_node_provision_time : pool.provisioning);
-    w_.events.push(at.ms(), SimEvent{EventKind::kAutoscaler, fails ? 2u : 1u, id});
+  // --balance-similar-node-groups (orchestrator.go ComputeSimilarNodeGroups, then
+  // BalanceScaleUpBetweenGroups): the chosen option's nodes are spread over the groups whose
+  // template is similar and that can take every pod group the chosen one takes.
+  std::vector<GroupScaleUp> plan;
+  std::vector<size_t> plan_pools;
+  {
+    GroupScaleUp self{w_.cfg.node_pools[chosen.pool].name, pool_size(chosen.pool, true),
+                      *w_.cfg.node_pools[chosen.pool].max, 0};
+    std::vector<GroupScaleUp> set = {self};
+    std::vector<size_t> set_pools = {chosen.pool};
+    if (cfg.balance_similar_node_groups) {
+      auto requested = [&](const Node& node) {
+        Resources r;
+        for (const PodInfo& ds : daemon_pods(node)) {
+          r += ds.requests;
+          r.pods += 1;
+        }
+        return r;
+      };
+      const Node best_node = make_pool_node(w_.cfg.node_pools[chosen.pool], 0);
+      const Resources best_req = requested(best_node);
+      for (const Candidate& c : candidates) {
+        if (c.pool == chosen.pool) continue;
+        const bool covers = std::all_of(chosen.groups.begin(), chosen.groups.end(), [&](size_t g) {
+          return std::find(c.groups.begin(), c.groups.end(), g) != c.groups.end();
+        });
+        const Node other = make_pool_node(w_.cfg.node_pools[c.pool], 0);
+        if (!covers || !similar_node_groups(best_node, best_req, other, requested(other))) continue;
+        set.push_back(GroupScaleUp{w_.cfg.node_pools[c.pool].name, pool_size(c.pool, true),
+                                   *w_.cfg.node_pools[c.pool].max, 0});
+        set_pools.push_back(c.pool);
+      }
+    }
+    for (const GroupScaleUp& g : balance_scale_up(set, count)) {
+      plan.push_back(g);
+      for (size_t i = 0; i < set.size(); ++i) {
+        if (set[i].group == g.group) plan_pools.push_back(set_pools[i]);
+      }
+    }
   }
   std::vector<std::string> considered;
   for (const ExpansionOption& o : options) {
     considered.push_back(fmt::format("{}: {} nodes", o.node_group, o.node_count));
   }
-  w_.recorder.event(
-      now, "ScaledUpGroup", "NodePool/" + pool.name,
-      fmt::format("Scale-up: setting group {} size to {} instead of {} (max: {}); expander {} "
-                  "chose it from [{}]: {} new nodes for {} pending pods",
-                  pool.name, from + count, from, *pool.max, expander_name(cfg.expander),
-                  fmt::join(considered, ", "), count, chosen.estimate.scheduled.size()),
-      {{"group", pool.name},
-       {"from", std::to_string(from)},
-       {"to", std::to_string(from + count)},
-       {"max", std::to_string(*pool.max)},
-       {"pods", std::to_string(chosen.estimate.scheduled.size())}});
+  std::vector<std::string> balanced;
+  for (const GroupScaleUp& g : plan) balanced.push_back(g.group);
+  for (size_t k = 0; k < plan.size(); ++k) {
+    const size_t pi = plan_pools[k];
+    const NodePool& pool = w_.cfg.node_pools[pi];
+    const int32_t from = plan[k].current;
+    const int32_t added = plan[k].new_size - plan[k].current;
+    for (int32_t i = 0; i < added; ++i) {
+      const uint64_t id = next_upcoming_++;
+      upcoming_[id] = Upcoming{pi, next_index_[pi]++, now, oldest};
+      const bool fails = pool.provisioning > cfg.max_node_provision_time;
+      const SimTime at = now + (fails ? cfg.max_node_provision_time : pool.provisioning);
+      w_.events.push(at.ms(), SimEvent{EventKind::kAutoscaler, fails ? 2u : 1u, id});
+    }
+    w_.recorder.event(
+        now, "ScaledUpGroup", "NodePool/" + pool.name,
+        fmt::format("Scale-up: setting group {} size to {} instead of {} (max: {}); expander {} "
+                    "chose it from [{}]: {} new nodes for {} pending pods{}",
+                    pool.name, from + added, from, *pool.max, expander_name(cfg.expander),
+                    fmt::join(considered, ", "), added, chosen.estimate.scheduled.size(),
+                    plan.size() > 1 ? fmt::format("; {} nodes balanced over similar groups [{}]",
+                                                  count, fmt::join(balanced, ", "))
+                                    : std::string()),
+        {{"group", pool.name},
+         {"from", std::to_string(from)},
+         {"to", std::to_string(from + added)},
+         {"max", std::to_string(*pool.max)},
+         {"pods", std::to_string(chosen.estimate.scheduled.size())}});
+  }
+  std::vector<std::string> increases;
+  for (const GroupScaleUp& g : plan) {
+    increases.push_back(
+        fmt::format("{{{} {}->{} (max: {})}}", g.group, g.current, g.new_size, g.max));
+  }
   for (size_t g : chosen.groups) {
     const SimPod& ex = *group_pods[g][0];
     w_.recorder.event(now, "TriggeredScaleUp", "Pod/" + w_.store.keys.name(ex.key),
-                      fmt::format("pod triggered scale-up: [{{{} {}->{} (max: {})}}]", pool.name,
-                                  from, from + count, *pool.max));
+                      fmt::format("pod triggered scale-up: [{}]", fmt::join(increases, " ")));
     not_triggered_.erase(ex.owner_kind + "/" + ex.owner_name + "/" + ex.tmpl->hash);
   }
   last_scale_up_ = now;

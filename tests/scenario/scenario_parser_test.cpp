@@ -898,13 +898,16 @@ TEST_CASE("cluster.autoscaler and the pools' min/max parse with upstream's defau
   CHECK(s.autoscaler.skip_nodes_with_local_storage);
   CHECK(s.autoscaler.skip_nodes_with_system_pods);
   CHECK(s.autoscaler.expander.chain == std::vector<ExpanderKind>{ExpanderKind::kLeastWaste});
+  CHECK_FALSE(s.autoscaler.balance_similar_node_groups);
 
   s = dir.parse(with("{name: pool, count: 0, max: 4, preset: 2cpu-4gi, nodeProvisioning: 90s}",
                      "  autoscaler:\n    kind: cluster-autoscaler\n    scanInterval: 30s\n"
                      "    scaleDownUnneededTime: 5m\n    scaleDownUtilizationThreshold: 0.6\n"
                      "    maxNodesTotal: 7\n    expander: priority,least-waste\n"
                      "    priorities: {10: ['^pool$'], 1: ['.*']}\n"
-                     "    skipNodesWithLocalStorage: false\n"));
+                     "    skipNodesWithLocalStorage: false\n"
+                     "    balanceSimilarNodeGroups: true\n"));
+  CHECK(s.autoscaler.balance_similar_node_groups);
   CHECK(*s.node_pools[0].min == 0);
   CHECK(s.node_pools[0].provisioning == SimDuration(90'000));
   CHECK(s.autoscaler.scan_interval == SimDuration(30'000));

@@ -282,3 +282,42 @@ TEST_CASE("the invariant checker names a pod that could not move off a node bein
   w.add_node(make_pool_node(w.cfg.node_pools[0], 2), 0);
   CHECK(unmovable_pod(w, w.store.nodes.at("pool-0"), pods).empty());
 }
+
+TEST_CASE("balanceSimilarNodeGroups spreads a scale-up over similar pools in other zones") {
+  // Two pools of the same machine in zones a and b, 1 node each (max 5); 8 pods of 900m,
+  // 2 per node: 4 run, 4 need 2 more nodes.
+  auto world = [](bool balance) {
+    SimulationConfig cfg = autoscaled_world(1, 1, 5, 8, "900m");
+    cfg.node_pools[0].name = "pool-a";
+    cfg.node_pools[0].zones = {"a"};
+    NodePool b = cfg.node_pools[0];
+    b.name = "pool-b";
+    b.zones = {"b"};
+    cfg.node_pools.push_back(b);
+    cfg.autoscaler.balance_similar_node_groups = balance;
+    return cfg;
+  };
+  Simulator plain(world(false));
+  plain.run_until(sec(120));
+  auto up = events_of(plain.report(), "ScaledUpGroup");
+  REQUIRE(up.size() == 1);
+  CHECK(std::stoi(up[0].details.at("to")) - std::stoi(up[0].details.at("from")) == 2);
+
+  Simulator balanced(world(true));
+  balanced.run_until(sec(120));
+  up = events_of(balanced.report(), "ScaledUpGroup");
+  REQUIRE(up.size() == 2);
+  std::vector<int32_t> sizes;
+  for (const ReportEvent& e : up) {
+    CHECK(e.t == sec(10));
+    CHECK(e.message.find("2 nodes balanced over similar groups [") != std::string::npos);
+    sizes.push_back(std::stoi(e.details.at("to")));
+  }
+  std::sort(sizes.begin(), sizes.end());
+  CHECK(sizes == std::vector<int32_t>{2, 2});  // 1 + 1 in each zone
+  CHECK(count_pending(balanced) == 0);
+  int a = 0, b = 0;
+  for (const NodeView& n : balanced.nodes()) (n.pool == "pool-a" ? a : b) += 1;
+  CHECK(a == 2);
+  CHECK(b == 2);
+}
