@@ -4,16 +4,20 @@
 // fits a level: that is an answer, printed with its reason), 1 input error,
 // 2 usage error.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
+#include "shard.h"
 #include "simcluster/error.h"
 #include "simcluster/plan.h"
 #include "simcluster/render.h"
@@ -28,7 +32,7 @@ constexpr const char* kPlanHelp =
 Usage:
   simcluster plan SCENARIO... [--shapes PRESET,...|all] [--max-nodes N]
                   [--require slo,n+1,zone,rollout] [-o text|wide|json|yaml|csv|html]
-                  [--out FILE] [-j N] [--set PATH=VALUE]...
+                  [--out FILE] [-j N] [--set PATH=VALUE]... [--shard I/N]
 
 For each load level (each scenario, or each of its plan.levels) and each
 candidate node shape, simulates the cluster at increasing node counts and
@@ -59,6 +63,10 @@ Flags:
                        the same for every N
       --set PATH=VALUE what-if without editing the file (repeatable), checked
                        like the file: --set services.chat-service.concurrency=4
+      --shard I/N      compute only the I-th of N slices of the candidates
+                       (0 <= I < N) and write a partial result (JSON) instead
+                       of the plan; 'simcluster merge' combines the N
+                       partials into exactly the plan (docs/sweeps.md)
   -q, --quiet          no progress line on stderr
   -f FILE              a scenario (same as a positional SCENARIO)
   -h, --help           show this help
@@ -72,6 +80,9 @@ Examples:
   simcluster plan scenarios/high.yaml --require slo,n+1 --max-nodes 20 -o json
   simcluster plan scenarios/plan.yaml -o html --out plan.html
   simcluster plan scenarios/plan.yaml --set plan.levels=[20000] --max-nodes 80
+  simcluster plan scenarios/plan.yaml --shard 0/2 --out p0.json
+  simcluster plan scenarios/plan.yaml --shard 1/2 --out p1.json
+  simcluster merge p0.json p1.json -o json
 )";
 
 struct PlanArgs {
@@ -81,6 +92,11 @@ struct PlanArgs {
   std::optional<std::string> out;
   std::vector<ScenarioOverride> overrides;
   bool quiet = false;
+  std::optional<std::pair<size_t, size_t>> shard;  // --shard I/N
+  bool format_given = false;
+  // The arguments that change the plan, canonical ("--set=..."): what a
+  // partial records, and merge parses again.
+  std::vector<std::string> result_args;
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -108,9 +124,9 @@ std::optional<int64_t> parse_positive(const std::string& s) {
 
 PlanArgs parse_plan_args(const Args& args, bool* help) {
   PlanArgs o;
-  static const std::vector<std::string> kFlags = {"--shapes", "--max-nodes", "--require",
-                                                  "--output", "--out",       "--jobs",
-                                                  "--set",    "--quiet",     "--help"};
+  static const std::vector<std::string> kFlags = {
+      "--shapes", "--max-nodes", "--require", "--output", "--out",
+      "--jobs",   "--set",       "--quiet",   "--help",   "--shard"};
   for (ArgCursor c(args); !c.done(); c.advance()) {
     const std::string& a = c.arg();
     if (a == "-h" || a == "--help") {
@@ -125,11 +141,13 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
             "yaml, csv or html (simcluster run -o openmetrics gives a run's)"};
       }
       o.format = parse_output_format(v, {"text", "wide", "json", "yaml", "csv", "html"});
+      o.format_given = true;
     } else if (c.is("--out")) {
       o.out = c.value("--out");
       if (o.out->empty()) throw UsageError{"--out needs a file name"};
     } else if (c.is("--shapes")) {
       std::string v = c.value("--shapes");
+      o.result_args.push_back("--shapes=" + v);
       if (v == "all") {
         o.options.all_shapes = true;
       } else {
@@ -138,13 +156,16 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
       }
     } else if (c.is("--max-nodes")) {
       std::string v = c.value("--max-nodes");
+      o.result_args.push_back("--max-nodes=" + v);
       auto n = parse_positive(v);
       if (!n || *n > 10'000) {
         throw UsageError{fmt::format("--max-nodes '{}' is not a count from 1 to 10000", v)};
       }
       o.options.max_nodes = static_cast<int32_t>(*n);
     } else if (c.is("--require")) {
-      for (const std::string& r : split_list(c.value("--require"))) {
+      const std::string v = c.value("--require");
+      o.result_args.push_back("--require=" + v);
+      for (const std::string& r : split_list(v)) {
         auto req = parse_requirement(r);
         if (!req) {
           std::string hint = closest_match(r, {"slo", "n+1", "zone", "rollout", "max"});
@@ -160,14 +181,27 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
       if (!n || *n > 64) throw UsageError{fmt::format("-j '{}' is not a count from 1 to 64", v)};
       o.options.threads = static_cast<int>(*n);
     } else if (c.is("--set")) {
-      o.overrides.push_back(parse_set_flag(c.value("--set")));
+      const std::string v = c.value("--set");
+      o.result_args.push_back("--set=" + v);
+      o.overrides.push_back(parse_set_flag(v));
+    } else if (c.is("--shard")) {
+      o.shard = parse_shard(c.value("--shard"));
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
-    } else if (!c.scenario(o.scenarios)) {
+    } else if (c.scenario(o.scenarios)) {
+      o.result_args.push_back("--filename=" + o.scenarios.back());
+    } else {
       throw unknown_flag(a, kFlags);
     }
   }
   if (o.scenarios.empty()) throw UsageError{"no scenario given"};
+  if (o.shard && o.format_given) {
+    throw UsageError{
+        "--shard writes a partial result (JSON); give -o to 'simcluster merge' instead"};
+  }
+  if (o.shard && std::find(o.scenarios.begin(), o.scenarios.end(), "-") != o.scenarios.end()) {
+    throw UsageError{"--shard needs scenario files (merge reads them again), not stdin"};
+  }
   return o;
 }
 
@@ -198,6 +232,18 @@ int cmd_plan(const Args& args) {
     fmt::print(stderr, "planning: simulating candidate clusters...");
     std::fflush(stderr);
   }
+  if (opt.shard) {
+    PlanPartial partial =
+        make_plan_partial(scenarios, opt.options, opt.shard->first, opt.shard->second);
+    partial.version = simcluster_version();
+    partial.digest = inputs_digest(opt.result_args, inputs);
+    partial.args = opt.result_args;
+    if (show_progress) {
+      fmt::print(stderr, "\r\033[K");
+      std::fflush(stderr);
+    }
+    return write_output("plan", write_plan_partial(partial), opt.out, inputs);
+  }
   Plan plan = make_plan(scenarios, opt.options);
   if (show_progress) {
     fmt::print(stderr, "\r\033[K");
@@ -205,6 +251,59 @@ int cmd_plan(const Args& args) {
   }
   std::string output = render_plan(plan, opt.format);
   return write_output("plan", output, opt.out, inputs);
+}
+
+int merge_plan_partials(const std::vector<std::pair<std::string, PlanPartial>>& partials,
+                        const std::optional<std::string>& format,
+                        const std::optional<std::string>& out) {
+  // The shards checked against each other (cmd_merge.cpp); now the inputs
+  // here against the shards': the same plan arguments, files and bytes.
+  const std::string& first_file = partials.front().first;
+  const PlanPartial& first = partials.front().second;
+  bool help = false;
+  PlanArgs opt;
+  try {
+    opt = parse_plan_args(first.args, &help);
+    if (format) {
+      opt.format = parse_output_format(*format, {"text", "wide", "json", "yaml", "csv", "html"});
+    }
+  } catch (const UsageError& e) {
+    if (format) {
+      fmt::print(stderr, "simcluster merge: {}\nRun 'simcluster merge --help' for usage.\n",
+                 e.message);
+      return 2;
+    }
+    throw InputError(SourceLocation{first_file, 0, 0},
+                     fmt::format("the partial's plan arguments do not parse: {}", e.message),
+                     "run the shards with this simcluster version");
+  }
+  std::vector<Scenario> scenarios;
+  for (const std::string& path : opt.scenarios) {
+    scenarios.push_back(read_scenario(path, opt.overrides));
+  }
+  const std::vector<std::string> inputs = input_files(scenarios);
+  if (out) check_output_path(*out, inputs);
+  if (inputs_digest(opt.result_args, inputs) != first.digest) {
+    throw InputError(SourceLocation{first_file, 0, 0},
+                     fmt::format("the inputs here differ from those {} ran with (scenario files, "
+                                 "manifests or their bytes under the same paths)",
+                                 shard_name(first.shard, first.shards, first_file)),
+                     fmt::format("merge where the shards' inputs are, at the same paths: {}",
+                                 fmt::join(inputs, ", ")));
+  }
+  std::vector<std::pair<size_t, PlanCandidate>> results;
+  for (const auto& [file, p] : partials) {
+    for (const auto& r : p.results) results.push_back(r);
+  }
+  Plan plan;
+  try {
+    plan = merge_plan(scenarios, opt.options, std::move(results));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{first_file, 0, 0},
+                     fmt::format("the partials do not make the plan: {}", e.what()),
+                     "run every shard again with the same inputs and simcluster");
+  }
+  return write_output("merge", render_plan(plan, opt.format), out, inputs);
 }
 
 }  // namespace simcluster::cli

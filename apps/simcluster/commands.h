@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "simcluster/plan.h"
 #include "simcluster/scenario.h"
 
 namespace simcluster::cli {
@@ -17,6 +20,13 @@ int cmd_validate(const Args& args);   // cmd_validate.cpp
 int cmd_plan(const Args& args);       // cmd_plan.cpp
 int cmd_run(const Args& args);        // cmd_run.cpp
 int cmd_calibrate(const Args& args);  // cmd_calibrate.cpp
+int cmd_merge(const Args& args);      // cmd_merge.cpp
+
+// merge: the plan from checked partials (by file, every shard once), in
+// `format` (plan's -o, default text). cmd_plan.cpp.
+int merge_plan_partials(const std::vector<std::pair<std::string, PlanPartial>>& partials,
+                        const std::optional<std::string>& format,
+                        const std::optional<std::string>& out);
 
 // A scenario named on the command line: a file, or "-" for stdin (its
 // relative paths resolve against the current directory), with the --set

@@ -20,7 +20,8 @@ Usage:
                  [--cluster-from DUMP]
   simcluster plan [-f] SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
                   [-o text|wide|json|yaml|csv|html] [--out FILE] [-j|--jobs N]
-                  [--set PATH=VALUE]... [-q|--quiet]
+                  [--set PATH=VALUE]... [-q|--quiet] [--shard I/N]
+  simcluster merge PARTIAL... [-o text|wide|json|yaml|csv|html] [--out FILE]
   simcluster validate [-f|--filename] PATH... [-n|--namespace NS] [-o text|json]
                       [--feature-gates HPAScaleToZero=true]
   simcluster calibrate SAMPLES.csv [--rate-column NAME] [--cpu-column NAME] [--service NAME]
@@ -31,6 +32,7 @@ Usage:
 Commands:
   run        Simulate one or more scenarios and report pods, nodes, cost and risks.
   plan       Find the cheapest cluster (node shape and count) that fits each load level.
+  merge      Combine the partial results of 'plan --shard I/N' into the plan.
   validate   Load Kubernetes manifests, print their inventory and the problems found.
   calibrate  Fit a service's CPU cost (baseline + per request) from measured samples.
 
@@ -68,10 +70,11 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return simcluster::cli::cmd_run(args);
     if (command == "plan") return simcluster::cli::cmd_plan(args);
+    if (command == "merge") return simcluster::cli::cmd_merge(args);
     if (command == "validate") return simcluster::cli::cmd_validate(args);
     if (command == "calibrate") return simcluster::cli::cmd_calibrate(args);
-    std::string hint =
-        simcluster::closest_match(command, {"run", "plan", "validate", "calibrate", "help"});
+    std::string hint = simcluster::closest_match(
+        command, {"run", "plan", "merge", "validate", "calibrate", "help"});
     fmt::print(stderr, "simcluster: unknown command '{}'{}\nRun 'simcluster --help' for usage.\n",
                command, hint.empty() ? "" : fmt::format(", did you mean '{}'?", hint));
     return 2;

@@ -27,6 +27,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "simcluster/nodes.h"
@@ -167,5 +169,39 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
 // text / wide (every requirement run), json, yaml, html (with a chart of
 // cost against load level per shape).
 std::string render_plan(const Plan& plan, ReportFormat format);
+
+// Sharded plans (`plan --shard I/N`, `simcluster merge`; docs/sweeps.md).
+// The plan's work is one search per (level, shape): a task, numbered level by
+// level (levels by users, shapes in candidate order). The search is adaptive
+// (galloping, then bisection, per shape), so a task is never split: shard I
+// of N computes the tasks t with t % N == I, each completely, and
+// merge_plan(all shards' results) == make_plan, field for field.
+struct PlanPartial {
+  // The header merge checks (the CLI fills version, digest and args).
+  std::string version;            // simcluster's
+  std::string digest;             // of the inputs and the flags that change results
+  std::vector<std::string> args;  // the plan's arguments that change results
+  size_t shard = 0, shards = 1;   // I and N
+  size_t tasks = 0;               // the plan's tasks, all shards together
+  // (task, its search), by task; the candidates' pools are not carried.
+  std::vector<std::pair<size_t, PlanCandidate>> results;
+};
+// Bumped whenever the partial JSON changes: an internal format, not an API.
+inline constexpr int kPlanPartialFormat = 1;
+
+// The task numbers of shard `shard` of `shards` among `tasks`.
+std::vector<size_t> plan_shard_tasks(size_t tasks, size_t shard, size_t shards);
+// Runs shard's tasks (on options.threads threads). Throws InputError as
+// make_plan, std::invalid_argument for shard >= shards.
+PlanPartial make_plan_partial(const std::vector<Scenario>& scenarios, const PlanOptions& options,
+                              size_t shard, size_t shards);
+// The plan from every task's result: exactly make_plan(scenarios, options).
+// Throws std::invalid_argument naming a task missing, given twice or unknown.
+Plan merge_plan(const std::vector<Scenario>& scenarios, const PlanOptions& options,
+                std::vector<std::pair<size_t, PlanCandidate>> results);
+// The partial as JSON (internal, versioned by kPlanPartialFormat), and back;
+// read_plan_partial throws InputError at `file` for anything else.
+std::string write_plan_partial(const PlanPartial& partial);
+PlanPartial read_plan_partial(std::string_view text, const std::string& file);
 
 }  // namespace simcluster

@@ -7,6 +7,7 @@
 #include <exception>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "report/format_util.h"
@@ -596,9 +597,27 @@ std::vector<NodePool> candidate_shapes(const Scenario& sc, const PlanOptions& o)
 
 }  // namespace
 
-Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& options) {
+namespace {
+
+// The plan's work: one search per (level, shape), numbered level by level.
+struct Task {
+  size_t level;
+  NodePool pool;
+};
+
+// Everything make_plan knows before simulating: the plan's header, the
+// levels ready to simulate, and the tasks.
+struct Prepared {
   Plan plan;
-  if (scenarios.empty()) return plan;
+  std::vector<LevelInput> levels;
+  std::vector<Task> tasks;
+};
+
+Prepared prepare(const std::vector<Scenario>& scenarios, const PlanOptions& options) {
+  Prepared prep;
+  Plan& plan = prep.plan;
+  std::vector<LevelInput>& levels = prep.levels;
+  if (scenarios.empty()) return prep;
   const Scenario& first = scenarios.front();
   plan.max_nodes = options.max_nodes.value_or(
       first.plan && first.plan->max_nodes ? *first.plan->max_nodes : kDefaultMaxNodes);
@@ -616,7 +635,6 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
   plan.overrides = first.overrides;
 
   // Levels: each scenario's plan.levels (constant users), or the scenario itself.
-  std::vector<LevelInput> levels;
   for (const Scenario& sc : scenarios) {
     plan.scenarios.push_back(sc.file);
     Manifests manifests = load_manifests(sc.manifests);
@@ -688,33 +706,36 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
     }
   }
 
-  // The work: one search per (level, shape), on `threads` threads.
-  struct Task {
-    size_t level;
-    NodePool pool;
-  };
-  std::vector<Task> tasks;
   for (size_t i = 0; i < levels.size(); ++i) {
-    for (NodePool& p : candidate_shapes(*levels[i].source, options)) tasks.push_back({i, p});
+    for (NodePool& p : candidate_shapes(*levels[i].source, options)) prep.tasks.push_back({i, p});
   }
-  std::vector<PlanCandidate> results(tasks.size());
-  std::vector<std::exception_ptr> errors(tasks.size());
+  return prep;
+}
+
+// The searches of `which` (task numbers), on options.threads threads; the
+// results in the order of `which`, never of completion.
+std::vector<PlanCandidate> run_tasks(const Prepared& prep, const PlanOptions& options,
+                                     const std::vector<size_t>& which) {
+  const Plan& plan = prep.plan;
+  std::vector<PlanCandidate> results(which.size());
+  std::vector<std::exception_ptr> errors(which.size());
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t t = next++; t < tasks.size(); t = next++) {
+    for (size_t w = next++; w < which.size(); w = next++) {
+      const Task& task = prep.tasks[which[w]];
       try {
-        CandidateSearch s(levels[tasks[t].level], tasks[t].pool, plan.require, plan.max_nodes);
+        CandidateSearch s(prep.levels[task.level], task.pool, plan.require, plan.max_nodes);
         // Full scale-out (every HPA at maxReplicas) is load-independent:
         // planned once per shape, at the lowest level, when the claims state it.
-        const bool fso = plan.claimed_full_scale_out_nodes.has_value() && tasks[t].level == 0;
-        results[t] = s.run(options.linear_baseline, fso);
+        const bool fso = plan.claimed_full_scale_out_nodes.has_value() && task.level == 0;
+        results[w] = s.run(options.linear_baseline, fso);
       } catch (...) {
-        errors[t] = std::current_exception();
+        errors[w] = std::current_exception();
       }
     }
   };
   const int threads = std::clamp(options.threads, 1, 64);
-  if (threads == 1 || tasks.size() <= 1) {
+  if (threads == 1 || which.size() <= 1) {
     worker();
   } else {
     std::vector<std::thread> pool;
@@ -724,7 +745,15 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+  return results;
+}
 
+// The plan from every task's result (by task number).
+Plan finish(Prepared prep, std::vector<PlanCandidate> results) {
+  Plan& plan = prep.plan;
+  const std::vector<LevelInput>& levels = prep.levels;
+  const std::vector<Task>& tasks = prep.tasks;
+  if (levels.empty()) return plan;
   for (size_t i = 0; i < levels.size(); ++i) {
     PlanLevel pl;
     pl.scenario = levels[i].scenario.name;
@@ -810,7 +839,65 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
       }
     }
   }
-  return plan;
+  return std::move(prep.plan);
+}
+
+}  // namespace
+
+Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& options) {
+  Prepared prep = prepare(scenarios, options);
+  std::vector<size_t> all(prep.tasks.size());
+  for (size_t t = 0; t < all.size(); ++t) all[t] = t;
+  std::vector<PlanCandidate> results = run_tasks(prep, options, all);
+  return finish(std::move(prep), std::move(results));
+}
+
+std::vector<size_t> plan_shard_tasks(size_t tasks, size_t shard, size_t shards) {
+  std::vector<size_t> out;
+  for (size_t t = shard; shards > 0 && t < tasks; t += shards) out.push_back(t);
+  return out;
+}
+
+PlanPartial make_plan_partial(const std::vector<Scenario>& scenarios, const PlanOptions& options,
+                              size_t shard, size_t shards) {
+  if (shards == 0 || shard >= shards) {
+    throw std::invalid_argument(fmt::format("shard {}/{} is out of range", shard, shards));
+  }
+  Prepared prep = prepare(scenarios, options);
+  PlanPartial out;
+  out.shard = shard;
+  out.shards = shards;
+  out.tasks = prep.tasks.size();
+  const std::vector<size_t> which = plan_shard_tasks(out.tasks, shard, shards);
+  std::vector<PlanCandidate> results = run_tasks(prep, options, which);
+  for (size_t w = 0; w < which.size(); ++w)
+    out.results.emplace_back(which[w], std::move(results[w]));
+  return out;
+}
+
+Plan merge_plan(const std::vector<Scenario>& scenarios, const PlanOptions& options,
+                std::vector<std::pair<size_t, PlanCandidate>> results) {
+  Prepared prep = prepare(scenarios, options);
+  std::vector<std::optional<PlanCandidate>> by_task(prep.tasks.size());
+  for (auto& r : results) {
+    if (r.first >= by_task.size()) {
+      throw std::invalid_argument(
+          fmt::format("task {} is not one of the plan's {} tasks", r.first, by_task.size()));
+    }
+    if (by_task[r.first]) throw std::invalid_argument(fmt::format("task {} given twice", r.first));
+    // The pool is the task's (not carried by partials): the shape with the answer's count.
+    PlanCandidate& c = r.second;
+    c.shape = prep.tasks[r.first].pool.name;
+    c.pool = prep.tasks[r.first].pool;
+    c.pool.count = c.nodes.value_or(0);
+    by_task[r.first] = std::move(c);
+  }
+  std::vector<PlanCandidate> all;
+  for (size_t t = 0; t < by_task.size(); ++t) {
+    if (!by_task[t]) throw std::invalid_argument(fmt::format("task {} is missing", t));
+    all.push_back(std::move(*by_task[t]));
+  }
+  return finish(std::move(prep), std::move(all));
 }
 
 }  // namespace simcluster

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Every flag the documentation uses is in the help of its command: each
-# `simcluster run|plan|validate|calibrate ...` in README.md, scenarios/README.md and docs/
+# `simcluster run|plan|merge|validate|calibrate ...` in README.md, scenarios/README.md and docs/
 # (continuation lines joined; the text up to a pipe, && or ;) has each of its flags in
 # `simcluster COMMAND --help`. And `simcluster --help` lists, in each command's usage
 # lines, every flag of that command's own help (a "-x, --long" pair by either form).
 # Usage: help_flags.sh SIMCLUSTER_BINARY   (from the repository root)
 source "$(dirname "$0")/common.bash"
-commands=(run plan validate calibrate)
+commands=(run plan merge validate calibrate)
 for c in "${commands[@]}"; do
   "$bin" "$c" --help >"$tmp/$c.help" || bad "simcluster $c --help failed"
 done
@@ -25,7 +25,7 @@ while IFS= read -r use; do
   done
 done < <(for f in README.md scenarios/README.md docs/*.md docs/*/*.md; do
   [[ -f $f ]] && sed -e ':a' -e '/\\$/N; s/\\\n */ /; ta' "$f"
-done | grep -oE 'simcluster (run|plan|validate|calibrate)( [^|;&`]*)?')
+done | grep -oE 'simcluster (run|plan|merge|validate|calibrate)( [^|;&`]*)?')
 if ((checked > 40)); then ok "the $checked flags the docs use are in their command's help"; else
   bad "only $checked flags found in the docs: the extraction broke"; fi
 

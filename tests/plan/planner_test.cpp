@@ -6,9 +6,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "simcluster/error.h"
 #include "simcluster/plan.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
@@ -299,6 +302,45 @@ TEST_CASE("plan: full scale-out (every HPA at maxReplicas) beside the claims' '1
   Plan q = make_plan({sc}, o);
   REQUIRE(q.levels[0].candidates[0].nodes);
   CHECK(*q.levels[0].candidates[0].nodes == *c.full_scale_out_nodes);
+}
+
+}  // namespace simcluster
+
+namespace simcluster {
+
+TEST_CASE("plan shards: partials through JSON merge to make_plan's plan; a task missing or twice") {
+  InSourceDir here;
+  // 2 levels x 2 shapes = 4 tasks, with claims (full scale-out at level 0).
+  Scenario sc = with("scenarios/plan.yaml", {"plan.levels=[100,5000]"});
+  PlanOptions o;
+  o.shapes = {"2cpu-4gi", "e2-standard-4"};
+  o.require = {Requirement::kSlo, Requirement::kNPlusOne};
+  const Plan whole = make_plan({sc}, o);
+  CHECK(plan_shard_tasks(4, 1, 3) == std::vector<size_t>{1});
+  CHECK(plan_shard_tasks(4, 0, 3) == std::vector<size_t>{0, 3});
+  std::vector<std::pair<size_t, PlanCandidate>> results;
+  for (size_t i = 0; i < 3; ++i) {
+    PlanPartial p = make_plan_partial({sc}, o, i, 3);
+    CHECK(p.tasks == 4);
+    p.version = "test";
+    const std::string text = write_plan_partial(p);
+    PlanPartial back = read_plan_partial(text, "p.json");
+    CHECK(write_plan_partial(back) == text);
+    for (auto& r : back.results) results.push_back(std::move(r));
+  }
+  const Plan merged = merge_plan({sc}, o, results);
+  for (ReportFormat f : {ReportFormat::kText, ReportFormat::kWide, ReportFormat::kJson,
+                         ReportFormat::kYaml, ReportFormat::kCsv, ReportFormat::kHtml}) {
+    CHECK(render_plan(merged, f) == render_plan(whole, f));
+  }
+  auto missing = results;
+  missing.erase(missing.begin() + 1);
+  CHECK_THROWS_WITH_AS(merge_plan({sc}, o, missing), "task 3 is missing", std::invalid_argument);
+  auto twice = results;
+  twice.push_back(results.front());
+  CHECK_THROWS_AS(merge_plan({sc}, o, twice), std::invalid_argument);
+  CHECK_THROWS_AS(read_plan_partial("{\"kind\": \"Plan\"}", "x.json"), InputError);
+  CHECK_THROWS_AS(make_plan_partial({sc}, o, 3, 3), std::invalid_argument);
 }
 
 }  // namespace simcluster
