@@ -44,6 +44,7 @@ struct Sample {
   std::vector<int32_t> pool_nodes;        // Ready nodes per pool, parallel to Report::node_pools
   int32_t pending_pods = 0;
   std::vector<double> latency_ms;  // parallel to Report::services
+  std::vector<double> rps;         // requests/s arriving at each Service, parallel to services
   ResourceTotals totals;
 };
 

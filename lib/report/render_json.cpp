@@ -99,6 +99,13 @@ Json series_to_json(const Report& r) {
     }
     latency.push_back(Json{{"service", service_label(r.services[i])}, {"values", values}});
   }
+  Json rps = Json::array();
+  for (size_t i = 0; i < r.services.size(); ++i) {
+    Json values = Json::array();
+    for (const auto& s : r.samples)
+      values.push_back(i < s.rps.size() ? number(s.rps[i]) : Json(nullptr));
+    rps.push_back(Json{{"service", service_label(r.services[i])}, {"values", values}});
+  }
   Json pool_nodes = Json::array();
   for (size_t i = 0; i < r.node_pools.size(); ++i) {
     Json values = Json::array();
@@ -119,6 +126,7 @@ Json series_to_json(const Report& r) {
                      {"storage_bytes", storage}};
   j["workloads"] = std::move(workloads);
   j["latency_ms"] = std::move(latency);
+  j["rps"] = std::move(rps);
   return j;
 }
 

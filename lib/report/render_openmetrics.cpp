@@ -171,6 +171,13 @@ std::string render_openmetrics(const Report& r, int64_t start_unix_ms) {
     service_labels.push_back(w.labels(
         fmt::format("namespace=\"{}\",service=\"{}\"", label_value(s.ns), label_value(s.name))));
   }
+  w.family("simcluster_service_requests_per_second", "gauge", "",
+           "Requests per second arriving at the Service (the load model's arrivals).");
+  for (size_t i = 0; i < r.services.size(); ++i) {
+    w.series("simcluster_service_requests_per_second", service_labels[i], [i](const Sample& s) {
+      return i < s.rps.size() ? value_text(s.rps[i], kJsonDecimals) : "NaN";
+    });
+  }
   w.family("simcluster_service_latency_seconds", "gauge", "seconds",
            "Mean latency of the Service's requests; +Inf while it is saturated or has no Ready "
            "pod.");
@@ -267,9 +274,16 @@ std::string render_openmetrics(const Report& r, int64_t start_unix_ms) {
            "Memory requested by the pods that exist, Pending ones included.");
   w.series("simcluster_memory_requests_bytes", cluster,
            [](const Sample& s) { return int_text(s.totals.memory_requests); });
-  w.family("simcluster_nodes_ready", "gauge", "",
-           "Ready nodes of all pools together (the report's samples do not split them by pool).");
+  w.family("simcluster_nodes_ready", "gauge", "", "Ready nodes of all pools together.");
   w.series("simcluster_nodes_ready", cluster, [](const Sample& s) { return int_text(s.nodes); });
+  w.family("simcluster_node_pool_nodes_ready", "gauge", "",
+           "Ready nodes of the pool (cluster.nodePools, a Karpenter offering, a dump's pool).");
+  for (size_t i = 0; i < r.node_pools.size(); ++i) {
+    const std::string l = w.labels(fmt::format(R"(pool="{}")", label_value(r.node_pools[i].pool)));
+    w.series("simcluster_node_pool_nodes_ready", l, [i](const Sample& s) {
+      return int_text(i < s.pool_nodes.size() ? s.pool_nodes[i] : 0);
+    });
+  }
 
   // Cost: the report has each pool's total, not its course, so the counter has
   // two points, 0 at the start and the total when the run ended.

@@ -522,6 +522,7 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
             fmt::format("mean latency {:.1f} ms, over the SLO of {:.1f} ms", l.latency_ms, *slo));
     }
     s.peak_rps = std::max(s.peak_rps, l.arrival_rps);
+    s.rps = l.arrival_rps;
     s.latency = l.latency_ms;
     if (std::isfinite(l.latency_ms)) {
       s.max_latency = std::max(s.max_latency, l.latency_ms);
@@ -590,7 +591,10 @@ void Recorder::sample(World& w) {
     }
   }
   s.pending_pods = w.store.pending_pods;
-  for (const ServiceTrack& t : services_) s.latency_ms.push_back(t.latency);
+  for (const ServiceTrack& t : services_) {
+    s.latency_ms.push_back(t.latency);
+    s.rps.push_back(t.rps);
+  }
   s.totals = totals_of(w);
   samples_.push_back(std::move(s));
 }

@@ -150,6 +150,7 @@ class Recorder {
   struct ServiceTrack {
     std::string ns, name;
     double peak_rps = 0, max_latency = 0, latency = 0;
+    double rps = 0;  // arrivals at the last scrape
     double latency_sum = 0;
     int64_t latency_n = 0;
     int64_t ms_over_slo = 0;

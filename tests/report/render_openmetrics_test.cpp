@@ -199,9 +199,9 @@ TEST_CASE("openmetrics: timestamps follow the chosen start and rise within each 
     last[key] = ts;
     ++n;
   }
-  // 6 workloads x 9 figures + 2 Services + 7 cluster series, 10 samples each,
-  // plus 2 cost points.
-  CHECK(n == (6 * 9 + 2 + 7) * 10 + 2);
+  // 6 workloads x 9 figures + 2 Services x 2 (rps, latency) + 7 cluster series + 1 per node
+  // pool, 10 samples each, plus 2 cost points.
+  CHECK(n == (6 * 9 + 2 * 2 + 7 + 1) * 10 + 2);
   CHECK(render_openmetrics(r, 0).find(" 0\n") != std::string::npos);
 }
 
