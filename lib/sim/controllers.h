@@ -240,7 +240,9 @@ class Karpenter final : public StoreWatcher {
     Resources allocatable;
     Resources overhead;  // DaemonSet pods' requests on the template (pods counted)
     int64_t price = 0;   // micro-USD per hour
-    std::string label;   // "m5.large on-demand"
+    std::string label;   // "m5.large on-demand", "m5.large spot us-east-1a"
+    std::string zone;    // "" when the NodePool names no zone
+    size_t zone_index = 0;
   };
   struct Claim {
     size_t offering = 0;
@@ -249,6 +251,10 @@ class Karpenter final : public StoreWatcher {
     std::optional<std::string> replaces;  // node to drain once this one is Ready
     SimTime oldest_pending;               // the oldest pod it was launched for turned Pending
   };
+  // The node an offering launches as its index-th node: the pool's node, in the offering's zone.
+  Node node_of(const Offering& o, int32_t index) const;
+  int32_t nodes_in_zone(size_t np, const std::string& zone) const;  // existing + in flight
+  bool cheaper(size_t a, size_t b) const;                           // launch preference
   void queue_batch_check();
   void provision();
   void launch(size_t offering, const std::string& why, std::optional<std::string> replaces,

@@ -29,6 +29,8 @@
 //    only deleted, never replaced (SpotToSpotConsolidation is off by default).
 //  * Disrupted nodes are tainted karpenter.sh/disrupted:NoSchedule, their pods evicted and
 //    the node removed once they are gone (DaemonSet pods go with it).
+// Offerings are per instance type, capacity type and zone: a NodeClaim launches in a zone its
+// pods allow; among equally cheap zones, the one with the fewest of the NodePool's nodes.
 // Not modelled: multi-node consolidation, the 15 s validation wait before a command runs,
 // drift and expiration, spot interruptions and insufficient-capacity errors, topology and
 // inter-pod (anti-)affinity between the pods of one new NodeClaim (they are checked against
@@ -69,24 +71,64 @@ Karpenter::Karpenter(World& w) : w_(w), next_index_(w.cfg.node_pools.size(), 0) 
   }
   for (size_t np = 0; np < w.cfg.karpenter.node_pools.size(); ++np) {
     for (const KarpenterOffering& o : w.cfg.karpenter.node_pools[np].offerings) {
-      Offering off;
-      off.np = np;
-      off.pool = o.pool;
       const NodePool& pool = w.cfg.node_pools[o.pool];
-      Node node = make_pool_node(pool, 0);
-      node.metadata.name = pool.name + "-template";
-      off.node = scratch_.add_node(node);
-      off.allocatable = allocatable(pool.shape);
-      for (const PodInfo& ds : daemon_pods_for(w, node)) {
-        scratch_.add_pod(ds, off.node);
-        off.overhead += ds.requests;
-        off.overhead.pods += 1;
+      // One offering per zone the NodePool allows (Karpenter's offerings are per instance
+      // type, capacity type and zone); "" when it names no zone.
+      std::vector<std::string> zones = pool.zones;
+      if (zones.empty()) zones.emplace_back();
+      for (size_t z = 0; z < zones.size(); ++z) {
+        Offering off;
+        off.np = np;
+        off.pool = o.pool;
+        off.zone = zones[z];
+        off.zone_index = z;
+        Node node = node_of(off, 0);
+        node.metadata.name = fmt::format("{}-template-{}", pool.name, z);
+        off.node = scratch_.add_node(node);
+        off.allocatable = allocatable(pool.shape);
+        for (const PodInfo& ds : daemon_pods_for(w, node)) {
+          scratch_.add_pod(ds, off.node);
+          off.overhead += ds.requests;
+          off.overhead.pods += 1;
+        }
+        off.price = pool.shape.price_micro_usd_per_hour.value_or(0);
+        off.label = o.instance_type + (o.spot ? " spot" : " on-demand") +
+                    (off.zone.empty() ? "" : " " + off.zone);
+        offerings_.push_back(std::move(off));
       }
-      off.price = pool.shape.price_micro_usd_per_hour.value_or(0);
-      off.label = o.instance_type + (o.spot ? " spot" : " on-demand");
-      offerings_.push_back(std::move(off));
     }
   }
+}
+
+Node Karpenter::node_of(const Offering& o, int32_t index) const {
+  Node n = make_pool_node(w_.cfg.node_pools[o.pool], index);
+  if (!o.zone.empty()) n.metadata.labels[std::string(kLabelZone)] = o.zone;
+  return n;
+}
+
+int32_t Karpenter::nodes_in_zone(size_t np, const std::string& zone) const {
+  int32_t n = 0;
+  for (const auto& [name, node] : w_.store.nodes) {
+    if (nodepool_of(node.pool) == static_cast<int32_t>(np) && node.zone == zone) ++n;
+  }
+  for (const auto& [id, c] : inflight_) {
+    if (offerings_[c.offering].np == np && offerings_[c.offering].zone == zone) ++n;
+  }
+  return n;
+}
+
+// Cheapest first; among equal prices the zone with the fewest of the NodePool's nodes, then
+// the zones' order, then the pool's name.
+bool Karpenter::cheaper(size_t a, size_t b) const {
+  const Offering& x = offerings_[a];
+  const Offering& y = offerings_[b];
+  if (x.price != y.price) return x.price < y.price;
+  const std::string& xn = w_.cfg.node_pools[x.pool].name;
+  const std::string& yn = w_.cfg.node_pools[y.pool].name;
+  if (xn != yn) return xn < yn;
+  const int32_t xz = nodes_in_zone(x.np, x.zone), yz = nodes_in_zone(y.np, y.zone);
+  if (xz != yz) return xz < yz;
+  return x.zone_index < y.zone_index;
 }
 
 void Karpenter::fire(uint32_t a, uint64_t b) {
@@ -180,8 +222,7 @@ void Karpenter::provision() {
   // Existing nodes and the in-flight ones (as templates with their DaemonSet pods).
   ClusterSnapshot sim = w_.store.snapshot;
   for (const auto& [id, c] : inflight_) {
-    const NodePool& pool = w_.cfg.node_pools[offerings_[c.offering].pool];
-    const Node node = make_pool_node(pool, c.index);
+    const Node node = node_of(offerings_[c.offering], c.index);
     const NodeId nid = sim.add_node(node);
     for (const PodInfo& ds : daemon_pods_for(w_, node)) sim.add_pod(ds, nid);
   }
@@ -284,10 +325,8 @@ void Karpenter::provision() {
   // Launch: each claim takes its cheapest remaining offering within the limits.
   for (const NewClaim& c : claims) {
     std::vector<size_t> options = c.options;
-    std::stable_sort(options.begin(), options.end(), [&](size_t a, size_t b) {
-      return std::tie(offerings_[a].price, w_.cfg.node_pools[offerings_[a].pool].name) <
-             std::tie(offerings_[b].price, w_.cfg.node_pools[offerings_[b].pool].name);
-    });
+    std::stable_sort(options.begin(), options.end(),
+                     [&](size_t a, size_t b) { return cheaper(a, b); });
     std::optional<size_t> pick;
     for (size_t o : options) {
       if (within_limits(c.np, np_used[c.np], o)) {
@@ -333,7 +372,7 @@ void Karpenter::node_ready(uint64_t id) {
   const Claim c = it->second;
   inflight_.erase(it);
   const NodePool& pool = w_.cfg.node_pools[offerings_[c.offering].pool];
-  SimNode& n = w_.add_node(make_pool_node(pool, c.index), offerings_[c.offering].price);
+  SimNode& n = w_.add_node(node_of(offerings_[c.offering], c.index), offerings_[c.offering].price);
   // A replacement was launched for no Pending pod: no wait to report.
   if (!c.replaces) w_.recorder.autoscaled_node_ready(pool.name, w_.now - c.oldest_pending);
   w_.recorder.event(w_.now, "NodeAdded", "Node/" + n.node.metadata.name,
@@ -549,11 +588,7 @@ bool Karpenter::consolidate_one(const std::vector<SimNode*>& order) {
         if (!run_filters(info, scratch_, offerings_[o].node, w_.cfg.scheduler).ok()) ok = false;
       }
       if (!ok) continue;
-      if (!best ||
-          std::tie(offerings_[o].price, w_.cfg.node_pools[offerings_[o].pool].name) <
-              std::tie(offerings_[*best].price, w_.cfg.node_pools[offerings_[*best].pool].name)) {
-        best = o;
-      }
+      if (!best || cheaper(o, *best)) best = o;
     }
     if (!best) continue;
     // Limits: the replacement is counted while the node still exists.

@@ -229,3 +229,34 @@ TEST_CASE("the invariant checker reports a Karpenter NodePool over its limits") 
   const std::string broken = find_broken_invariant(w);
   CHECK_MESSAGE(broken.find("Karpenter NodePool np has 6000m cpu") != std::string::npos, broken);
 }
+
+TEST_CASE("a NodeClaim launches in a zone its pods allow; free pods go to the emptier zone") {
+  auto world = [](int32_t replicas, const char* cpu) {
+    SimulationConfig cfg = karpenter_world(replicas, cpu);
+    for (NodePool& p : cfg.node_pools) p.zones = {"zone-a", "zone-b"};
+    return cfg;
+  };
+  // nodeSelector zone-b: only the zone-b offerings are compatible.
+  SimulationConfig pinned = world(2, "900m");
+  pinned.manifests.deployments[0].template_.spec.node_selector = {
+      {"topology.kubernetes.io/zone", "zone-b"}};
+  Simulator a(std::move(pinned));
+  a.run_until(sec(120));
+  REQUIRE(a.nodes().size() == 1);
+  CHECK(a.nodes()[0].zone == "zone-b");
+  CHECK(count_pending(a) == 0);
+  auto launched = events_of(a.report(), "NodeClaimLaunched");
+  REQUIRE(launched.size() == 1);
+  CHECK(launched[0].message.find("small on-demand zone-b") != std::string::npos);
+
+  // Unpinned, 3 pods of 1500m: a large node for two, a small one for the third. Both would
+  // take zone-a by the zones' order, but the second NodeClaim sees the first in flight there
+  // and takes zone-b.
+  Simulator b(world(3, "1500m"));
+  b.run_until(sec(120));
+  REQUIRE(b.nodes().size() == 2);
+  std::vector<std::string> zones;
+  for (const NodeView& n : b.nodes()) zones.push_back(n.zone);
+  std::sort(zones.begin(), zones.end());
+  CHECK(zones == std::vector<std::string>{"zone-a", "zone-b"});
+}
