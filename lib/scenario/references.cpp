@@ -222,7 +222,23 @@ void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   if (!bound) return;
   const int64_t capacity = *bound;
   for (const ReplicaDemand& d : replica_demands(manifests)) {
-    if (!in_scope(scenario.namespaces, d.ns) || d.replicas <= capacity) continue;
+    if (!in_scope(scenario.namespaces, d.ns)) continue;
+    // An HPA raises spec.replicas to its minReplicas at its first sync
+    // (horizontal.go: currentReplicas < minReplicas -> desired = minReplicas),
+    // unless the workload is scaled to zero (then the HPA does nothing).
+    if (d.replicas > 0 && d.hpa_min_replicas > capacity && d.hpa_min_replicas > d.replicas) {
+      throw InputError(
+          d.hpa_min_source,
+          fmt::format("{} cannot fit the cluster: its HorizontalPodAutoscaler's minReplicas {} "
+                      "(the replicas it scales to at once) but its nodes hold at most {} pods "
+                      "(the pods allocatable summed over {}'s node pools and Nodes)",
+                      d.display(), d.hpa_min_replicas, capacity, scenario.file),
+          fmt::format(
+              "lower the HPA's spec.minReplicas to {} or fewer, or add nodes "
+              "(cluster.nodePools[].count) or pods per node (cluster.nodePools[].pods) in {}",
+              capacity, scenario.file));
+    }
+    if (d.replicas <= capacity) continue;
     throw InputError(
         d.source,
         fmt::format("{} cannot fit the cluster: spec.replicas {} but its nodes hold at most {} "

@@ -787,6 +787,25 @@ TEST_CASE("A workload that cannot fit the cluster's pods is refused with what to
                             "{apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: "
                             "1000\n");
   CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // An HPA's minReplicas above it is refused at the HPA: the HPA scales the
+  // workload to minReplicas at its first sync, so those pods are certain.
+  auto with_min = [&](const std::string& replicas, const std::string& min) {
+    return deployment(replicas) +
+           "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+           "metadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: "
+           "{apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: " +
+           min + "\n  maxReplicas: 100000\n";
+  };
+  dir.write("big.yaml", with_min("3", "100000"));
+  e = check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+  CHECK(contains(e, dir.file("big.yaml") + ":11:1: Deployment shop/web cannot fit the cluster: its "
+                                           "HorizontalPodAutoscaler's minReplicas 100000"));
+  CHECK(contains(e, "hint: lower the HPA's spec.minReplicas to 220 or fewer"));
+  dir.write("big.yaml", with_min("3", "220"));
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // Scaled to zero, the HPA does nothing (horizontal.go), so its minReplicas is not demanded.
+  dir.write("big.yaml", with_min("0", "100000"));
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
   dir.write("big.yaml", deployment("221"));
   // A namespace the scenario does not simulate is not checked.
   CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}") + "namespaces: [other]\n") == "");
