@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "progress.h"
 #include "simcluster/error.h"
 #include "simcluster/plan.h"
 #include "simcluster/render.h"
@@ -155,10 +157,7 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
         o.options.require.push_back(*req);
       }
     } else if (c.is("--jobs") || c.is_short('j')) {
-      std::string v = c.value(c.is("--jobs") ? "--jobs" : "-j");
-      auto n = parse_positive(v);
-      if (!n || *n > 64) throw UsageError{fmt::format("-j '{}' is not a count from 1 to 64", v)};
-      o.options.threads = static_cast<int>(*n);
+      o.options.threads = parse_jobs(c.value(c.is("--jobs") ? "--jobs" : "-j"));
     } else if (c.is("--set")) {
       o.overrides.push_back(parse_set_flag(c.value("--set")));
     } else if (a == "-q" || a == "--quiet") {
@@ -194,14 +193,18 @@ int cmd_plan(const Args& args) {
   if (opt.out) check_output_path(*opt.out, inputs);
 
   const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
-  if (show_progress) {
-    fmt::print(stderr, "planning: simulating candidate clusters...");
-    std::fflush(stderr);
-  }
-  Plan plan = make_plan(scenarios, opt.options);
-  if (show_progress) {
-    fmt::print(stderr, "\r\033[K");
-    std::fflush(stderr);
+  Plan plan;
+  {
+    // One line: candidate searches (a level and a shape) done / total, time left.
+    std::unique_ptr<SweepProgress> bar;
+    if (show_progress) {
+      opt.options.progress = [&bar](size_t done, size_t total) {
+        if (!bar)
+          bar = std::make_unique<SweepProgress>("planning", "candidate searches", total, true);
+        if (done > 0) bar->done(done - 1);
+      };
+    }
+    plan = make_plan(scenarios, opt.options);
   }
   std::string output = render_plan(plan, opt.format);
   return write_output("plan", output, opt.out, inputs);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -700,6 +701,8 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
   std::vector<PlanCandidate> results(tasks.size());
   std::vector<std::exception_ptr> errors(tasks.size());
   std::atomic<size_t> next{0};
+  std::mutex progress_mu;
+  size_t searches_done = 0;
   auto worker = [&] {
     for (size_t t = next++; t < tasks.size(); t = next++) {
       try {
@@ -711,8 +714,13 @@ Plan make_plan(const std::vector<Scenario>& scenarios, const PlanOptions& option
       } catch (...) {
         errors[t] = std::current_exception();
       }
+      if (options.progress) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        options.progress(++searches_done, tasks.size());
+      }
     }
   };
+  if (options.progress) options.progress(0, tasks.size());
   const int threads = std::clamp(options.threads, 1, 64);
   if (threads == 1 || tasks.size() <= 1) {
     worker();
