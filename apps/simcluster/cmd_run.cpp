@@ -259,7 +259,8 @@ int cmd_run(const Args& args) {
           };
         }
         try {
-          runs[i] = run_scenario(scenarios[i], progress);
+          runs[i] = run_scenario(scenarios[i], progress,
+                                 [&bar](const std::string& line) { bar.message(line); });
         } catch (...) {
           errors[i] = std::current_exception();
           failed = true;

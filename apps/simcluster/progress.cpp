@@ -51,6 +51,13 @@ void SweepProgress::done(size_t i) {
   draw_locked(true);
 }
 
+void SweepProgress::message(const std::string& line) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fmt::print(stderr, "{}{}\n", enabled_ ? "\r\033[K" : "", line);
+  if (enabled_) draw_locked(true);
+  std::fflush(stderr);
+}
+
 void SweepProgress::draw_locked(bool force) {
   double work = 0;
   for (double f : fraction_) work += f;

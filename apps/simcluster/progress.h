@@ -28,6 +28,9 @@ class SweepProgress {
   void update(size_t i, double fraction);
   // Item `i` is done.
   void done(size_t i);
+  // A line for stderr, printed whether or not the progress line is shown
+  // (above it when it is), from any thread.
+  void message(const std::string& line);
 
  private:
   void draw_locked(bool force);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "simcluster/manifests.h"
 #include "simcluster/nodes.h"
@@ -251,6 +253,23 @@ void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
 }
 
 }  // namespace
+
+std::vector<std::string> scenario_capacity_warnings(const Scenario& scenario,
+                                                    const Manifests& manifests) {
+  std::vector<std::string> out;
+  const std::optional<int64_t> bound = pod_capacity(scenario, manifests);
+  if (!bound) return out;
+  for (const ReplicaDemand& d : replica_demands(manifests)) {
+    if (!in_scope(scenario.namespaces, d.ns) || d.hpa_max_replicas <= *bound) continue;
+    out.push_back(fmt::format(
+        "{}: warning: {}'s HorizontalPodAutoscaler may scale it to maxReplicas {} but the nodes "
+        "of {} hold at most {} pods: driven there, the run holds {} or more pods Pending, which "
+        "takes time and memory; lower spec.maxReplicas to {} or add nodes to see them run",
+        d.hpa_source.to_string(), d.display(), d.hpa_max_replicas, scenario.file, *bound,
+        d.hpa_max_replicas - *bound, *bound));
+  }
+  return out;
+}
 
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests) {
   check_pod_capacity(scenario, manifests);

@@ -78,6 +78,16 @@ refused "--set count=0" "cannot fit the cluster: spec.replicas 100 but its nodes
 workload Deployment 100000 >"$tmp/app/web.yaml"
 refused "one impossible scenario among several" "cannot fit the cluster" run --quiet "$(pwd)/scenarios/peak.yaml" s.yaml
 
+# An HPA maxReplicas above what the nodes hold is simulated (the run shows the
+# Pending pods if the load drives it there), with a warning before the run.
+{ workload Deployment 3; hpa 1 100000; } >"$tmp/app/web.yaml"
+if (cd "$tmp" && timeout 20 "$bin" run --quiet s.yaml >"$tmp/out" 2>"$tmp/err") &&
+   grep -qF "app/web.yaml:16:1: warning: Deployment shop/web's HorizontalPodAutoscaler may scale it to maxReplicas 100000 but the nodes of s.yaml hold at most 220 pods: driven there, the run holds 99780 or more pods Pending" "$tmp/err"; then
+  ok "HPA maxReplicas 1e5 on 220 pods: runs, warned before"
+else
+  bad "HPA maxReplicas 1e5 on 220 pods: $(head -3 "$tmp/err")"
+fi
+
 # What fits still runs (and fast).
 { workload Deployment 3; hpa 200 220; } >"$tmp/app/web.yaml"
 if (cd "$tmp" && timeout 20 "$bin" run --quiet s.yaml >"$tmp/out" 2>"$tmp/err"); then

@@ -787,6 +787,22 @@ TEST_CASE("A workload that cannot fit the cluster's pods is refused with what to
                             "{apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: "
                             "1000\n");
   CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // ... but said before the run: it can never get there.
+  {
+    Scenario s = dir.parse(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+    std::vector<std::string> w = scenario_capacity_warnings(s, load_manifests(s.manifests));
+    REQUIRE(w.size() == 1);
+    CHECK(contains(w[0], dir.file("big.yaml") +
+                             ":11:1: warning: Deployment shop/web's HorizontalPodAutoscaler may "
+                             "scale it to maxReplicas 1000 but the nodes of "));
+    CHECK(contains(w[0],
+                   "hold at most 220 pods: driven there, the run holds 780 or more pods "
+                   "Pending"));
+    // An autoscaled pool counts at its max: 10 x 110 pods hold 1000.
+    s = dir.parse(pools("{name: p, count: 2, min: 1, max: 10, preset: 2cpu-4gi}") +
+                  "  autoscaler: {kind: cluster-autoscaler}\n");
+    CHECK(scenario_capacity_warnings(s, load_manifests(s.manifests)).empty());
+  }
   // An HPA's minReplicas above it is refused at the HPA: the HPA scales the
   // workload to minReplicas at its first sync, so those pods are certain.
   auto with_min = [&](const std::string& replicas, const std::string& min) {
