@@ -827,6 +827,24 @@ TEST_CASE("A workload that cannot fit the cluster's pods is refused with what to
   CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}") + "namespaces: [other]\n") == "");
 }
 
+TEST_CASE("The nodes every pool starts with are capped together, at the pool that crosses it") {
+  ScratchDir dir;
+  auto pools = [](int n, int count) {
+    std::string s = "name: t\nmanifests: [app.yaml]\ncluster:\n  nodePools:\n";
+    for (int i = 0; i < n; ++i) {
+      s += fmt::format("    - {{name: p{}, count: {}, preset: 2cpu-4gi}}\n", i, count);
+    }
+    return s;
+  };
+  CHECK(dir.error(pools(2, 5000)) == "");
+  const std::string e = dir.error(pools(30, 5000));
+  CHECK(contains(e,
+                 ":7:25: cluster.nodePools[2].count: the pools start with 15000 nodes with "
+                 "this one, more than a run holds (10000 nodes at the start, every pool "
+                 "together)"));
+  CHECK(contains(e, "hint: lower the pools' counts"));
+}
+
 TEST_CASE("Claims are read from the claims file and checked against the level") {
   ScratchDir dir;
   dir.write("claims.yaml", R"(title: the report
