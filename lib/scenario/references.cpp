@@ -176,7 +176,8 @@ void check_hpa_metric_names(const HPAMetricsSpec& spec, const HorizontalPodAutos
 // allocatable falls back to capacity, then to 110, as the scheduler reads it).
 // Example: 2 pools of 3 and 2 e2-standard-2 nodes (110 pods each): 550.
 // An autoscaled pool counts at its max; a Karpenter NodePool at the most nodes its limits
-// allow of its densest offering, and without limits the capacity has no bound (nullopt).
+// allow of its densest offering, and never more than kMaxNodesPerPool nodes, the cap of
+// a NodePool without limits. (nullopt is kept for a bound that cannot be computed.)
 std::optional<int64_t> pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   int64_t total = 0;
   for (const NodePool& pool : scenario.node_pools) {
@@ -185,11 +186,10 @@ std::optional<int64_t> pod_capacity(const Scenario& scenario, const Manifests& m
   }
   if (scenario.karpenter.enabled) {
     for (const KarpenterNodePool& np : scenario.karpenter.node_pools) {
-      if (!np.limit_cpu_milli && !np.limit_memory) return std::nullopt;
       int64_t most = 0;
       for (const KarpenterOffering& o : np.offerings) {
         const MachineShape& shape = scenario.node_pools[o.pool].shape;
-        int64_t nodes = INT32_MAX;
+        int64_t nodes = kMaxNodesPerPool;
         if (np.limit_cpu_milli && shape.capacity.cpu_milli > 0) {
           nodes = std::min(nodes, *np.limit_cpu_milli / shape.capacity.cpu_milli);
         }

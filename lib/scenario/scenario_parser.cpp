@@ -25,7 +25,6 @@ constexpr size_t kMaxScenarioBytes = size_t{1} << 20;
 constexpr size_t kMaxClaimsBytes = size_t{1} << 20;
 constexpr SimDuration kMaxDuration{366LL * 86'400'000};
 constexpr double kMaxUsers = 1e9;
-constexpr int64_t kMaxNodesPerPool = 10'000;
 constexpr size_t kMaxListEntries = 100'000;
 constexpr SimDuration kZero{0};
 
