@@ -61,7 +61,9 @@ Flags:
                        the same for every N
       --set PATH=VALUE what-if without editing the file (repeatable), checked
                        like the file: --set services.chat-service.concurrency=4
-  -q, --quiet          no progress line on stderr
+  -q, --quiet          no progress line on stderr; the line (candidate searches
+                       done / total, time left) is shown only when stderr is
+                       a terminal
   -f FILE              a scenario (same as a positional SCENARIO)
   -h, --help           show this help
 
