@@ -92,6 +92,19 @@ int write_output(const std::string& command, const std::string& output,
   return 0;
 }
 
+int parse_jobs(const std::string& value) {
+  int n = 0;
+  bool digits = !value.empty() && value.size() <= 9;
+  for (char c : value) {
+    if (c < '0' || c > '9') digits = false;
+    if (digits) n = n * 10 + (c - '0');
+  }
+  if (!digits || n < 1 || n > 64) {
+    throw UsageError{fmt::format("-j '{}' is not a count from 1 to 64", value)};
+  }
+  return n;
+}
+
 UsageError unknown_flag(const std::string& arg, const std::vector<std::string>& known) {
   const std::string name = arg.substr(0, arg.find('='));
   const std::string hint = closest_match(name, known);

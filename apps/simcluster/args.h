@@ -53,6 +53,9 @@ std::vector<std::string> input_files(const std::vector<Scenario>& scenarios);
 int write_output(const std::string& command, const std::string& output,
                  const std::optional<std::string>& out, const std::vector<std::string>& inputs);
 
+// -j / --jobs N: a thread count from 1 to 64, else a UsageError.
+int parse_jobs(const std::string& value);
+
 // "unknown flag '--outt', did you mean '--out'?"
 UsageError unknown_flag(const std::string& arg, const std::vector<std::string>& known);
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -17,6 +18,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "progress.h"
 #include "shard.h"
 #include "simcluster/error.h"
 #include "simcluster/plan.h"
@@ -67,7 +69,9 @@ Flags:
                        (0 <= I < N) and write a partial result (JSON) instead
                        of the plan; 'simcluster merge' combines the N
                        partials into exactly the plan (docs/sweeps.md)
-  -q, --quiet          no progress line on stderr
+  -q, --quiet          no progress line on stderr; the line (candidate searches
+                       done / total, time left) is shown only when stderr is
+                       a terminal
   -f FILE              a scenario (same as a positional SCENARIO)
   -h, --help           show this help
 
@@ -176,10 +180,7 @@ PlanArgs parse_plan_args(const Args& args, bool* help) {
         o.options.require.push_back(*req);
       }
     } else if (c.is("--jobs") || c.is_short('j')) {
-      std::string v = c.value(c.is("--jobs") ? "--jobs" : "-j");
-      auto n = parse_positive(v);
-      if (!n || *n > 64) throw UsageError{fmt::format("-j '{}' is not a count from 1 to 64", v)};
-      o.options.threads = static_cast<int>(*n);
+      o.options.threads = parse_jobs(c.value(c.is("--jobs") ? "--jobs" : "-j"));
     } else if (c.is("--set")) {
       const std::string v = c.value("--set");
       o.result_args.push_back("--set=" + v);
@@ -228,9 +229,14 @@ int cmd_plan(const Args& args) {
   if (opt.out) check_output_path(*opt.out, inputs);
 
   const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
+  // One line: candidate searches (a level and a shape) done / total, time left.
+  std::unique_ptr<SweepProgress> bar;
   if (show_progress) {
-    fmt::print(stderr, "planning: simulating candidate clusters...");
-    std::fflush(stderr);
+    opt.options.progress = [&bar](size_t done, size_t total) {
+      if (!bar)
+        bar = std::make_unique<SweepProgress>("planning", "candidate searches", total, true);
+      if (done > 0) bar->done(done - 1);
+    };
   }
   if (opt.shard) {
     PlanPartial partial =
@@ -238,16 +244,13 @@ int cmd_plan(const Args& args) {
     partial.version = simcluster_version();
     partial.digest = inputs_digest(opt.result_args, inputs);
     partial.args = opt.result_args;
-    if (show_progress) {
-      fmt::print(stderr, "\r\033[K");
-      std::fflush(stderr);
-    }
+    bar.reset();
     return write_output("plan", write_plan_partial(partial), opt.out, inputs);
   }
-  Plan plan = make_plan(scenarios, opt.options);
-  if (show_progress) {
-    fmt::print(stderr, "\r\033[K");
-    std::fflush(stderr);
+  Plan plan;
+  {
+    plan = make_plan(scenarios, opt.options);
+    bar.reset();
   }
   std::string output = render_plan(plan, opt.format);
   return write_output("plan", output, opt.out, inputs);

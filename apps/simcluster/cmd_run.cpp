@@ -6,18 +6,22 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
+#include "progress.h"
 #include "simcluster/error.h"
 #include "simcluster/render.h"
 #include "simcluster/scenario.h"
@@ -33,7 +37,7 @@ constexpr const char* kRunHelp =
 
 Usage:
   simcluster run SCENARIO... [-o text|wide|json|yaml|csv|html] [--out FILE]
-                 [--seed N] [--duration D] [--set PATH=VALUE]... [--quiet]
+                 [--seed N] [--duration D] [--set PATH=VALUE]... [-j N] [--quiet]
   simcluster run SCENARIO -o openmetrics [--start TIME] [--out FILE] ...
   simcluster run SCENARIO --cluster-from DUMP ...
 
@@ -45,7 +49,8 @@ Several scenarios (e.g. one per load level) print a sizing table side by side:
 each workload's most pods in each run beside the figure the scenarios' claims
 file states for that load, every difference flagged; the claimed minimum and
 maximum totals against the ones computed from the manifests; and the
-recommended cluster against what each run needed.
+recommended cluster against what each run needed. With -j N they are
+simulated N at a time; the output is the same for every N.
 
 Flags:
   -o, --output FORMAT  text (default), wide (more columns, every event), json,
@@ -70,7 +75,12 @@ Flags:
                        replaces the scenario's manifests and node pools, and
                        the run starts with its pods on its nodes (the same as
                        manifests: [DUMP] with cluster: {fromManifests: true})
-  -q, --quiet          no progress line on stderr (shown only on a terminal)
+  -j, --jobs N         simulate N scenarios at once, on N threads (default 1,
+                       at most 64); the output is byte for byte the same for
+                       every N (in the order given, each with its own seed)
+  -q, --quiet          no progress line on stderr; the line (simulations done
+                       / total, percent, time left) is shown only when stderr
+                       is a terminal
   -f FILE              a scenario (same as a positional SCENARIO)
   -                    read one scenario from stdin; its relative paths
                        resolve against the current directory
@@ -84,6 +94,8 @@ Examples:
   simcluster run scenarios/peak.yaml --set cluster.nodePools[0].count=6 \
       --set load.users=5000 --set services.chat-service.concurrency=4
   simcluster run scenarios/baseline.yaml scenarios/high.yaml scenarios/peak.yaml
+  simcluster run scenarios/day.yaml scenarios/day-autoscaled.yaml \
+      scenarios/day-karpenter.yaml -j 3
   simcluster run scenarios/day.yaml -o html --out day.html
   simcluster run scenarios/rollout.yaml -o json | jq '.workloads[].rollout_seconds'
   simcluster run scenarios/peak.yaml -o csv --out peak.csv
@@ -104,6 +116,7 @@ struct RunOptions {
   bool quiet = false;
   std::optional<int64_t> start_ms;          // --start, Unix milliseconds
   std::optional<std::string> cluster_from;  // --cluster-from DUMP
+  int jobs = 1;                             // -j N: scenarios simulated at once
 };
 
 std::optional<uint64_t> parse_seed(const std::string& s) {
@@ -120,9 +133,9 @@ std::optional<uint64_t> parse_seed(const std::string& s) {
 
 RunOptions parse_args(const Args& args, bool* help) {
   RunOptions o;
-  static const std::vector<std::string> kFlags = {"--output",   "--out",  "--seed",
-                                                  "--duration", "--set",  "--start",
-                                                  "--quiet",    "--help", "--cluster-from"};
+  static const std::vector<std::string> kFlags = {
+      "--output", "--out",   "--seed", "--duration",     "--set",
+      "--start",  "--quiet", "--help", "--cluster-from", "--jobs"};
   for (ArgCursor c(args); !c.done(); c.advance()) {
     const std::string& a = c.arg();
     if (a == "-h" || a == "--help") {
@@ -159,6 +172,8 @@ RunOptions parse_args(const Args& args, bool* help) {
     } else if (c.is("--cluster-from")) {
       o.cluster_from = c.value("--cluster-from");
       if (o.cluster_from->empty()) throw UsageError{"--cluster-from needs a dump file"};
+    } else if (c.is("--jobs") || c.is_short('j')) {
+      o.jobs = parse_jobs(c.value(c.is("--jobs") ? "--jobs" : "-j"));
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
     } else if (!c.scenario(o.scenarios)) {
@@ -222,29 +237,48 @@ int cmd_run(const Args& args) {
   const std::vector<std::string> inputs = input_files(scenarios);
   if (opt.out) check_output_path(*opt.out, inputs);  // before spending time simulating
 
-  bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
-  std::vector<ScenarioRun> runs;
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    std::string label =
-        opt.scenarios[i] == "-" ? "<stdin>" : fs::path(opt.scenarios[i]).filename().string();
-    std::function<void(SimTime, SimTime)> progress;
-    int64_t last_pct = -1;
-    if (show_progress) {
-      // Redrawn when the percentage changes: at most ~100 writes per run.
-      progress = [&label, &last_pct](SimTime now, SimTime end) {
-        int64_t pct = end.ms() > 0 ? now.ms() * 100 / end.ms() : 100;
-        if (pct == last_pct) return;
-        last_pct = pct;
-        fmt::print(stderr, "\rsimulating {}  {:3}% (t={})\033[K", label, pct,
-                   format_duration(now.since_start));
-        std::fflush(stderr);
-      };
+  // Each scenario is simulated on its own (its own seed and world), so N
+  // threads give the same runs; results are placed by index, never by
+  // completion, and the error reported is the first in input order (work is
+  // taken in order and stops at an error, so every earlier scenario is done).
+  const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO) == 1;
+  std::vector<ScenarioRun> runs(scenarios.size());
+  std::vector<std::exception_ptr> errors(scenarios.size());
+  {
+    SweepProgress bar("simulating", "simulations", scenarios.size(), show_progress);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    auto worker = [&] {
+      while (!failed) {
+        const size_t i = next++;  // once taken, a scenario is run
+        if (i >= scenarios.size()) break;
+        std::function<void(SimTime, SimTime)> progress;
+        if (bar.enabled()) {
+          progress = [&bar, i](SimTime now, SimTime end) {
+            bar.update(i, end.ms() > 0 ? static_cast<double>(now.ms()) / end.ms() : 1.0);
+          };
+        }
+        try {
+          runs[i] = run_scenario(scenarios[i], progress,
+                                 [&bar](const std::string& line) { bar.message(line); });
+        } catch (...) {
+          errors[i] = std::current_exception();
+          failed = true;
+        }
+        bar.done(i);
+      }
+    };
+    const size_t threads = std::min<size_t>(static_cast<size_t>(opt.jobs), scenarios.size());
+    if (threads <= 1) {
+      worker();
+    } else {
+      std::vector<std::thread> pool;
+      for (size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
+      for (std::thread& t : pool) t.join();
     }
-    runs.push_back(run_scenario(scenarios[i], progress));
-    if (show_progress) {
-      fmt::print(stderr, "\r\033[K");
-      std::fflush(stderr);
-    }
+  }
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
   }
   std::vector<const Scenario*> scenario_ptrs;
   for (const auto& sc : scenarios) scenario_ptrs.push_back(&sc);

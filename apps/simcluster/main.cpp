@@ -17,7 +17,7 @@ constexpr const char* kUsage = R"(simcluster - a Kubernetes cluster simulator an
 Usage:
   simcluster run [-f] SCENARIO... [-o text|wide|json|yaml|csv|html|openmetrics] [--out FILE]
                  [--seed N] [--duration D] [--set PATH=VALUE]... [--start TIME] [-q|--quiet]
-                 [--cluster-from DUMP]
+                 [--cluster-from DUMP] [-j|--jobs N]
   simcluster plan [-f] SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
                   [-o text|wide|json|yaml|csv|html] [--out FILE] [-j|--jobs N]
                   [--set PATH=VALUE]... [-q|--quiet] [--shard I/N]

@@ -72,10 +72,12 @@ struct LoadOptions {
 // (default 1), or the maxReplicas of an HPA that scales it when that is higher.
 struct ReplicaDemand {
   std::string kind, ns, name;
-  int64_t replicas = 1;          // spec.replicas
-  int64_t hpa_max_replicas = 0;  // the highest maxReplicas of the HPAs scaling it; 0: none
-  SourceLocation source;         // the workload's document
-  SourceLocation hpa_source;     // that HPA's document
+  int64_t replicas = 1;           // spec.replicas
+  int64_t hpa_max_replicas = 0;   // the highest maxReplicas of the HPAs scaling it; 0: none
+  int64_t hpa_min_replicas = 0;   // the highest minReplicas of the HPAs scaling it; 0: none
+  SourceLocation source;          // the workload's document
+  SourceLocation hpa_source;      // that HPA's document
+  SourceLocation hpa_min_source;  // the document of the HPA with the highest minReplicas
   int64_t pods() const { return std::max(replicas, hpa_max_replicas); }
   // "Deployment shop/web"
   std::string display() const { return kind + " " + ns + "/" + name; }

@@ -110,6 +110,11 @@ std::optional<ReservationPolicy> machine_shape_policy(std::string_view name);
 // All preset names, sorted (for "did you mean").
 std::vector<std::string> machine_shape_names();
 
+// The most nodes of one pool (cluster.nodePools[].count and max), of every
+// pool together at the start, and of one Karpenter NodePool at any time
+// (whether or not it has limits): what a run holds.
+inline constexpr int32_t kMaxNodesPerPool = 10'000;
+
 // A group of identical nodes.
 struct NodePool {
   std::string name;  // node names are name-0, name-1, ...

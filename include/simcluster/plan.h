@@ -23,7 +23,9 @@
 //    index, never by completion order).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +60,12 @@ struct PlanOptions {
   std::optional<int32_t> max_nodes;  // default: scenario plan.maxNodes, else 100
   std::vector<Requirement> require;  // empty: the scenario's plan.require, else slo, rollout, n+1
   int threads = 1;
+  // When set, called with (0, total) before the first candidate search (one
+  // level and one shape), then after each one finishes with the searches done
+  // and their total; calls are serialized
+  // (never two at once), from whichever thread finished. Display only: the
+  // Plan does not depend on it.
+  std::function<void(size_t done, size_t total)> progress;
   // Benchmarks: also find each answer by trying every count from 1 up
   // (PlanCandidate::linear_simulations), to compare with the search.
   bool linear_baseline = false;

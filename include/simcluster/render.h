@@ -232,9 +232,12 @@ struct ScenarioRun {
 // Loads the scenario's manifests, checks the scenario's references against
 // them, builds the load model and the engine, and runs to the scenario's
 // duration. `progress`, when set, is called after each simulated minute with
-// (now, end). Throws InputError for bad input.
+// (now, end). `warn`, when set, is given each scenario_capacity_warnings()
+// line after the checks and before anything is simulated. Throws InputError
+// for bad input.
 ScenarioRun run_scenario(const Scenario& scenario,
-                         const std::function<void(SimTime now, SimTime end)>& progress = {});
+                         const std::function<void(SimTime now, SimTime end)>& progress = {},
+                         const std::function<void(const std::string& line)>& warn = {});
 
 // start: steady. The replicas each HPA-scaled workload ("Kind/ns/name")
 // settles at under the scenario's initial load (users at t = 0, load changes

@@ -285,6 +285,16 @@ Scenario parse_scenario(std::string_view yaml_text, const std::string& file_name
 // names of hpaMetrics. Throws InputError at the scenario's line, with "did you mean".
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests);
 
+// What the scenario will simulate although it cannot happen, worth saying
+// before the run: an HPA whose maxReplicas exceed the pods all the nodes can
+// hold (an autoscaled pool at its max; nothing is said without a bound, as for
+// a Karpenter NodePool without limits). The run simulates it (the Pending pods
+// are the answer) but, driven there, it holds up to maxReplicas - capacity
+// Pending pods, which costs time and memory. One line per HPA, in manifest
+// order: "file:line:col: warning: ...; lower ... or add nodes".
+std::vector<std::string> scenario_capacity_warnings(const Scenario& scenario,
+                                                    const Manifests& manifests);
+
 // Resolves a workload reference: the (kind, ns, name) of the one matching
 // Deployment, StatefulSet or DaemonSet. Throws InputError at `where` when there
 // is none (with "did you mean") or more than one.

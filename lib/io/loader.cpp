@@ -337,10 +337,17 @@ class Loader {
 std::vector<ReplicaDemand> replica_demands(const Manifests& manifests) {
   // (namespace, kind, name) of a scale target -> the HPA with the highest maxReplicas.
   std::map<std::tuple<std::string, std::string, std::string>, const HorizontalPodAutoscaler*> hpas;
+  // ... and the HPA with the highest minReplicas (it raises spec.replicas to that at once).
+  std::map<std::tuple<std::string, std::string, std::string>, const HorizontalPodAutoscaler*>
+      min_hpas;
   for (const HorizontalPodAutoscaler& h : manifests.horizontal_pod_autoscalers) {
     auto key = std::make_tuple(h.metadata.ns, h.scale_target_ref.kind, h.scale_target_ref.name);
     const HorizontalPodAutoscaler*& best = hpas[key];
     if (best == nullptr || h.max_replicas > best->max_replicas) best = &h;
+    const HorizontalPodAutoscaler*& floor = min_hpas[key];
+    if (floor == nullptr || h.min_replicas.value_or(1) > floor->min_replicas.value_or(1)) {
+      floor = &h;
+    }
   }
   std::vector<ReplicaDemand> out;
   auto add = [&](const char* kind, const ObjectMeta& meta, std::optional<int32_t> replicas) {
@@ -354,6 +361,11 @@ std::vector<ReplicaDemand> replica_demands(const Manifests& manifests) {
     if (it != hpas.end() && it->second->max_replicas > 0) {
       d.hpa_max_replicas = it->second->max_replicas;
       d.hpa_source = it->second->metadata.source;
+    }
+    auto lo = min_hpas.find(std::make_tuple(meta.ns, std::string(kind), meta.name));
+    if (lo != min_hpas.end()) {
+      d.hpa_min_replicas = lo->second->min_replicas.value_or(1);
+      d.hpa_min_source = lo->second->metadata.source;
     }
     out.push_back(std::move(d));
   };

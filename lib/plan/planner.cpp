@@ -6,6 +6,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -720,6 +721,8 @@ std::vector<PlanCandidate> run_tasks(const Prepared& prep, const PlanOptions& op
   std::vector<PlanCandidate> results(which.size());
   std::vector<std::exception_ptr> errors(which.size());
   std::atomic<size_t> next{0};
+  std::mutex progress_mu;
+  size_t searches_done = 0;
   auto worker = [&] {
     for (size_t w = next++; w < which.size(); w = next++) {
       const Task& task = prep.tasks[which[w]];
@@ -732,8 +735,13 @@ std::vector<PlanCandidate> run_tasks(const Prepared& prep, const PlanOptions& op
       } catch (...) {
         errors[w] = std::current_exception();
       }
+      if (options.progress) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        options.progress(++searches_done, which.size());
+      }
     }
   };
+  if (options.progress) options.progress(0, which.size());
   const int threads = std::clamp(options.threads, 1, 64);
   if (threads == 1 || which.size() <= 1) {
     worker();

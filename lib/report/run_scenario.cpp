@@ -149,9 +149,13 @@ void add_steady_start(SimulationConfig& cfg, const std::map<std::string, int32_t
 }
 
 ScenarioRun run_scenario(const Scenario& scenario,
-                         const std::function<void(SimTime now, SimTime end)>& progress) {
+                         const std::function<void(SimTime now, SimTime end)>& progress,
+                         const std::function<void(const std::string& line)>& warn) {
   Manifests manifests = load_manifests(scenario.manifests);
   check_scenario_references(scenario, manifests);
+  if (warn) {
+    for (const std::string& w : scenario_capacity_warnings(scenario, manifests)) warn(w);
+  }
   ScenarioRun run;
   if (scenario.claims) run.computed = compute_manifest_totals(workload_bounds(manifests, scenario));
   std::map<std::string, int32_t> steady;

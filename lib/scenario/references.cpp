@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "simcluster/manifests.h"
 #include "simcluster/nodes.h"
@@ -174,7 +176,8 @@ void check_hpa_metric_names(const HPAMetricsSpec& spec, const HorizontalPodAutos
 // allocatable falls back to capacity, then to 110, as the scheduler reads it).
 // Example: 2 pools of 3 and 2 e2-standard-2 nodes (110 pods each): 550.
 // An autoscaled pool counts at its max; a Karpenter NodePool at the most nodes its limits
-// allow of its densest offering, and without limits the capacity has no bound (nullopt).
+// allow of its densest offering, and never more than kMaxNodesPerPool nodes, the cap of
+// a NodePool without limits. (nullopt is kept for a bound that cannot be computed.)
 std::optional<int64_t> pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   int64_t total = 0;
   for (const NodePool& pool : scenario.node_pools) {
@@ -183,11 +186,10 @@ std::optional<int64_t> pod_capacity(const Scenario& scenario, const Manifests& m
   }
   if (scenario.karpenter.enabled) {
     for (const KarpenterNodePool& np : scenario.karpenter.node_pools) {
-      if (!np.limit_cpu_milli && !np.limit_memory) return std::nullopt;
       int64_t most = 0;
       for (const KarpenterOffering& o : np.offerings) {
         const MachineShape& shape = scenario.node_pools[o.pool].shape;
-        int64_t nodes = INT32_MAX;
+        int64_t nodes = kMaxNodesPerPool;
         if (np.limit_cpu_milli && shape.capacity.cpu_milli > 0) {
           nodes = std::min(nodes, *np.limit_cpu_milli / shape.capacity.cpu_milli);
         }
@@ -222,7 +224,23 @@ void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
   if (!bound) return;
   const int64_t capacity = *bound;
   for (const ReplicaDemand& d : replica_demands(manifests)) {
-    if (!in_scope(scenario.namespaces, d.ns) || d.replicas <= capacity) continue;
+    if (!in_scope(scenario.namespaces, d.ns)) continue;
+    // An HPA raises spec.replicas to its minReplicas at its first sync
+    // (horizontal.go: currentReplicas < minReplicas -> desired = minReplicas),
+    // unless the workload is scaled to zero (then the HPA does nothing).
+    if (d.replicas > 0 && d.hpa_min_replicas > capacity && d.hpa_min_replicas > d.replicas) {
+      throw InputError(
+          d.hpa_min_source,
+          fmt::format("{} cannot fit the cluster: its HorizontalPodAutoscaler's minReplicas {} "
+                      "(the replicas it scales to at once) but its nodes hold at most {} pods "
+                      "(the pods allocatable summed over {}'s node pools and Nodes)",
+                      d.display(), d.hpa_min_replicas, capacity, scenario.file),
+          fmt::format(
+              "lower the HPA's spec.minReplicas to {} or fewer, or add nodes "
+              "(cluster.nodePools[].count) or pods per node (cluster.nodePools[].pods) in {}",
+              capacity, scenario.file));
+    }
+    if (d.replicas <= capacity) continue;
     throw InputError(
         d.source,
         fmt::format("{} cannot fit the cluster: spec.replicas {} but its nodes hold at most {} "
@@ -235,6 +253,23 @@ void check_pod_capacity(const Scenario& scenario, const Manifests& manifests) {
 }
 
 }  // namespace
+
+std::vector<std::string> scenario_capacity_warnings(const Scenario& scenario,
+                                                    const Manifests& manifests) {
+  std::vector<std::string> out;
+  const std::optional<int64_t> bound = pod_capacity(scenario, manifests);
+  if (!bound) return out;
+  for (const ReplicaDemand& d : replica_demands(manifests)) {
+    if (!in_scope(scenario.namespaces, d.ns) || d.hpa_max_replicas <= *bound) continue;
+    out.push_back(fmt::format(
+        "{}: warning: {}'s HorizontalPodAutoscaler may scale it to maxReplicas {} but the nodes "
+        "of {} hold at most {} pods: driven there, the run holds {} or more pods Pending, which "
+        "takes time and memory; lower spec.maxReplicas to {} or add nodes to see them run",
+        d.hpa_source.to_string(), d.display(), d.hpa_max_replicas, scenario.file, *bound,
+        d.hpa_max_replicas - *bound, *bound));
+  }
+  return out;
+}
 
 void check_scenario_references(const Scenario& scenario, const Manifests& manifests) {
   check_pod_capacity(scenario, manifests);

@@ -267,8 +267,11 @@ class Karpenter final : public StoreWatcher {
                     const std::string& detail);
   std::vector<KeyId> reschedulable(const SimNode& n) const;
   int32_t nodepool_of(const std::string& pool) const;  // -1: not a Karpenter node
-  Resources nodepool_capacity(size_t np) const;        // nodes and in-flight claims
-  bool within_limits(size_t np, const Resources& used, size_t offering) const;
+  // Nodes and in-flight claims: their capacity summed, and their number in *nodes.
+  Resources nodepool_capacity(size_t np, int64_t* nodes = nullptr) const;
+  // One more node of `offering` stays within the NodePool's limits and under
+  // kMaxNodesPerPool nodes (the cap of a NodePool without limits).
+  bool within_limits(size_t np, const Resources& used, int64_t nodes, size_t offering) const;
 
   World& w_;
   ClusterSnapshot scratch_;  // one template node per offering, with its DaemonSet pods

@@ -179,25 +179,32 @@ int32_t Karpenter::nodepool_of(const std::string& pool) const {
   return -1;
 }
 
-Resources Karpenter::nodepool_capacity(size_t np) const {
+Resources Karpenter::nodepool_capacity(size_t np, int64_t* nodes) const {
   Resources used;
+  int64_t count = 0;
   for (const auto& [name, n] : w_.store.nodes) {
     if (nodepool_of(n.pool) != static_cast<int32_t>(np)) continue;
     for (const Offering& o : offerings_) {
       if (w_.cfg.node_pools[o.pool].name == n.pool) {
         used += w_.cfg.node_pools[o.pool].shape.capacity;
+        ++count;
         break;
       }
     }
   }
   for (const auto& [id, c] : inflight_) {
-    if (offerings_[c.offering].np == np)
+    if (offerings_[c.offering].np == np) {
       used += w_.cfg.node_pools[offerings_[c.offering].pool].shape.capacity;
+      ++count;
+    }
   }
+  if (nodes != nullptr) *nodes = count;
   return used;
 }
 
-bool Karpenter::within_limits(size_t np, const Resources& used, size_t offering) const {
+bool Karpenter::within_limits(size_t np, const Resources& used, int64_t nodes,
+                              size_t offering) const {
+  if (nodes + 1 > kMaxNodesPerPool) return false;
   const KarpenterNodePool& p = w_.cfg.karpenter.node_pools[np];
   const Resources& cap = w_.cfg.node_pools[offerings_[offering].pool].shape.capacity;
   if (p.limit_cpu_milli && used.cpu_milli + cap.cpu_milli > *p.limit_cpu_milli) return false;
@@ -235,7 +242,8 @@ void Karpenter::provision() {
   };
   std::vector<NewClaim> claims;
   std::vector<Resources> np_used(w_.cfg.karpenter.node_pools.size());
-  for (size_t np = 0; np < np_used.size(); ++np) np_used[np] = nodepool_capacity(np);
+  std::vector<int64_t> np_nodes(np_used.size(), 0);
+  for (size_t np = 0; np < np_used.size(); ++np) np_used[np] = nodepool_capacity(np, &np_nodes[np]);
   std::vector<size_t> np_order(np_used.size());
   for (size_t i = 0; i < np_order.size(); ++i) np_order[i] = i;
   std::stable_sort(np_order.begin(), np_order.end(), [&](size_t a, size_t b) {
@@ -290,7 +298,7 @@ void Karpenter::provision() {
       bool limited = false;
       for (size_t o = 0; o < offerings_.size(); ++o) {
         if (offerings_[o].np != np || !holds(o, req) || !compatible(*p, o)) continue;
-        if (!within_limits(np, np_used[np], o)) {
+        if (!within_limits(np, np_used[np], np_nodes[np], o)) {
           limited = true;
           continue;
         }
@@ -329,13 +337,14 @@ void Karpenter::provision() {
                      [&](size_t a, size_t b) { return cheaper(a, b); });
     std::optional<size_t> pick;
     for (size_t o : options) {
-      if (within_limits(c.np, np_used[c.np], o)) {
+      if (within_limits(c.np, np_used[c.np], np_nodes[c.np], o)) {
         pick = o;
         break;
       }
     }
     if (!pick) continue;  // the limits were used up by earlier claims of this batch
     np_used[c.np] += w_.cfg.node_pools[offerings_[*pick].pool].shape.capacity;
+    ++np_nodes[c.np];
     std::vector<std::string> shown;
     for (size_t i = 0; i < options.size() && i < 4; ++i) {
       shown.push_back(
@@ -592,8 +601,9 @@ bool Karpenter::consolidate_one(const std::vector<SimNode*>& order) {
     }
     if (!best) continue;
     // Limits: the replacement is counted while the node still exists.
-    if (!within_limits(static_cast<size_t>(np), nodepool_capacity(static_cast<size_t>(np)),
-                       *best)) {
+    int64_t nodes = 0;
+    const Resources used = nodepool_capacity(static_cast<size_t>(np), &nodes);
+    if (!within_limits(static_cast<size_t>(np), used, nodes, *best)) {
       continue;
     }
     const std::string name = n->node.metadata.name;

@@ -236,8 +236,19 @@ TEST_CASE("plan: the same input gives the same plan for any -j") {
   o.threads = 1;
   const std::string one = render_plan(make_plan({sc}, o), ReportFormat::kJson);
   o.threads = 3;
-  const std::string three = render_plan(make_plan({sc}, o), ReportFormat::kJson);
+  // Progress: (0, total) first, then one call per candidate search, serialized
+  // and counting up whatever thread finished; it does not change the plan.
+  std::vector<std::pair<size_t, size_t>> calls;
+  o.progress = [&calls](size_t done, size_t total) { calls.emplace_back(done, total); };
+  Plan p = make_plan({sc}, o);
+  const std::string three = render_plan(p, ReportFormat::kJson);
   CHECK(one == three);
+  const size_t searches = p.levels.size() * 3;  // every level, every shape
+  REQUIRE(calls.size() == searches + 1);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    CHECK(calls[i].first == i);
+    CHECK(calls[i].second == searches);
+  }
 }
 
 TEST_CASE("plan: the search runs fewer simulations than trying every count") {

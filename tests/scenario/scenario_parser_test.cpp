@@ -787,9 +787,62 @@ TEST_CASE("A workload that cannot fit the cluster's pods is refused with what to
                             "{apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: "
                             "1000\n");
   CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // ... but said before the run: it can never get there.
+  {
+    Scenario s = dir.parse(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+    std::vector<std::string> w = scenario_capacity_warnings(s, load_manifests(s.manifests));
+    REQUIRE(w.size() == 1);
+    CHECK(contains(w[0], dir.file("big.yaml") +
+                             ":11:1: warning: Deployment shop/web's HorizontalPodAutoscaler may "
+                             "scale it to maxReplicas 1000 but the nodes of "));
+    CHECK(contains(w[0],
+                   "hold at most 220 pods: driven there, the run holds 780 or more pods "
+                   "Pending"));
+    // An autoscaled pool counts at its max: 10 x 110 pods hold 1000.
+    s = dir.parse(pools("{name: p, count: 2, min: 1, max: 10, preset: 2cpu-4gi}") +
+                  "  autoscaler: {kind: cluster-autoscaler}\n");
+    CHECK(scenario_capacity_warnings(s, load_manifests(s.manifests)).empty());
+  }
+  // An HPA's minReplicas above it is refused at the HPA: the HPA scales the
+  // workload to minReplicas at its first sync, so those pods are certain.
+  auto with_min = [&](const std::string& replicas, const std::string& min) {
+    return deployment(replicas) +
+           "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+           "metadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: "
+           "{apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: " +
+           min + "\n  maxReplicas: 100000\n";
+  };
+  dir.write("big.yaml", with_min("3", "100000"));
+  e = check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}"));
+  CHECK(contains(e, dir.file("big.yaml") + ":11:1: Deployment shop/web cannot fit the cluster: its "
+                                           "HorizontalPodAutoscaler's minReplicas 100000"));
+  CHECK(contains(e, "hint: lower the HPA's spec.minReplicas to 220 or fewer"));
+  dir.write("big.yaml", with_min("3", "220"));
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
+  // Scaled to zero, the HPA does nothing (horizontal.go), so its minReplicas is not demanded.
+  dir.write("big.yaml", with_min("0", "100000"));
+  CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}")) == "");
   dir.write("big.yaml", deployment("221"));
   // A namespace the scenario does not simulate is not checked.
   CHECK(check_refs(pools("{name: p, count: 2, preset: 2cpu-4gi}") + "namespaces: [other]\n") == "");
+}
+
+TEST_CASE("The nodes every pool starts with are capped together, at the pool that crosses it") {
+  ScratchDir dir;
+  auto pools = [](int n, int count) {
+    std::string s = "name: t\nmanifests: [app.yaml]\ncluster:\n  nodePools:\n";
+    for (int i = 0; i < n; ++i) {
+      s += fmt::format("    - {{name: p{}, count: {}, preset: 2cpu-4gi}}\n", i, count);
+    }
+    return s;
+  };
+  CHECK(dir.error(pools(2, 5000)) == "");
+  const std::string e = dir.error(pools(30, 5000));
+  CHECK(contains(e,
+                 ":7:25: cluster.nodePools[2].count: the pools start with 15000 nodes with "
+                 "this one, more than a run holds (10000 nodes at the start, every pool "
+                 "together)"));
+  CHECK(contains(e, "hint: lower the pools' counts"));
 }
 
 TEST_CASE("Claims are read from the claims file and checked against the level") {

@@ -114,6 +114,21 @@ TEST_CASE("NodePool limits cap the launches; the pods left get Karpenter's reaso
         "exceed limits for nodepool");
 }
 
+TEST_CASE("a NodePool without limits launches at most kMaxNodesPerPool nodes") {
+  // Pods of 3 CPU: one per large node. 5 more pods than the cap: the cap's worth of nodes
+  // launch, the 5 pods stay Pending (the bound check_pod_capacity uses).
+  SimulationConfig cfg = karpenter_world(kMaxNodesPerPool + 5, "3");
+  REQUIRE_FALSE(cfg.karpenter.node_pools[0].limit_cpu_milli);
+  REQUIRE_FALSE(cfg.karpenter.node_pools[0].limit_memory);
+  Simulator sim(std::move(cfg));
+  // One batch, launched at 1 s (nodes are Ready only at 61 s: stopping before keeps this
+  // test quick; 10,000 Ready nodes with Pending pods take minutes).
+  sim.run_until(sec(5));
+  CHECK(events_of(sim.report(), "NodeClaimLaunched").size() ==
+        static_cast<size_t>(kMaxNodesPerPool));
+  CHECK(count_pending(sim) == kMaxNodesPerPool + 5);  // none is bound yet
+}
+
 TEST_CASE("a pod no offering can hold is reported, and nothing is launched for it") {
   Simulator sim(karpenter_world(1, "5"));
   sim.run();
