@@ -614,8 +614,47 @@ struct Prepared {
   std::vector<Task> tasks;
 };
 
-Prepared prepare(const std::vector<Scenario>& scenarios, const PlanOptions& options) {
+// The scenario as the planner sizes it: fixed pools. A Karpenter NodePool's offerings (pools of
+// count 0 holding the nodes it would launch) are not a topology to keep: they and the
+// provisioner go, and the plan searches the candidate shapes instead. A cluster taken from a
+// dump (cluster.fromManifests) cannot be resized here yet: refused with what to do.
+Scenario fixed_pools(const Scenario& sc, bool& autoscaler_ignored) {
+  if (sc.cluster_from_manifests) {
+    throw InputError(sc.source,
+                     fmt::format("{}: plan does not size a cluster taken from a dump "
+                                 "(cluster.fromManifests) yet",
+                                 sc.file),
+                     "describe the cluster in cluster.nodePools (the dump's pools are printed by "
+                     "'simcluster validate' on the dump), or use 'simcluster run --cluster-from'");
+  }
+  Scenario out = sc;
+  if (out.karpenter.enabled) {
+    autoscaler_ignored = true;
+    out.karpenter = KarpenterConfig{};
+    std::erase_if(out.node_pools,
+                  [](const NodePool& p) { return p.labels.count("karpenter.sh/nodepool") > 0; });
+  }
+  return out;
+}
+
+Prepared prepare(const std::vector<Scenario>& given, const PlanOptions& options) {
   Prepared prep;
+  bool karpenter_ignored = false;
+  std::vector<Scenario> scenarios;
+  for (const Scenario& sc : given) {
+    Scenario s = fixed_pools(sc, karpenter_ignored);
+    if (s.node_pools.empty()) {
+      // Karpenter alone: one node of the first candidate shape stands for "a pool" (the
+      // references check and the steady start's warm-up grow it; the search replaces it).
+      std::vector<NodePool> shapes = candidate_shapes(s, options);
+      if (!shapes.empty()) {
+        shapes.front().count = 1;
+        s.node_pools = {shapes.front()};
+      }
+    }
+    scenarios.push_back(std::move(s));
+  }
+  if (karpenter_ignored) prep.plan.autoscaler_ignored = true;
   Plan& plan = prep.plan;
   std::vector<LevelInput>& levels = prep.levels;
   if (scenarios.empty()) return prep;

@@ -63,7 +63,8 @@ std::string render_text(const Plan& p, bool wide) {
   out += fmt::format("Simulated:  {} runs\n", p.simulations);
   if (p.autoscaler_ignored) {
     out +=
-        "Note:       the scenario's cluster autoscaler is off in the plan: it sizes fixed pools "
+        "Note:       the scenario's node autoscaler (cluster autoscaler or Karpenter) is off in "
+        "the plan: it sizes fixed pools "
         "(node-group min/max follow below)\n";
   }
   for (const PlanLevel& l : p.levels) {

@@ -45,7 +45,14 @@ grep -q "^Overrides:  --set plan.maxNodes=2" "$tmp/small.txt" && ok "the plan re
 "$bin" plan scenarios/plan.yaml --shapes e2-standard-5 >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "did you mean" "$tmp/err" && ok "unknown shape: input error" || bad "--shapes typo: $(cat "$tmp/err")"
 "$bin" plan scenarios/day-autoscaled.yaml --quiet --require slo --shapes 2cpu-4gi --max-nodes 12 >"$tmp/auto.txt" 2>"$tmp/err" &&
-  grep -q "cluster autoscaler is off in the plan" "$tmp/auto.txt" && ok "an autoscaled scenario is planned on fixed pools, said so" ||
+  grep -q "node autoscaler (cluster autoscaler or Karpenter) is off in the plan" "$tmp/auto.txt" && ok "an autoscaled scenario is planned on fixed pools, said so" ||
   bad "autoscaled scenario: $(head -3 "$tmp/err")"
+"$bin" plan scenarios/day-karpenter.yaml --quiet --require slo --shapes m5.large --max-nodes 8 >"$tmp/karp.txt" 2>"$tmp/err" &&
+  grep -q "node autoscaler (cluster autoscaler or Karpenter) is off in the plan" "$tmp/karp.txt" &&
+  grep -q "^  m5.large " "$tmp/karp.txt" && ok "a Karpenter scenario is planned on the candidate shapes, said so" ||
+  bad "Karpenter scenario: $(head -3 "$tmp/err")"
+"$bin" plan tests/scenario/fixtures/from-dump.yaml >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "plan does not size a cluster taken from a dump" "$tmp/err" &&
+  ok "a cluster from a dump is refused with what to do" || bad "fromManifests: $(head -3 "$tmp/err")"
 "$bin" plan --help | grep -q "simcluster plan scenarios/plan.yaml" && ok "--help has examples" || bad "--help"
 exit $fail
