@@ -150,6 +150,10 @@ struct Plan {
   // A scenario had cluster.autoscaler: the plan ran fixed pools instead
   // (planning autoscaled and mixed pools is issue 10's follow-up).
   bool autoscaler_ignored = false;
+  // The plan sizes one pool per candidate shape, with the scenario's first pool's zones, labels
+  // and taints: the scenario's other pools are not kept ("name: 2 x m5.2xlarge, taints
+  // dedicated=batch:NoSchedule"), so pods that need them cannot be placed.
+  std::vector<std::string> pools_not_kept;
   SimDuration settle{0};
   std::vector<PlanLevel> levels;  // by users
   // Node group bounds for the recommended shape of the highest level: min =

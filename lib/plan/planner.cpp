@@ -617,17 +617,22 @@ struct Prepared {
 // The scenario as the planner sizes it: fixed pools. A Karpenter NodePool's offerings (pools of
 // count 0 holding the nodes it would launch) are not a topology to keep: they and the
 // provisioner go, and the plan searches the candidate shapes instead. A cluster taken from a
-// dump (cluster.fromManifests) cannot be resized here yet: refused with what to do.
+// dump (cluster.fromManifests) becomes its inferred pools (node_pools_from_nodes): the search
+// resizes and reshapes them like written pools, keeping the first one's zones, labels and
+// taints; the dump's placement and the Nodes themselves are left out (prepare()).
 Scenario fixed_pools(const Scenario& sc, bool& autoscaler_ignored) {
-  if (sc.cluster_from_manifests) {
-    throw InputError(sc.source,
-                     fmt::format("{}: plan does not size a cluster taken from a dump "
-                                 "(cluster.fromManifests) yet",
-                                 sc.file),
-                     "describe the cluster in cluster.nodePools (the dump's pools are printed by "
-                     "'simcluster validate' on the dump), or use 'simcluster run --cluster-from'");
-  }
   Scenario out = sc;
+  if (out.cluster_from_manifests) {
+    Manifests m = load_manifests(out.manifests);
+    out.node_pools = node_pools_from_nodes(m.nodes);
+    out.cluster_from_manifests = false;
+    if (out.node_pools.empty()) {
+      throw InputError(sc.source,
+                       "cluster.fromManifests: the manifests have no Nodes to make the cluster of",
+                       "load a dump that includes them: kubectl get nodes,deployments,... -A -o "
+                       "yaml");
+    }
+  }
   if (out.karpenter.enabled) {
     autoscaler_ignored = true;
     out.karpenter = KarpenterConfig{};
@@ -641,8 +646,21 @@ Prepared prepare(const std::vector<Scenario>& given, const PlanOptions& options)
   Prepared prep;
   bool karpenter_ignored = false;
   std::vector<Scenario> scenarios;
+  std::vector<bool> from_dump;
   for (const Scenario& sc : given) {
+    from_dump.push_back(sc.cluster_from_manifests);
     Scenario s = fixed_pools(sc, karpenter_ignored);
+    for (size_t i = 1; i < s.node_pools.size(); ++i) {
+      const NodePool& p = s.node_pools[i];
+      std::vector<std::string> taints;
+      for (const Taint& t : p.taints) {
+        taints.push_back(fmt::format("{}={}:{}", t.key, t.value, t.effect));
+      }
+      prep.plan.pools_not_kept.push_back(
+          fmt::format("{} ({}): {} x {}{}", p.name, sc.file, p.count,
+                      p.shape.name.empty() ? "custom" : p.shape.name,
+                      taints.empty() ? "" : fmt::format(", taints {}", fmt::join(taints, " "))));
+    }
     if (s.node_pools.empty()) {
       // Karpenter alone: one node of the first candidate shape stands for "a pool" (the
       // references check and the steady start's warm-up grow it; the search replaces it).
@@ -675,9 +693,16 @@ Prepared prepare(const std::vector<Scenario>& given, const PlanOptions& options)
   plan.overrides = first.overrides;
 
   // Levels: each scenario's plan.levels (constant users), or the scenario itself.
-  for (const Scenario& sc : scenarios) {
+  for (size_t si = 0; si < scenarios.size(); ++si) {
+    const Scenario& sc = scenarios[si];
     plan.scenarios.push_back(sc.file);
     Manifests manifests = load_manifests(sc.manifests);
+    if (from_dump[si]) {
+      // A dump's Nodes are the cluster being replaced, and its bare pods' nodeName would pin
+      // them to nodes the candidates do not have: the scheduler places them.
+      manifests.nodes.clear();
+      for (Pod& p : manifests.pods) p.spec.node_name.clear();
+    }
     {
       // References are checked once, on pools large enough that the
       // count-dependent capacity check cannot fail: the plan replaces the pools.

@@ -61,6 +61,12 @@ std::string render_text(const Plan& p, bool wide) {
   out += fmt::format("Start:      {}   settle window {}   max nodes tried {}\n", p.start,
                      format_duration(p.settle), p.max_nodes);
   out += fmt::format("Simulated:  {} runs\n", p.simulations);
+  for (const std::string& pool : p.pools_not_kept) {
+    out += fmt::format(
+        "Note:       not kept: pool {}. The plan sizes one pool of each shape, with the first "
+        "pool's zones, labels and taints; pods that need the pool not kept stay Pending.\n",
+        sanitize(pool));
+  }
   if (p.autoscaler_ignored) {
     out +=
         "Note:       the scenario's node autoscaler (cluster autoscaler or Karpenter) is off in "
@@ -273,6 +279,11 @@ Json plan_json(const Plan& p) {
   j["start"] = p.start;
   j["settle_ms"] = p.settle.count();
   j["autoscaler_ignored"] = p.autoscaler_ignored;
+  {
+    Json kept = Json::array();
+    for (const std::string& pool : p.pools_not_kept) kept.push_back(pool);
+    j["pools_not_kept"] = std::move(kept);
+  }
   j["simulations"] = p.simulations;
   Json levels = Json::array();
   for (const PlanLevel& l : p.levels) {

@@ -51,8 +51,10 @@ grep -q "^Overrides:  --set plan.maxNodes=2" "$tmp/small.txt" && ok "the plan re
   grep -q "node autoscaler (cluster autoscaler or Karpenter) is off in the plan" "$tmp/karp.txt" &&
   grep -q "^  m5.large " "$tmp/karp.txt" && ok "a Karpenter scenario is planned on the candidate shapes, said so" ||
   bad "Karpenter scenario: $(head -3 "$tmp/err")"
-"$bin" plan tests/scenario/fixtures/from-dump.yaml >/dev/null 2>"$tmp/err"
-[ $? -eq 1 ] && grep -q "plan does not size a cluster taken from a dump" "$tmp/err" &&
-  ok "a cluster from a dump is refused with what to do" || bad "fromManifests: $(head -3 "$tmp/err")"
+"$bin" plan tests/scenario/fixtures/from-dump.yaml --quiet --require slo --shapes m5.xlarge --max-nodes 6 >"$tmp/dump.txt" 2>"$tmp/err" &&
+  grep -q "^Note:       not kept: pool m5.2xlarge (tests/scenario/fixtures/from-dump.yaml): 2 x m5.2xlarge, taints dedicated=batch:NoSchedule" "$tmp/dump.txt" &&
+  grep -q "^  m5.xlarge " "$tmp/dump.txt" &&
+  ok "a cluster from a dump is planned from its inferred pools, the pool not kept named" ||
+  bad "fromManifests: $(head -3 "$tmp/err")"
 "$bin" plan --help | grep -q "simcluster plan scenarios/plan.yaml" && ok "--help has examples" || bad "--help"
 exit $fail
