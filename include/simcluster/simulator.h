@@ -367,6 +367,10 @@ struct SimulationConfig {
 // Builds the engine's configuration from a scenario and its loaded manifests.
 // `load` is the scenario's LoadModel (or any LoadSource), borrowed.
 // Throws InputError for a timeline reference that resolves to nothing.
+// cluster.fromManifests: the pools of the manifests' Nodes (node_pools_from_nodes, which
+// labels each Node with its pool). Throws InputError (at scenario.source) when there is none.
+std::vector<NodePool> dump_node_pools(const Scenario& scenario, std::vector<Node>& nodes);
+
 SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
                                       const LoadSource* load);
 

@@ -624,14 +624,8 @@ Scenario fixed_pools(const Scenario& sc, bool& autoscaler_ignored) {
   Scenario out = sc;
   if (out.cluster_from_manifests) {
     Manifests m = load_manifests(out.manifests);
-    out.node_pools = node_pools_from_nodes(m.nodes);
+    out.node_pools = dump_node_pools(out, m.nodes);
     out.cluster_from_manifests = false;
-    if (out.node_pools.empty()) {
-      throw InputError(sc.source,
-                       "cluster.fromManifests: the manifests have no Nodes to make the cluster of",
-                       "load a dump that includes them: kubectl get nodes,deployments,... -A -o "
-                       "yaml");
-    }
   }
   if (out.karpenter.enabled) {
     autoscaler_ignored = true;

@@ -73,6 +73,17 @@ void use_cluster_dump(Scenario& scenario, const std::string& dump_path) {
   scenario.cluster_from_manifests = true;
 }
 
+std::vector<NodePool> dump_node_pools(const Scenario& scenario, std::vector<Node>& nodes) {
+  std::vector<NodePool> pools = node_pools_from_nodes(nodes);
+  if (pools.empty()) {
+    throw InputError(scenario.source,
+                     "cluster.fromManifests: the manifests have no Nodes to make the cluster of",
+                     "load a dump that includes them: kubectl get nodes,deployments,... -A -o "
+                     "yaml");
+  }
+  return pools;
+}
+
 SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manifests,
                                       const LoadSource* load) {
   check_scenario_references(scenario, manifests);
@@ -85,13 +96,7 @@ SimulationConfig to_simulation_config(const Scenario& scenario, Manifests manife
   cfg.karpenter = scenario.karpenter;
   if (scenario.cluster_from_manifests) {
     cfg.cluster_from_manifests = true;
-    cfg.node_pools = node_pools_from_nodes(manifests.nodes);
-    if (cfg.node_pools.empty()) {
-      throw InputError(scenario.source,
-                       "cluster.fromManifests: the manifests have no Nodes to make the cluster of",
-                       "load a dump that includes them: kubectl get nodes,deployments,... -A -o "
-                       "yaml");
-    }
+    cfg.node_pools = dump_node_pools(scenario, manifests.nodes);
     // With cluster.autoscaler, every inferred pool is a node group the
     // autoscaler may shrink to 1 node or grow to kDumpPoolMax (bound the
     // whole with cluster.autoscaler.maxNodesTotal).

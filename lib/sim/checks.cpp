@@ -117,17 +117,9 @@ std::string unmovable_pod(World& w, const SimNode& n, const std::vector<KeyId>& 
   for (KeyId pk : pods) {
     const SimPod* p = w.store.pod(pk);
     if (p == nullptr || p->terminating() || p->terminal()) continue;
-    PodInfo info = p->info;
-    info.node_name.clear();
-    info.nominated_node_name.clear();
-    bool placed = false;
-    for (NodeId id : sim.node_order()) {
-      if (id == n.snap || !run_filters(info, sim, id, w.cfg.scheduler).ok()) continue;
-      sim.add_pod(info, id);
-      placed = true;
-      break;
+    if (!place_first_fit(unbound(p->info), sim, w.cfg.scheduler, n.snap)) {
+      return w.store.keys.name(pk);
     }
-    if (!placed) return w.store.keys.name(pk);
   }
   return "";
 }

@@ -154,6 +154,22 @@ void start_node_removal(World& w, SimNode& n, const Taint& taint, const std::vec
   w.store.changed(Kind::kNode, n.key);
 }
 
+PodInfo unbound(const PodInfo& info) {
+  PodInfo out = info;
+  out.node_name.clear();
+  out.nominated_node_name.clear();
+  return out;
+}
+
+std::optional<FirstFit> place_first_fit(const PodInfo& pod, ClusterSnapshot& sim,
+                                        const SchedulerConfig& config, std::optional<NodeId> skip) {
+  for (NodeId id : sim.node_order()) {
+    if (id == skip || !run_filters(pod, sim, id, config).ok()) continue;
+    return FirstFit{id, sim.add_pod(pod, id)};
+  }
+  return std::nullopt;
+}
+
 void remove_drained_nodes_of(World& w, std::set<std::string>& deleting) {
   auto& lifecycle =
       static_cast<NodeLifecycleController&>(w.controller(ControllerId::kNodeLifecycle));
@@ -258,15 +274,7 @@ bool ClusterAutoscaler::scale_up() {
   }
   std::vector<SimPod*> left;
   for (SimPod* p : pending) {
-    bool placed = false;
-    for (NodeId id : sim.node_order()) {
-      if (run_filters(p->info, sim, id, w_.cfg.scheduler).ok()) {
-        sim.add_pod(p->info, id);
-        placed = true;
-        break;
-      }
-    }
-    if (!placed) left.push_back(p);
+    if (!place_first_fit(p->info, sim, w_.cfg.scheduler)) left.push_back(p);
   }
   if (left.empty()) return false;
 
@@ -559,23 +567,14 @@ void ClusterAutoscaler::find_unneeded() {
     for (size_t i : move.pods) {
       const SimPod* p = w_.store.pod(keys[i]);
       if (p->terminating()) continue;
-      PodInfo info = p->info;
-      info.node_name.clear();
-      info.nominated_node_name.clear();
-      bool placed = false;
-      for (NodeId id : sim->node_order()) {
-        if (id == n.snap) continue;
-        if (run_filters(info, *sim, id, w_.cfg.scheduler).ok()) {
-          added.push_back(sim->add_pod(info, id));
-          moved_to.push_back(id);
-          placed = true;
-          break;
-        }
-      }
-      if (!placed) {
+      const PodInfo info = unbound(p->info);
+      const std::optional<FirstFit> to = place_first_fit(info, *sim, w_.cfg.scheduler, n.snap);
+      if (!to) {
         all = false;
         break;
       }
+      added.push_back(to->pod);
+      moved_to.push_back(to->node);
     }
     if (!all) {
       for (PodId id : added) sim->remove_pod(id);

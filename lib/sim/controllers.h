@@ -170,6 +170,18 @@ std::vector<PodInfo> daemon_pods_for(const World& w, const Node& node);
 // with the reason and message); the node goes once remove_drained_nodes_of finds it empty.
 void start_node_removal(World& w, SimNode& n, const Taint& taint, const std::vector<KeyId>& pods,
                         const std::string& reason, const std::string& message);
+// The pod as it would be recreated elsewhere: not bound, not nominated.
+PodInfo unbound(const PodInfo& info);
+// Places `pod` on the first node of the scheduler's walk order (other than `skip`) where every
+// Filter passes: the autoscalers' "does it fit anywhere" check, no scoring. The node and the
+// pod's id in `sim`, or nullopt when no node takes it.
+struct FirstFit {
+  NodeId node;
+  PodId pod;
+};
+std::optional<FirstFit> place_first_fit(const PodInfo& pod, ClusterSnapshot& sim,
+                                        const SchedulerConfig& config,
+                                        std::optional<NodeId> skip = std::nullopt);
 // Removes each node of `deleting` whose pods (DaemonSet pods aside) are gone, and forgets it.
 void remove_drained_nodes_of(World& w, std::set<std::string>& deleting);
 

@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <tuple>
 
 #include "sim/controllers.h"
@@ -71,6 +72,13 @@ Karpenter::Karpenter(World& w) : w_(w), next_index_(w.cfg.node_pools.size(), 0) 
   }
   for (size_t np = 0; np < w.cfg.karpenter.node_pools.size(); ++np) {
     for (const KarpenterOffering& o : w.cfg.karpenter.node_pools[np].offerings) {
+      // The offerings index SimulationConfig::node_pools: a caller that replaced the pools
+      // must drop the Karpenter config with them (the planner and the steady warm-up do).
+      if (o.pool >= w.cfg.node_pools.size()) {
+        throw std::logic_error(fmt::format(
+            "Karpenter NodePool {} refers to node pool #{} of {}: the pools were replaced",
+            w.cfg.karpenter.node_pools[np].name, o.pool, w.cfg.node_pools.size()));
+      }
       const NodePool& pool = w.cfg.node_pools[o.pool];
       // One offering per zone the NodePool allows (Karpenter's offerings are per instance
       // type, capacity type and zone); "" when it names no zone.
@@ -260,15 +268,8 @@ void Karpenter::provision() {
   };
   std::map<std::string, std::string> failed;  // owner -> message (this batch)
   for (SimPod* p : pending) {
+    if (place_first_fit(p->info, sim, w_.cfg.scheduler)) continue;
     bool placed = false;
-    for (NodeId id : sim.node_order()) {
-      if (run_filters(p->info, sim, id, w_.cfg.scheduler).ok()) {
-        sim.add_pod(p->info, id);
-        placed = true;
-        break;
-      }
-    }
-    if (placed) continue;
     Resources req = p->info.requests;
     req.pods = 1;
     for (NewClaim& c : claims) {
@@ -556,19 +557,7 @@ bool Karpenter::consolidate_one(const std::vector<SimNode*>& order) {
       moving.push_back(p);
       need += p->info.requests;
       ++need.pods;
-      PodInfo info = p->info;
-      info.node_name.clear();
-      info.nominated_node_name.clear();
-      bool placed = false;
-      for (NodeId id : sim.node_order()) {
-        if (id == n->snap) continue;
-        if (run_filters(info, sim, id, w_.cfg.scheduler).ok()) {
-          sim.add_pod(info, id);
-          placed = true;
-          break;
-        }
-      }
-      if (!placed) all = false;
+      if (!place_first_fit(unbound(p->info), sim, w_.cfg.scheduler, n->snap)) all = false;
     }
     if (moving.empty()) continue;  // empty nodes are emptiness' business
     if (all) {
@@ -591,10 +580,10 @@ bool Karpenter::consolidate_one(const std::vector<SimNode*>& order) {
       if (!fits_within(total, offerings_[o].allocatable)) continue;
       bool ok = true;
       for (const SimPod* p : moving) {
-        PodInfo info = p->info;  // as a new pod: not bound to the node it leaves
-        info.node_name.clear();
-        info.nominated_node_name.clear();
-        if (!run_filters(info, scratch_, offerings_[o].node, w_.cfg.scheduler).ok()) ok = false;
+        // As a new pod: not bound to the node it leaves.
+        if (!run_filters(unbound(p->info), scratch_, offerings_[o].node, w_.cfg.scheduler).ok()) {
+          ok = false;
+        }
       }
       if (!ok) continue;
       if (!best || cheaper(o, *best)) best = o;

@@ -14,12 +14,6 @@ using namespace simcluster::testing;
 
 namespace {
 
-int count_pending(const Simulator& sim) {
-  int n = 0;
-  for (const PodView& p : sim.pods()) n += p.node.empty() ? 1 : 0;
-  return n;
-}
-
 // One autoscaled pool of 2 CPU / 8 GiB nodes (nothing reserved), a Deployment of `replicas`
 // pods of `cpu` each.
 SimulationConfig autoscaled_world(int32_t count, int32_t min, int32_t max, int32_t replicas,

@@ -16,12 +16,6 @@ using namespace simcluster::testing;
 
 namespace {
 
-int count_pending(const Simulator& sim) {
-  int n = 0;
-  for (const PodView& p : sim.pods()) n += p.node.empty() ? 1 : 0;
-  return n;
-}
-
 int count_in_pool(const Simulator& sim, const std::string& pool) {
   int n = 0;
   for (const NodeView& v : sim.nodes()) n += v.pool == pool ? 1 : 0;

@@ -210,6 +210,13 @@ inline int32_t desired(const Simulator& sim, const char* kind, const char* name)
   return w ? w->desired : -1;
 }
 
+// Pods not bound to a node now.
+inline int count_pending(const Simulator& sim) {
+  int n = 0;
+  for (const PodView& p : sim.pods()) n += p.node.empty() ? 1 : 0;
+  return n;
+}
+
 // Events of `kind` in the report.
 inline std::vector<ReportEvent> events_of(const Report& r, const std::string& kind) {
   std::vector<ReportEvent> out;
