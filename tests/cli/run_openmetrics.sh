@@ -36,7 +36,7 @@ grep -Eq '^simcluster_users\{scenario="baseline"\} [0-9.]+ 1767225600.001$' "$tm
   bad "--start changed the number of samples"
 diff <(sed 's/ [0-9.]*$//' "$tmp/a.om") <(sed 's/ [0-9.]*$//' "$tmp/c.om") >/dev/null &&
   ok "--start changes the timestamps only" || bad "--start changed values"
-"$bin" run --help | grep -q -- "--start TIME" && ok "--help lists --start" || bad "--help lacks --start"
+grep -q -- "--start TIME" <<<"$("$bin" run --help)" && ok "--help lists --start" || bad "--help lacks --start"
 
 expect_usage "takes one scenario, got 2" "several scenarios with -o openmetrics are a usage error" -- \
   "$bin" run scenarios/baseline.yaml scenarios/peak.yaml -o openmetrics

@@ -66,6 +66,6 @@ for args in "--set load.users" "--set =5" "--set"; do
   [[ $code -eq 2 ]] && grep -q "simcluster run: --set" "$tmp/err" && ok "$args is a usage error (exit 2)" \
     || bad "$args: exit $code, $(head -2 "$tmp/err")"
 done
-"$bin" run --help | grep -q -- "--set PATH=VALUE" && ok "--set in --help" || bad "--set not in --help"
+grep -q -- "--set PATH=VALUE" <<<"$("$bin" run --help)" && ok "--set in --help" || bad "--set not in --help"
 
 exit $fail
