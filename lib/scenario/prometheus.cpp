@@ -70,8 +70,10 @@ std::vector<PromSeries> parse_query_range(std::string_view text, const std::stri
       r.fail_at(status, fmt::format("status is '{}', expected \"success\"", s));
     }
   }
+  // A key a const node lacks is an invalid node in yaml-cpp: IsDefined() is false and every
+  // other IsX() throws InvalidNode (found by fuzz_trace), so IsDefined() comes first.
   const YAML::Node data = root["data"];
-  if (!data.IsMap()) r.fail_at(root, "the response has no \"data\" object");
+  if (!data.IsDefined() || !data.IsMap()) r.fail_at(root, "the response has no \"data\" object");
   if (const YAML::Node type = data["resultType"]; type.IsDefined()) {
     const std::string t = scalar_of(r, type, "data.resultType");
     if (t != "matrix") {
@@ -80,7 +82,9 @@ std::vector<PromSeries> parse_query_range(std::string_view text, const std::stri
     }
   }
   const YAML::Node result = data["result"];
-  if (!result.IsSequence()) r.fail_at(data, "data.result must be a list of series");
+  if (!result.IsDefined() || !result.IsSequence()) {
+    r.fail_at(data, "data.result must be a list of series");
+  }
   std::vector<PromSeries> out;
   for (size_t i = 0; i < result.size(); ++i) {
     const YAML::Node s = result[i];
@@ -99,7 +103,7 @@ std::vector<PromSeries> parse_query_range(std::string_view text, const std::stri
       std::sort(series.labels.begin(), series.labels.end());
     }
     const YAML::Node values = s["values"];
-    if (!values.IsSequence()) {
+    if (!values.IsDefined() || !values.IsSequence()) {
       r.fail_at(s, fmt::format("{}.values must be a list", path),
                 s["value"].IsDefined() ? "this is an instant query's answer: use query_range" : "");
     }

@@ -223,8 +223,8 @@ class ScenarioParser {
                    "fromManifests");
       }
       const YAML::Node autoscaler = n["autoscaler"];
-      if (autoscaler.IsDefined() && autoscaler.IsMap() && autoscaler["kind"].IsScalar() &&
-          autoscaler["kind"].Scalar() == "karpenter") {
+      if (autoscaler.IsDefined() && autoscaler.IsMap() && autoscaler["kind"].IsDefined() &&
+          autoscaler["kind"].IsScalar() && autoscaler["kind"].Scalar() == "karpenter") {
         r_.fail_at(autoscaler["kind"],
                    "cluster.fromManifests with kind: karpenter is not supported: the dump's "
                    "Nodes become fixed node groups, and Karpenter's NodePools would need "
@@ -476,12 +476,12 @@ class ScenarioParser {
   // cluster.autoscaler: {kind: cluster-autoscaler, ...} with the flags of
   // kubernetes/autoscaler cluster-autoscaler/config/flags/flags.go, camelCased.
   void parse_autoscaler(const YAML::Node& n, const std::string& path) {
-    r_.check_keys(n, path,
-                  {"kind", "scanInterval", "scaleDownUnneededTime", "scaleDownDelayAfterAdd",
-                   "scaleDownUtilizationThreshold", "scaleDownEnabled", "maxNodesTotal", "expander",
-                   "priorities", "maxNodeProvisionTime", "newPodScaleUpDelay",
-                   "skipNodesWithLocalStorage", "skipNodesWithSystemPods",
-                   "balanceSimilarNodeGroups"});
+    r_.check_keys(
+        n, path,
+        {"kind", "scanInterval", "scaleDownUnneededTime", "scaleDownDelayAfterAdd",
+         "scaleDownUtilizationThreshold", "scaleDownEnabled", "maxNodesTotal", "expander",
+         "priorities", "maxNodeProvisionTime", "newPodScaleUpDelay", "skipNodesWithLocalStorage",
+         "skipNodesWithSystemPods", "balanceSimilarNodeGroups"});
     ClusterAutoscalerConfig& c = s_.autoscaler;
     const YAML::Node kind = r_.required(n, "kind", path);
     const std::string k = r_.string(kind, join_path(path, "kind"));

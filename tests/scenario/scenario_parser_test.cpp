@@ -1096,3 +1096,18 @@ TEST_CASE("Karpenter NodePool mistakes are errors at their key") {
       "    nodePools: [{name: a, instanceTypes: [m5.large]}]\n");
   CHECK_MESSAGE(contains(e, "batchMaxDuration (10s) is shorter than batchIdleDuration (20s)"), e);
 }
+
+TEST_CASE("cluster.fromManifests with an autoscaler: its kind is read safely") {
+  ScratchDir dir;
+  auto with = [](const std::string& autoscaler) {
+    return "name: t\nmanifests: [app.yaml]\ncluster:\n  fromManifests: true\n  autoscaler: " +
+           autoscaler + "\n";
+  };
+  // No kind: the cluster-autoscaler parser names the missing key (a const yaml-cpp node's
+  // missing key is invalid: IsScalar() on it threw InvalidNode before).
+  CHECK_MESSAGE(contains(dir.error(with("{scanInterval: 10s}")), "kind"), "no kind");
+  CHECK_MESSAGE(contains(dir.error(with("{kind: karpenter}")),
+                         "cluster.fromManifests with kind: karpenter is not supported"),
+                "karpenter");
+  CHECK(dir.parse(with("{kind: cluster-autoscaler}")).autoscaler.enabled);
+}

@@ -210,3 +210,16 @@ TEST_CASE("A Prometheus series that is not an object is an input error, not a cr
   CHECK(contains(e, "t.json:1:"));
   CHECK(contains(e, "data.result[0] must be an object with values"));
 }
+
+TEST_CASE("A Prometheus response missing data, result or values is an input error, not a crash") {
+  // Found by fuzz_trace: a key a const yaml-cpp node lacks is an invalid node, and IsMap() /
+  // IsSequence() on it throw InvalidNode
+  // (tests/fuzz/regressions/trace/query-range-series-without-values).
+  TraceOptions o = csv_options();
+  o.file = "t.json";
+  CHECK(contains(trace_error(R"({"status":"success","data":{"result":[{"metric":{}}]}})", o),
+                 "data.result[0].values must be a list"));
+  CHECK(contains(trace_error(R"({"status":"success","data":{"resultType":"matrix"}})", o),
+                 "data.result must be a list of series"));
+  CHECK(contains(trace_error(R"({"status":"success"})", o), "the response has no \"data\" object"));
+}
