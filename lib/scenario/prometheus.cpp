@@ -60,11 +60,12 @@ std::vector<PromSeries> parse_query_range(std::string_view text, const std::stri
     if (s == "error") {
       const YAML::Node type = root["errorType"];
       const YAML::Node error = root["error"];
-      r.fail_at(status,
-                fmt::format("Prometheus answered with an error: {}: {}",
-                            type.IsScalar() ? type.Scalar() : "unknown",
-                            error.IsScalar() ? error.Scalar() : "(no message)"),
-                "fix the query and save the response again");
+      r.fail_at(
+          status,
+          fmt::format("Prometheus answered with an error: {}: {}",
+                      type.IsDefined() && type.IsScalar() ? type.Scalar() : "unknown",
+                      error.IsDefined() && error.IsScalar() ? error.Scalar() : "(no message)"),
+          "fix the query and save the response again");
     }
     if (s != "success") {
       r.fail_at(status, fmt::format("status is '{}', expected \"success\"", s));

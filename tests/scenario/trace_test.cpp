@@ -223,3 +223,10 @@ TEST_CASE("A Prometheus response missing data, result or values is an input erro
                  "data.result must be a list of series"));
   CHECK(contains(trace_error(R"({"status":"success"})", o), "the response has no \"data\" object"));
 }
+
+TEST_CASE("A Prometheus error response without errorType or error is still its error") {
+  TraceOptions o = csv_options();
+  o.file = "t.json";
+  CHECK(contains(trace_error(R"({"status":"error"})", o),
+                 "Prometheus answered with an error: unknown: (no message)"));
+}
