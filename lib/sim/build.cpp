@@ -353,6 +353,12 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     return std::tie(a.svc.metadata.ns, a.svc.metadata.name) <
            std::tie(b.svc.metadata.ns, b.svc.metadata.name);
   });
+  for (size_t i = 0; i < store.services.size(); ++i) {
+    const Service& s = store.services[i].svc;
+    if (!s.selector.empty()) {
+      store.service_index.add(static_cast<uint32_t>(i), s.metadata.ns, s.selector);
+    }
+  }
   for (const PodDisruptionBudget& pdb : m.pod_disruption_budgets) {
     if (in_scope(pdb.metadata.ns)) store.pdbs.push_back(pdb);
   }

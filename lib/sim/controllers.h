@@ -154,9 +154,25 @@ class HPAController final : public Controller {
   void on_change(Kind kind, KeyId key) override;
 
  private:
+  // Which pods each HPA's target selects, kept incrementally (pods are added when
+  // created and dropped when removed; labels never change): a sync does not match its
+  // selector against every pod. Built from the store at the first sync, and again if a
+  // target's selector is not the one the index was built with.
   void refresh_pods(SimHPA& h);
-  std::map<KeyId, std::set<uint64_t>> pods_;  // HPA -> selected pod uids
-  bool dirty_ = true;
+  void build_index();
+  void index_pod(const SimPod& p);
+  void unindex_pod(uint64_t uid);
+  struct Selected {
+    std::set<uint64_t> uids;                  // selected pod uids
+    const LabelSelector* selector = nullptr;  // the target's selector when indexed
+    int32_t shared = 0;                       // of them, pods another HPA selects too
+  };
+  std::map<KeyId, Selected> pods_;                             // HPA -> its pods
+  std::vector<KeyId> hpa_ids_;                                 // SelectorIndex id -> HPA
+  SelectorIndex index_;                                        // the targets' selectors
+  std::unordered_map<uint64_t, std::vector<KeyId>> pod_hpas_;  // pod uid -> HPAs selecting it
+  std::unordered_map<KeyId, uint64_t> indexed_;                // pod key -> uid indexed
+  bool built_ = false;
 };
 
 // The cluster autoscaler (kubernetes/autoscaler cluster-autoscaler core/static_autoscaler.go

@@ -23,9 +23,19 @@ namespace simcluster {
 HPAController::HPAController(World& w) : Controller(w) { w.store.watch(Kind::kPod, this); }
 
 void HPAController::on_change(Kind, KeyId key) {
+  if (!built_) return;  // the first sync indexes every pod there is
   const SimPod* p = w_.store.pod(key);
-  // Only creations and removals change which pods a selector matches.
-  if (p == nullptr || p->created == w_.now || (p->gone_at && *p->gone_at == w_.now)) dirty_ = true;
+  // Only creations and removals change which pods a selector matches. A removed pod is
+  // seen one last time (gone_at = now) before it leaves the store; a name can be reused
+  // by a new pod (another uid) at the same instant.
+  const bool present = p != nullptr && !(p->gone_at && *p->gone_at == w_.now);
+  auto it = indexed_.find(key);
+  if (it != indexed_.end() && (!present || p->uid != it->second)) {
+    unindex_pod(it->second);
+    indexed_.erase(it);
+    it = indexed_.end();
+  }
+  if (present && it == indexed_.end()) index_pod(*p);
 }
 
 namespace {
@@ -111,28 +121,66 @@ std::string condition_reason(const HPADecision& d, const char* type) {
 
 }  // namespace
 
-void HPAController::refresh_pods(SimHPA&) {
-  if (!dirty_) return;
-  dirty_ = false;
-  std::map<uint64_t, int32_t> claimed;  // pod uid -> HPAs selecting it
-  for (auto& [key, h] : w_.store.hpas) {
-    std::set<uint64_t>& uids = pods_[h.key];
-    uids.clear();
-    ScaleView v = scale_of(w_, h);
-    if (!v.found || v.selector == nullptr || v.selector->is_empty()) continue;
-    for (const auto& [pk, p] : w_.store.pods) {
-      if (p.pod.metadata.ns == h.hpa.metadata.ns &&
-          selector_matches(*v.selector, p.pod.metadata.labels)) {
-        uids.insert(p.uid);
-        ++claimed[p.uid];
-      }
+void HPAController::index_pod(const SimPod& p) {
+  indexed_[p.key] = p.uid;
+  std::vector<KeyId> hpas;
+  for (uint32_t id : index_.candidates(p.pod.metadata.ns, p.pod.metadata.labels)) {
+    const KeyId hk = hpa_ids_[id];
+    const SimHPA* h = w_.store.hpa(hk);
+    const LabelSelector* sel = pods_[hk].selector;
+    if (h != nullptr && sel != nullptr && p.pod.metadata.ns == h->hpa.metadata.ns &&
+        selector_matches(*sel, p.pod.metadata.labels)) {
+      hpas.push_back(hk);
     }
   }
-  for (auto& [key, h] : w_.store.hpas) {
-    bool ambiguous = false;
-    for (uint64_t uid : pods_[h.key]) ambiguous = ambiguous || claimed[uid] > 1;
-    h.inputs.selector_is_ambiguous = ambiguous;
+  if (hpas.empty()) return;
+  for (KeyId hk : hpas) {
+    Selected& s = pods_[hk];
+    s.uids.insert(p.uid);
+    if (hpas.size() > 1) ++s.shared;
   }
+  pod_hpas_[p.uid] = std::move(hpas);
+}
+
+void HPAController::unindex_pod(uint64_t uid) {
+  auto it = pod_hpas_.find(uid);
+  if (it == pod_hpas_.end()) return;
+  for (KeyId hk : it->second) {
+    Selected& s = pods_[hk];
+    s.uids.erase(uid);
+    if (it->second.size() > 1) --s.shared;
+  }
+  pod_hpas_.erase(it);
+}
+
+void HPAController::build_index() {
+  pods_.clear();
+  hpa_ids_.clear();
+  index_.clear();
+  pod_hpas_.clear();
+  indexed_.clear();
+  for (auto& [key, h] : w_.store.hpas) {
+    Selected& s = pods_[h.key];
+    ScaleView v = scale_of(w_, h);
+    if (!v.found || v.selector == nullptr || v.selector->is_empty()) continue;
+    s.selector = v.selector;
+    index_.add(static_cast<uint32_t>(hpa_ids_.size()), h.hpa.metadata.ns, v.selector->match_labels);
+    hpa_ids_.push_back(h.key);
+  }
+  for (const SimPod* p : w_.store.pods.dense()) {
+    if (!(p->gone_at && *p->gone_at == w_.now)) index_pod(*p);
+  }
+  built_ = true;
+}
+
+void HPAController::refresh_pods(SimHPA& h) {
+  // The target's selector is the one indexed (Deployments' and StatefulSets' selectors
+  // are immutable, so this rebuilds only if a target appeared or went away).
+  ScaleView v = scale_of(w_, h);
+  const LabelSelector* sel =
+      v.found && v.selector != nullptr && !v.selector->is_empty() ? v.selector : nullptr;
+  if (!built_ || pods_[h.key].selector != sel) build_index();
+  h.inputs.selector_is_ambiguous = pods_[h.key].shared > 0;
 }
 
 void HPAController::reconcile(KeyId key) {
@@ -150,7 +198,7 @@ void HPAController::reconcile(KeyId key) {
     in.has_selector = v.selector != nullptr && !v.selector->is_empty();
   }
   // The pods' entries: rebuilt when the set changed, refreshed in place.
-  const std::set<uint64_t>& uids = pods_[h->key];
+  const std::set<uint64_t>& uids = pods_[h->key].uids;
   if (!std::equal(uids.begin(), uids.end(), h->input_pod_uids.begin(), h->input_pod_uids.end())) {
     h->input_pod_uids.clear();
     in.pods.clear();

@@ -71,7 +71,8 @@ void scrape_metrics(World& w) {
       in[i].ns = services[i].first;
       in[i].name = services[i].second;
     }
-    for (const auto& [key, p] : w.store.pods) {
+    for (const SimPod* pp : w.store.pods.dense()) {
+      const SimPod& p = *pp;
       if (!p.running_and_ready() || p.terminating()) continue;
       for (size_t s : p.services) {
         const int32_t li = w.store.services[s].load_index;
@@ -91,8 +92,12 @@ void scrape_metrics(World& w) {
       load != nullptr ? load->idle_cpu_milli() : w.cfg.kubelet.idle_cpu_milli;
   const std::optional<int64_t> idle_mem = w.cfg.kubelet.idle_memory;
 
-  std::vector<SimPod*> oom;
-  for (auto& [key, p] : w.store.pods) {
+  // The pods are visited in the store's dense order; what depends on the order (OOM
+  // kills, idle-usage warnings) is applied afterwards in name order, as a walk of the
+  // ordered map would.
+  std::vector<SimPod*> oom, idle_over;
+  for (SimPod* pp : w.store.pods.dense()) {
+    SimPod& p = *pp;
     const SimNode* n = w.store.node_of(p);
     const bool running = p.container == ContainerState::kRunning;
     if (n == nullptr || !n->heartbeating || p.terminal()) {
@@ -123,7 +128,7 @@ void scrape_metrics(World& w) {
         }
       }
     }
-    if (idle && running && (idle_cpu || idle_mem)) w.recorder.idle_usage_set(p, idle_cpu, idle_mem);
+    if (idle && running && idle_usage_exceeds(*p.tmpl, idle_cpu, idle_mem)) idle_over.push_back(&p);
     if (w.cfg.usage_hook) {
       PodUsageQuery q{now, p.pod.metadata.ns, p.pod.metadata.name, p.workload, cpu, memory};
       if (auto o = w.cfg.usage_hook(q)) {
@@ -148,6 +153,12 @@ void scrape_metrics(World& w) {
     p.cpu_usage = p.tmpl->cpu_limit_milli > 0 ? std::min(cpu, p.tmpl->cpu_limit_milli) : cpu;
     if (p.tmpl->memory_limit > 0 && memory > p.tmpl->memory_limit) oom.push_back(&p);
   }
+  auto by_name = [&w](const SimPod* a, const SimPod* b) {
+    return w.store.keys.name(a->key) < w.store.keys.name(b->key);
+  };
+  std::sort(idle_over.begin(), idle_over.end(), by_name);
+  for (const SimPod* p : idle_over) w.recorder.idle_usage_set(*p, idle_cpu, idle_mem);
+  std::sort(oom.begin(), oom.end(), by_name);
   for (SimPod* p : oom) w.crash_pod(*p, "OOMKilled");
   w.recorder.metrics(w, users, out);
 }

@@ -379,6 +379,14 @@ void Recorder::hpa_scaled(World& w, int32_t index, int32_t from, int32_t to) {
   }
 }
 
+bool idle_usage_exceeds(const TemplateInfo& t, std::optional<int64_t> cpu_milli,
+                        std::optional<int64_t> memory) {
+  return (memory && ((t.requests.memory > 0 && *memory > t.requests.memory) ||
+                     (t.memory_limit > 0 && *memory > t.memory_limit))) ||
+         (cpu_milli && ((t.requests.cpu_milli > 0 && *cpu_milli > t.requests.cpu_milli) ||
+                        (t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli)));
+}
+
 void Recorder::idle_usage_set(const SimPod& p, std::optional<int64_t> cpu_milli,
                               std::optional<int64_t> memory) {
   const TemplateInfo& t = *p.tmpl;
@@ -470,7 +478,8 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
   // the limit until the next scrape (metrics.cpp caps the usage).
   const int64_t resolution = w.cfg.metrics_resolution.count();
   const bool settled = now > settle_;
-  for (const auto& [key, p] : w.store.pods) {
+  for (const SimPod* pp : w.store.pods.dense()) {
+    const SimPod& p = *pp;
     if (p.sample_time != now || p.workload_index < 0) continue;
     WorkloadTrack& t = workloads_[static_cast<size_t>(p.workload_index)];
     if (settled) t.settled_pod_ms += resolution;

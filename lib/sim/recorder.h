@@ -25,6 +25,12 @@ namespace simcluster {
 
 class World;
 struct SimPod;
+struct TemplateInfo;
+
+// The scenario's idle usage (serviceDefaults.idleCpu, kubelet.idleMemory) is above the
+// template's request or limit: what Recorder::idle_usage_set warns about.
+bool idle_usage_exceeds(const TemplateInfo& t, std::optional<int64_t> cpu_milli,
+                        std::optional<int64_t> memory);
 
 class Recorder {
  public:

@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/selector_index.h"
 #include "sim/work_queue.h"
 #include "simcluster/hpa.h"
 #include "simcluster/objects.h"
@@ -330,6 +331,98 @@ class StoreWatcher {
   virtual void on_change(Kind kind, KeyId key) = 0;
 };
 
+// ---------------------------------------------------------------- object maps
+
+// One kind's objects: an ordered map keyed "ns/name" (iteration in name order is part of
+// the output), plus two indexes kept in step with it on every insert and erase:
+//  * by interned key (KeyId): O(1) lookups for work-queue keys and timer events, instead
+//    of a tree search with string compares;
+//  * a dense vector of the objects, for the hot paths that visit every object and do not
+//    depend on the order (metrics scrapes, totals): contiguous, no tree walk. Its order is
+//    insertion order with swap-removal: deterministic, but not name order.
+// Map nodes never move, so the pointers stay valid until the object is erased.
+template <typename T>
+class ObjectMap {
+ public:
+  using Map = std::map<std::string, T>;
+  using iterator = typename Map::iterator;
+  using const_iterator = typename Map::const_iterator;
+
+  explicit ObjectMap(KeyTable& keys) : keys_(keys) {}
+  ObjectMap(const ObjectMap&) = delete;
+  ObjectMap& operator=(const ObjectMap&) = delete;
+
+  iterator begin() { return map_.begin(); }
+  iterator end() { return map_.end(); }
+  const_iterator begin() const { return map_.begin(); }
+  const_iterator end() const { return map_.end(); }
+  size_t size() const { return map_.size(); }
+  bool empty() const { return map_.empty(); }
+  iterator find(const std::string& k) { return map_.find(k); }
+  const_iterator find(const std::string& k) const { return map_.find(k); }
+  size_t count(const std::string& k) const { return map_.count(k); }
+  T& at(const std::string& k) { return map_.at(k); }
+  const T& at(const std::string& k) const { return map_.at(k); }
+
+  T& operator[](const std::string& k) { return try_emplace(k).first->second; }
+  std::pair<iterator, bool> try_emplace(const std::string& k) {
+    auto r = map_.try_emplace(k);
+    if (r.second) index(r.first);
+    return r;
+  }
+  size_t erase(const std::string& k) {
+    auto it = map_.find(k);
+    if (it == map_.end()) return 0;
+    erase(it);
+    return 1;
+  }
+  iterator erase(iterator it) {
+    unindex(it->first);
+    return map_.erase(it);
+  }
+
+  // The object with this interned key, or nullptr.
+  T* get(KeyId id) const { return id < by_id_.size() ? by_id_[id] : nullptr; }
+  // Every object, in no particular (but deterministic) order.
+  const std::vector<T*>& dense() const { return dense_; }
+
+ private:
+  struct Slot {
+    T* obj = nullptr;
+    uint32_t pos = 0;  // index in dense_
+  };
+  void index(iterator it) {
+    const KeyId id = keys_.intern(it->first);
+    if (id >= by_id_.size()) {
+      by_id_.resize(id + 1, nullptr);
+      pos_.resize(id + 1, 0);
+    }
+    by_id_[id] = &it->second;
+    pos_[id] = static_cast<uint32_t>(dense_.size());
+    dense_.push_back(&it->second);
+    dense_ids_.push_back(id);
+  }
+  void unindex(const std::string& k) {
+    const std::optional<KeyId> id = keys_.find(k);
+    if (!id || *id >= by_id_.size() || by_id_[*id] == nullptr) return;
+    const uint32_t pos = pos_[*id];
+    const KeyId last = dense_ids_.back();
+    dense_[pos] = dense_.back();
+    dense_ids_[pos] = last;
+    pos_[last] = pos;
+    dense_.pop_back();
+    dense_ids_.pop_back();
+    by_id_[*id] = nullptr;
+  }
+
+  KeyTable& keys_;
+  Map map_;
+  std::vector<T*> by_id_;
+  std::vector<uint32_t> pos_;
+  std::vector<T*> dense_;
+  std::vector<KeyId> dense_ids_;
+};
+
 // ---------------------------------------------------------------- the store
 
 class Store {
@@ -337,17 +430,18 @@ class Store {
   KeyTable keys;
   ClusterSnapshot snapshot;
 
-  std::map<std::string, SimPod> pods;
-  std::map<std::string, SimNode> nodes;
-  std::map<std::string, SimReplicaSet> replica_sets;
-  std::map<std::string, SimDeployment> deployments;
-  std::map<std::string, SimStatefulSet> stateful_sets;
-  std::map<std::string, SimDaemonSet> daemon_sets;
-  std::map<std::string, SimJob> jobs;
-  std::map<std::string, SimCronJob> cron_jobs;
-  std::map<std::string, SimHPA> hpas;
-  std::map<std::string, SimPVC> pvcs;
+  ObjectMap<SimPod> pods{keys};
+  ObjectMap<SimNode> nodes{keys};
+  ObjectMap<SimReplicaSet> replica_sets{keys};
+  ObjectMap<SimDeployment> deployments{keys};
+  ObjectMap<SimStatefulSet> stateful_sets{keys};
+  ObjectMap<SimDaemonSet> daemon_sets{keys};
+  ObjectMap<SimJob> jobs{keys};
+  ObjectMap<SimCronJob> cron_jobs{keys};
+  ObjectMap<SimHPA> hpas{keys};
+  ObjectMap<SimPVC> pvcs{keys};
   std::vector<SimService> services;  // sorted by ns/name
+  SelectorIndex service_index;       // services' selectors (ids: indices into `services`)
   std::vector<PodDisruptionBudget> pdbs;
   std::map<std::string, PriorityClass> priority_classes;
 
@@ -379,9 +473,8 @@ class Store {
 
  private:
   template <typename T>
-  T* find(std::map<std::string, T>& m, KeyId k) {
-    auto it = m.find(keys.name(k));
-    return it == m.end() ? nullptr : &it->second;
+  static T* find(const ObjectMap<T>& m, KeyId k) {
+    return m.get(k);
   }
   std::array<std::vector<StoreWatcher*>, static_cast<size_t>(Kind::kCount)> watchers_;
 };

@@ -238,7 +238,7 @@ SimPod& World::create_pod(const std::string& ns, const std::string& name,
   p.pending_since = now;
 
   std::vector<StringMap> selectors;
-  for (size_t i = 0; i < store.services.size(); ++i) {
+  for (uint32_t i : store.service_index.candidates(ns, p.pod.metadata.labels)) {
     const Service& svc = store.services[i].svc;
     if (svc.metadata.ns == ns && service_selects(svc, p.pod.metadata.labels)) {
       p.services.push_back(i);
