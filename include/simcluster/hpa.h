@@ -35,6 +35,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,6 +140,9 @@ struct HPAPodInfo {
 };
 
 // Everything one sync reads besides the HPA object and the state.
+// What a sync derives from the pod list alone (lib/hpa): see HPAInputs::pods_version.
+struct HPAPodsCache;
+
 struct HPAInputs {
   // The scale subresource of spec.scaleTargetRef. nullopt => FailedGetScale
   // (scale_error says why, e.g. `deployments.apps "web" not found`).
@@ -156,6 +160,14 @@ struct HPAInputs {
   std::map<std::string, std::vector<Quantity>> external_metrics;
   // Failure injection: the scale update after a decision fails.
   bool scale_update_fails = false;
+  // Optional, for callers that keep their inputs between syncs (the engine does): a
+  // non-zero value promises that `pods` lists the same pods in the same order, with the
+  // same names, containers (requests), pod_requests and in_pod_list, as at the last sync
+  // given this value. That sync's grouping of the pods by name and their requests are then
+  // reused from `pods_cache` (filled by hpa_reconcile) instead of derived again; only the
+  // pods' state and metrics are read afresh. 0 (the default): everything is derived.
+  uint64_t pods_version = 0;
+  mutable std::shared_ptr<HPAPodsCache> pods_cache;
 };
 
 // "Deployment/web:requests-per-second": the key of an Object metric.

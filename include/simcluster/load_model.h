@@ -307,11 +307,13 @@ std::vector<double> solve_traffic(const ServiceGraph& graph, std::span<const dou
 double erlang_c(int64_t c, double a);
 
 struct QueueMetrics {
-  double utilization = 0;       // rho = lambda / (c mu)
-  double wait_probability = 0;  // Erlang C
-  double mean_wait_s = 0;       // Wq = C / (c mu - lambda)
-  double mean_response_s = 0;   // W = Wq + 1 / mu; +inf when saturated
-  bool saturated = false;       // rho >= 1 (or c == 0 with traffic)
+  double utilization = 0;  // rho = lambda / (c mu)
+  // Erlang C, and Wq = C / (c mu - lambda). Both 0 when a bound shows Wq below 2^-60 of
+  // 1 / mu: then W is 1 / mu to the last bit anyway, and the O(c) recursion is skipped.
+  double wait_probability = 0;
+  double mean_wait_s = 0;
+  double mean_response_s = 0;  // W = Wq + 1 / mu; +inf when saturated
+  bool saturated = false;      // rho >= 1 (or c == 0 with traffic)
 };
 
 // The M/M/c queue. Example: lambda 8/s, mu 1/s, c 10: rho 0.8, C 0.409,

@@ -14,6 +14,13 @@
 #include "simcluster/hpa.h"
 
 namespace simcluster {
+// HPAInputs::pods_version: what a sync derived from the pod list alone.
+struct HPAPodsCache {
+  uint64_t version = 0;
+  hpa_internal::PodNameIds ids;
+  std::map<std::pair<std::string, std::string>, hpa_internal::CachedRequests> requests;
+};
+
 namespace {
 
 constexpr char kTrue[] = "True";
@@ -99,6 +106,16 @@ class Reconciler {
       : hpa_(hpa), state_(state), in_(in), now_(now), cfg_(cfg), status_(state.status) {
     // spec.metrics, or the default CPU metric (effective_metrics), without a copy.
     if (hpa.metrics.empty()) default_metrics_ = effective_metrics(hpa);
+    // The same pods as at an earlier sync: reuse what was derived from them.
+    if (in.pods_version != 0) {
+      if (!in.pods_cache || in.pods_cache->version != in.pods_version) {
+        in.pods_cache = std::make_shared<HPAPodsCache>();
+        in.pods_cache->version = in.pods_version;
+        in.pods_cache->ids = hpa_internal::pod_name_ids(in.pods);
+      }
+      pod_ids_ptr_ = &in.pods_cache->ids;
+      scratch_.requests_cache = &in.pods_cache->requests;
+    }
   }
 
   HPADecision run();
@@ -161,11 +178,16 @@ class Reconciler {
   const HPAInputs& in_;
   const SimTime now_;
   const HPAConfig& cfg_;
-  // The pods' name ids, computed once per sync for all metrics (pod_ids()).
+  // The pods' name ids, computed once per sync for all metrics (pod_ids()), or kept in
+  // in_.pods_cache across syncs.
   std::optional<hpa_internal::PodNameIds> pod_ids_;
+  const hpa_internal::PodNameIds* pod_ids_ptr_ = nullptr;
   const hpa_internal::PodNameIds& pod_ids() {
-    if (!pod_ids_) pod_ids_ = hpa_internal::pod_name_ids(in_.pods);
-    return *pod_ids_;
+    if (pod_ids_ptr_ == nullptr) {
+      pod_ids_ = hpa_internal::pod_name_ids(in_.pods);
+      pod_ids_ptr_ = &*pod_ids_;
+    }
+    return *pod_ids_ptr_;
   }
   hpa_internal::CalcScratch scratch_;  // reused by the metrics of this sync
   HPAStatus& status_;

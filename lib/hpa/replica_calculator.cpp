@@ -566,10 +566,19 @@ HPAReplicaCalculation hpa_internal::get_resource_replicas(
   if (present_count(metrics) == 0)
     return calc_error("did not receive metrics for targeted pods (pods might be unready)");
 
-  std::vector<std::optional<int64_t>>& requests = scratch.requests;
-  std::string requests_error;
-  if (!calculate_requests(pods, ids, container, resource, cfg, requests, requests_error))
-    return calc_error(std::move(requests_error));
+  std::vector<std::optional<int64_t>>* requests_ptr = &scratch.requests;
+  if (scratch.requests_cache != nullptr) {
+    auto [it, fresh] = scratch.requests_cache->try_emplace({container, resource});
+    CachedRequests& c = it->second;
+    if (fresh) c.ok = calculate_requests(pods, ids, container, resource, cfg, c.requests, c.error);
+    if (!c.ok) return calc_error(std::string(c.error));
+    requests_ptr = &c.requests;
+  } else {
+    std::string requests_error;
+    if (!calculate_requests(pods, ids, container, resource, cfg, scratch.requests, requests_error))
+      return calc_error(std::move(requests_error));
+  }
+  const std::vector<std::optional<int64_t>>& requests = *requests_ptr;
 
   const UtilizationRatio first = resource_utilization_ratio(metrics, requests, target_utilization);
   if (!first.ok) return calc_error("no metrics returned matched known pods");

@@ -118,10 +118,20 @@ UsageRatio metric_usage_ratio(const MetricsById& metrics, int64_t target_usage);
 
 // The per-id vectors of one metric's calculation, reused by the next
 // metric of the same sync.
+// calculate_requests' result for one (container, resource).
+struct CachedRequests {
+  bool ok = false;
+  std::vector<std::optional<int64_t>> requests;
+  std::string error;
+};
+
 struct CalcScratch {
   MetricsById metrics;
   PodGroupsById groups;
   std::vector<std::optional<int64_t>> requests;
+  // When set: calculate_requests' results for these pods by (container, resource), kept
+  // from earlier syncs (HPAInputs::pods_version).
+  std::map<std::pair<std::string, std::string>, CachedRequests>* requests_cache = nullptr;
 };
 
 // get_resource_replicas / get_raw_resource_replicas / get_metric_replicas

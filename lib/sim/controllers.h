@@ -164,6 +164,7 @@ class HPAController final : public Controller {
   void unindex_pod(uint64_t uid);
   struct Selected {
     std::set<uint64_t> uids;                  // selected pod uids
+    uint64_t version = 0;                     // changes whenever uids does (never reused)
     const LabelSelector* selector = nullptr;  // the target's selector when indexed
     int32_t shared = 0;                       // of them, pods another HPA selects too
   };
@@ -173,6 +174,7 @@ class HPAController final : public Controller {
   std::unordered_map<uint64_t, std::vector<KeyId>> pod_hpas_;  // pod uid -> HPAs selecting it
   std::unordered_map<KeyId, uint64_t> indexed_;                // pod key -> uid indexed
   bool built_ = false;
+  uint64_t next_version_ = 1;
 };
 
 // The cluster autoscaler (kubernetes/autoscaler cluster-autoscaler core/static_autoscaler.go

@@ -83,8 +83,6 @@ typename Map::mapped_type& entry(Map& m, std::string_view name) {
   return m[std::string(name)];
 }
 
-void set_quantity(ResourceList& list, std::string_view name, Quantity q) { entry(list, name) = q; }
-
 // SimulationConfig::hpa_metrics: what the custom and external metrics APIs
 // return at `now` for the HPA's Pods, Object and External metrics. Only
 // Running pods report Pods metrics (nothing scrapes a pod before it starts).
@@ -137,6 +135,7 @@ void HPAController::index_pod(const SimPod& p) {
   for (KeyId hk : hpas) {
     Selected& s = pods_[hk];
     s.uids.insert(p.uid);
+    s.version = next_version_++;
     if (hpas.size() > 1) ++s.shared;
   }
   pod_hpas_[p.uid] = std::move(hpas);
@@ -148,6 +147,7 @@ void HPAController::unindex_pod(uint64_t uid) {
   for (KeyId hk : it->second) {
     Selected& s = pods_[hk];
     s.uids.erase(uid);
+    s.version = next_version_++;
     if (it->second.size() > 1) --s.shared;
   }
   pod_hpas_.erase(it);
@@ -161,6 +161,7 @@ void HPAController::build_index() {
   indexed_.clear();
   for (auto& [key, h] : w_.store.hpas) {
     Selected& s = pods_[h.key];
+    s.version = next_version_++;
     ScaleView v = scale_of(w_, h);
     if (!v.found || v.selector == nullptr || v.selector->is_empty()) continue;
     s.selector = v.selector;
@@ -198,22 +199,36 @@ void HPAController::reconcile(KeyId key) {
     in.has_selector = v.selector != nullptr && !v.selector->is_empty();
   }
   // The pods' entries: rebuilt when the set changed, refreshed in place.
-  const std::set<uint64_t>& uids = pods_[h->key].uids;
-  if (!std::equal(uids.begin(), uids.end(), h->input_pod_uids.begin(), h->input_pod_uids.end())) {
-    h->input_pod_uids.clear();
+  const Selected& sel = pods_[h->key];
+  if (sel.version != h->input_version) {
+    h->input_version = sel.version;
+    h->input_pods.clear();
     in.pods.clear();
-    for (uint64_t uid : uids) {
+    h->input_usage.clear();
+    for (uint64_t uid : sel.uids) {
       const SimPod* p = w_.store.pod_by_id(uid);
       if (p == nullptr) continue;
-      h->input_pod_uids.push_back(uid);
+      h->input_pods.push_back(p);
       HPAPodInfo info;
       info.name = p->pod.metadata.name;
       info.containers = p->tmpl->hpa_containers;
       in.pods.push_back(std::move(info));
     }
   }
+  if (h->input_usage.size() != in.pods.size()) {
+    h->input_usage.assign(in.pods.size(), {-1, -1});
+    h->input_quantity_offset.clear();
+    size_t n = 0;
+    for (const SimPod* p : h->input_pods) {
+      h->input_quantity_offset.push_back(n);
+      n += 2 * p->tmpl->hpa_containers.size();
+    }
+    h->input_quantities.assign(n, nullptr);
+  }
+  // The list, names and requests stay as built until the version changes.
+  in.pods_version = h->input_version;
   for (size_t i = 0; i < in.pods.size(); ++i) {
-    const SimPod* p = w_.store.pod_by_id(h->input_pod_uids[i]);
+    const SimPod* p = h->input_pods[i];
     HPAPodInfo& info = in.pods[i];
     info.phase = p->phase;
     info.is_deleting = p->terminating();
@@ -233,11 +248,19 @@ void HPAController::reconcile(KeyId key) {
       info.usage.reset();
       continue;
     }
-    if (!info.usage) info.usage.emplace();
+    const bool fresh = !info.usage;
+    if (fresh) info.usage.emplace();
     HPAPodMetricsSample& s = *info.usage;
     s.timestamp = *p->sample_time;
     s.window = *p->metrics_window;
+    // The containers' shares only change with the pod's usage. The first time, the
+    // containers' ResourceLists are built and their quantities remembered (map nodes do
+    // not move), so later syncs overwrite them in place.
+    std::pair<int64_t, int64_t>& prev = h->input_usage[i];
+    if (!fresh && prev.first == p->cpu_usage && prev.second == p->memory_usage) continue;
+    prev = {p->cpu_usage, p->memory_usage};
     const TemplateInfo& t = *p->tmpl;
+    Quantity** slot = &h->input_quantities[h->input_quantity_offset[i]];
     int64_t cpu_left = p->cpu_usage, mem_left = p->memory_usage;
     for (size_t c = 0; c < t.hpa_containers.size(); ++c) {
       // Split the pod's usage over its containers by their requests; the
@@ -251,9 +274,13 @@ void HPAController::reconcile(KeyId key) {
                                                       t.memory_share_ppm[c] / 1'000'000);
       cpu_left -= cpu;
       mem_left -= mem;
-      ResourceList& list = entry(s.containers, t.hpa_containers[c].name);
-      set_quantity(list, "cpu", Quantity::from_milli(cpu));
-      set_quantity(list, "memory", Quantity::from_value(mem, QuantityFormat::kBinarySI));
+      if (fresh) {
+        ResourceList& list = entry(s.containers, t.hpa_containers[c].name);
+        slot[2 * c] = &entry(list, "cpu");
+        slot[2 * c + 1] = &entry(list, "memory");
+      }
+      *slot[2 * c] = Quantity::from_milli(cpu);
+      *slot[2 * c + 1] = Quantity::from_value(mem, QuantityFormat::kBinarySI);
     }
   }
 

@@ -96,8 +96,11 @@ void scrape_metrics(World& w) {
   // kills, idle-usage warnings) is applied afterwards in name order, as a walk of the
   // ordered map would.
   std::vector<SimPod*> oom, idle_over;
-  for (SimPod* pp : w.store.pods.dense()) {
-    SimPod& p = *pp;
+  const std::vector<SimPod*>& pods = w.store.pods.dense();
+  for (size_t i = 0; i < pods.size(); ++i) {
+    // The pods are far apart in memory: fetch a few ahead.
+    if (i + 8 < pods.size()) __builtin_prefetch(pods[i + 8]);
+    SimPod& p = *pods[i];
     const SimNode* n = w.store.node_of(p);
     const bool running = p.container == ContainerState::kRunning;
     if (n == nullptr || !n->heartbeating || p.terminal()) {

@@ -65,7 +65,8 @@ int32_t desired_of(World& w, Recorder::WorkloadTrack& t) {
 
 ResourceTotals totals_of(World& w) {
   ResourceTotals t;
-  for (const auto& [key, p] : w.store.pods) {
+  for (const SimPod* pp : w.store.pods.dense()) {  // sums: any order
+    const SimPod& p = *pp;
     if (p.terminal()) continue;
     t.pods += 1;
     t.cpu_requests_milli += p.tmpl->requests.cpu_milli;
@@ -339,8 +340,8 @@ void Recorder::update_bursts(World& w) {
   for (const WorkloadTrack& t : workloads_) open = open || t.burst_start.has_value();
   if (!open) return;
   std::vector<int32_t> ready(workloads_.size(), 0);
-  for (const auto& [key, p] : w.store.pods) {
-    if (p.workload_index >= 0 && p.ready && !p.terminating()) ++ready[p.workload_index];
+  for (const SimPod* p : w.store.pods.dense()) {
+    if (p->workload_index >= 0 && p->ready && !p->terminating()) ++ready[p->workload_index];
   }
   for (size_t i = 0; i < workloads_.size(); ++i) {
     WorkloadTrack& t = workloads_[i];
@@ -562,7 +563,8 @@ void Recorder::sample(World& w) {
   s.workloads.resize(workloads_.size());
   std::vector<int64_t> cpu_use(workloads_.size()), cpu_req(workloads_.size());
   std::vector<int64_t> mem_use(workloads_.size()), mem_req(workloads_.size());
-  for (const auto& [key, p] : w.store.pods) {
+  for (const SimPod* pp : w.store.pods.dense()) {  // sums per workload: any order
+    const SimPod& p = *pp;
     if (p.workload_index < 0 || p.terminal()) continue;
     const size_t i = static_cast<size_t>(p.workload_index);
     if (p.terminating()) continue;

@@ -114,7 +114,6 @@ enum class ContainerState : uint8_t {
 struct SimPod {
   uint64_t uid = 0;
   KeyId key = 0;
-  Pod pod;  // metadata + spec (defaulted tolerations added)
   std::shared_ptr<const TemplateInfo> tmpl;
   std::string owner_kind;  // controller ownerReference kind ("" = none)
   std::string owner_name;
@@ -126,7 +125,6 @@ struct SimPod {
   std::string daemon_node;          // DaemonSet pods: the node they are for
   std::vector<std::string> claims;  // PVC keys ("ns/name")
   std::vector<size_t> services;     // indices into Store::services selecting the pod
-  PodInfo info;                     // what the scheduler reads
   SimTime created;
 
   // scheduling
@@ -183,6 +181,11 @@ struct SimPod {
   std::optional<SimTime> deletion_timestamp;
   std::optional<SimTime> gone_at;  // planned removal from the store
   std::string deletion_reason;     // "ScaleDown", "Evicted", "Preempted", ...
+
+  // The large, rarely read parts last, so that the fields a metrics scrape or an HPA sync
+  // reads of every pod share a few cache lines.
+  Pod pod;       // metadata + spec (defaulted tolerations added)
+  PodInfo info;  // what the scheduler reads
 
   bool terminating() const { return deletion_timestamp.has_value(); }
   bool bound() const { return node.has_value(); }
@@ -303,7 +306,14 @@ struct SimHPA {
   // Persistent inputs, updated in place each sync (the pods' entries are
   // rebuilt only when the set of pods changes).
   HPAInputs inputs;
-  std::vector<uint64_t> input_pod_uids;
+  std::vector<const SimPod*> input_pods;  // the pods of inputs.pods, in that order
+  uint64_t input_version = 0;             // HPAController's version of that pod set
+  // The usage (cpu, memory) split into inputs.pods[i]'s containers at the last sync.
+  std::vector<std::pair<int64_t, int64_t>> input_usage;
+  // Where inputs.pods[i]'s containers' cpu and memory samples live (2 per container, from
+  // input_quantity_offset[i]), set when its sample's containers are built.
+  std::vector<size_t> input_quantity_offset;
+  std::vector<Quantity*> input_quantities;
   std::string last_held_reason;
 };
 

@@ -126,3 +126,26 @@ TEST_CASE("A Service without Ready pods uses nothing and cannot answer") {
   CHECK(u.queue.saturated);
   CHECK(std::isinf(u.queue.mean_response_s));
 }
+
+TEST_CASE("mmc_queue: many idle servers skip Erlang C and give the same response time") {
+  // 2,240 servers (140 pods x 16) offered 784 erlangs: Erlang C is below 1e-300, so the
+  // mean response is 1 / mu to the last bit, with or without the wait.
+  const double lambda = 39'200, mu = 50;
+  QueueMetrics q = mmc_queue(lambda, mu, 2240);
+  CHECK(q.mean_response_s == 1 / mu);
+  CHECK(q.wait_probability == 0);
+  const double exact = erlang_c(2240, lambda / mu) / (2240 * mu - lambda) + 1 / mu;
+  CHECK(exact == q.mean_response_s);
+  // Near the servers' capacity the recursion runs: a wait that matters is kept.
+  QueueMetrics busy = mmc_queue(2200 * mu, mu, 2240);
+  CHECK(busy.wait_probability > 0);
+  CHECK(busy.mean_response_s > 1 / mu);
+  // Every (c, a) on a grid: the shortcut never changes the response time.
+  for (int64_t c : {1, 2, 5, 16, 40, 100, 400, 1000, 3000}) {
+    for (double rho : {0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99}) {
+      const double l = rho * static_cast<double>(c) * mu;
+      const double full = erlang_c(c, l / mu) / (static_cast<double>(c) * mu - l) + 1 / mu;
+      CHECK(mmc_queue(l, mu, c).mean_response_s == full);
+    }
+  }
+}
