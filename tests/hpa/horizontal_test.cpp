@@ -878,3 +878,55 @@ TEST_CASE("Per-HPA tolerances apply only with a behavior and the gate on") {
 
 }  // namespace
 }  // namespace simcluster
+
+namespace simcluster {
+namespace {
+
+using namespace hpa_test;
+
+TEST_CASE("pods_version: syncs of the same pods reuse their name ids and requests") {
+  // The engine keeps its HPAInputs between syncs and promises, by an unchanged
+  // pods_version, that the pod list (names, requests) is the same. A run of syncs with
+  // changing usage decides exactly as syncs that derive everything afresh.
+  auto hpa = cpu_hpa("web", 1, 40, 50);
+  HPAState fresh_state = {}, cached_state = {};
+  HPAInputs cached = {};
+  cached.pods_version = 7;
+  SimTime now = kNow;
+  for (int64_t usage : {200, 600, 900, 900, 300, 100, 1000, 450}) {
+    std::vector<HPAPodInfo> pods;
+    for (int i = 0; i < 40; ++i)
+      pods.push_back(ready_pod("web-" + std::to_string(i), 500, usage + i, now));
+    HPAInputs fresh = {};
+    fresh.spec_replicas = fresh.status_replicas = 40;
+    fresh.pods = pods;
+    cached.spec_replicas = cached.status_replicas = 40;
+    cached.pods = pods;
+    const HPADecision a = hpa_reconcile(hpa, fresh_state, fresh, now, HPAConfig{});
+    const HPADecision b = hpa_reconcile(hpa, cached_state, cached, now, HPAConfig{});
+    CHECK(a.desired_replicas == b.desired_replicas);
+    CHECK(a.metric_replicas == b.metric_replicas);
+    CHECK(a.rescale == b.rescale);
+    CHECK(explain_decision(a) == explain_decision(b));
+    now = now + std::chrono::seconds(15);
+  }
+  REQUIRE(cached.pods_cache != nullptr);
+
+  // The requests come from the cache while the version holds (the caller's promise),
+  // and are derived again under a new version.
+  std::vector<HPAPodInfo> pods;
+  for (int i = 0; i < 40; ++i)
+    pods.push_back(ready_pod("web-" + std::to_string(i), 1000, 500, now));
+  cached.pods = pods;
+  HPAState s1 = cached_state, s2 = cached_state;
+  const HPADecision stale = hpa_reconcile(hpa, s1, cached, now, HPAConfig{});
+  REQUIRE(stale.proposals.size() == 1);
+  CHECK(stale.proposals[0].current.average_utilization == 100);  // 500m of the cached 500m
+  cached.pods_version = 8;
+  const HPADecision renewed = hpa_reconcile(hpa, s2, cached, now, HPAConfig{});
+  REQUIRE(renewed.proposals.size() == 1);
+  CHECK(renewed.proposals[0].current.average_utilization == 50);  // 500m of 1000m
+}
+
+}  // namespace
+}  // namespace simcluster
