@@ -95,6 +95,12 @@ struct HPAPodMetricsSample {
   // resource when any of its containers lacks that resource here.
   // A ContainerResource metric reads one container; absent => "missing".
   std::map<std::string, ResourceList> containers;
+  // Optional, for a caller that knows them (the engine): the pod's totals over its
+  // containers, in milli-units (cpu millicores, memory bytes x 1000). When set, a Resource
+  // metric of cpu or memory reads the total instead of summing `containers`, which then
+  // needs to hold only what ContainerResource metrics read. Set only when every container
+  // has the resource (else the pod is "missing", which the sum finds).
+  std::optional<int64_t> cpu_total_milli, memory_total_milli;
 };
 
 // A container of the pod as the HPA sees it: its requests only.

@@ -291,6 +291,7 @@ bool calculate_requests(const std::vector<HPAPodInfo>& pods, const PodNameIds& i
 
 bool resource_metrics(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids,
                       const std::string& resource, const std::string& container, MetricsById& out) {
+  static const std::optional<int64_t> kNoTotal;
   out.assign(ids.count(), std::nullopt);
   bool any = false;
   for (size_t i = 0; i < pods.size(); ++i) {
@@ -306,6 +307,14 @@ bool resource_metrics(const std::vector<HPAPodInfo>& pods, const PodNameIds& ids
       const auto v = find_key(c->second, resource);
       if (v == c->second.end()) continue;
       out[id] = PodMetric{v->second.milli_value(), s.timestamp, s.window};
+      continue;
+    }
+    // The caller's totals, when given, are that sum.
+    const std::optional<int64_t>& total = resource == "cpu"      ? s.cpu_total_milli
+                                          : resource == "memory" ? s.memory_total_milli
+                                                                 : kNoTotal;
+    if (total) {
+      out[id] = PodMetric{*total, s.timestamp, s.window};
       continue;
     }
     // getPodMetrics: the sum over containers; any container without the

@@ -492,6 +492,9 @@ World::World(SimulationConfig config) : cfg(std::move(config)), rng(cfg.seed) {
     SimHPA& sh = store.hpas[key];
     sh.key = store.keys.intern(key);
     sh.hpa = h;
+    for (const MetricSpec& metric : h.metrics) {
+      sh.container_metrics = sh.container_metrics || metric.type == "ContainerResource";
+    }
     const auto& ref = h.scale_target_ref;
     const std::string tkey = object_key(h.metadata.ns, ref.name);
     sh.target = ref.kind + "/" + tkey;

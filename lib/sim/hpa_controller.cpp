@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -228,6 +229,7 @@ void HPAController::reconcile(KeyId key) {
   // The list, names and requests stay as built until the version changes.
   in.pods_version = h->input_version;
   for (size_t i = 0; i < in.pods.size(); ++i) {
+    if (i + 8 < in.pods.size()) __builtin_prefetch(h->input_pods[i + 8]);
     const SimPod* p = h->input_pods[i];
     HPAPodInfo& info = in.pods[i];
     info.phase = p->phase;
@@ -260,6 +262,14 @@ void HPAController::reconcile(KeyId key) {
     if (!fresh && prev.first == p->cpu_usage && prev.second == p->memory_usage) continue;
     prev = {p->cpu_usage, p->memory_usage};
     const TemplateInfo& t = *p->tmpl;
+    // The pod's totals (what the containers' samples below sum to): all a Resource metric
+    // reads. The per-container samples are written only for ContainerResource metrics.
+    if (!t.hpa_containers.empty()) {
+      s.cpu_total_milli = p->cpu_usage;
+      constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+      s.memory_total_milli = p->memory_usage > kMax / 1000 ? kMax : p->memory_usage * 1000;
+    }
+    if (!h->container_metrics) continue;
     Quantity** slot = &h->input_quantities[h->input_quantity_offset[i]];
     int64_t cpu_left = p->cpu_usage, mem_left = p->memory_usage;
     for (size_t c = 0; c < t.hpa_containers.size(); ++c) {

@@ -57,6 +57,24 @@ std::optional<SimDuration> metrics_server_window(SimTime container_start, SimTim
   return std::nullopt;
 }
 
+namespace {
+
+// f(load index) for each modelled Service selecting the pod, in `services` order.
+template <typename F>
+void for_each_load_index(const World& w, const SimPod& p, F&& f) {
+  if (p.load_service >= 0) {
+    f(p.load_service);
+    return;
+  }
+  if (p.load_service == -1) return;
+  for (size_t s : p.services) {
+    const int32_t li = w.store.services[s].load_index;
+    if (li >= 0) f(li);
+  }
+}
+
+}  // namespace
+
 void scrape_metrics(World& w) {
   const SimTime now = w.now;
   const LoadSource* load = w.cfg.load;
@@ -74,16 +92,14 @@ void scrape_metrics(World& w) {
     for (const SimPod* pp : w.store.pods.dense()) {
       const SimPod& p = *pp;
       if (!p.running_and_ready() || p.terminating()) continue;
-      for (size_t s : p.services) {
-        const int32_t li = w.store.services[s].load_index;
-        if (li < 0) continue;
+      for_each_load_index(w, p, [&](int32_t li) {
         ServiceReadiness& r = in[static_cast<size_t>(li)];
         if (r.ready_pods == 0) {
           r.cpu_limit_milli = p.tmpl->cpu_limit_milli;
           r.memory_limit = p.tmpl->memory_limit;
         }
         ++r.ready_pods;
-      }
+      });
     }
     load->evaluate(now, in, out);
     users = load->users(now);
@@ -117,11 +133,9 @@ void scrape_metrics(World& w) {
       // A pod that serves nothing yet (or any more) idles at its Service's baselines.
       const bool serving = running && p.ready && !p.terminating();
       double best_rps = -1;
-      for (size_t s : p.services) {
-        const int32_t li = w.store.services[s].load_index;
-        if (li < 0) continue;
+      for_each_load_index(w, p, [&](int32_t li) {
         const ServiceLoad& l = out[static_cast<size_t>(li)];
-        if (!serving && !(l.baseline_cpu_milli && l.baseline_memory)) continue;
+        if (!serving && !(l.baseline_cpu_milli && l.baseline_memory)) return;
         if (l.arrival_rps > best_rps) {
           best_rps = l.arrival_rps;
           cpu = serving ? std::max(l.cpu_demand_milli_per_pod, l.cpu_milli_per_pod)
@@ -129,7 +143,7 @@ void scrape_metrics(World& w) {
           memory = serving ? l.memory_per_pod : *l.baseline_memory;
           idle = false;
         }
-      }
+      });
     }
     if (idle && running && idle_usage_exceeds(*p.tmpl, idle_cpu, idle_mem)) idle_over.push_back(&p);
     if (w.cfg.usage_hook) {

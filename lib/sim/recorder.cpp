@@ -479,8 +479,10 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
   // the limit until the next scrape (metrics.cpp caps the usage).
   const int64_t resolution = w.cfg.metrics_resolution.count();
   const bool settled = now > settle_;
-  for (const SimPod* pp : w.store.pods.dense()) {
-    const SimPod& p = *pp;
+  const std::vector<SimPod*>& pods = w.store.pods.dense();
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (i + 8 < pods.size()) __builtin_prefetch(pods[i + 8]);
+    const SimPod& p = *pods[i];
     if (p.sample_time != now || p.workload_index < 0) continue;
     WorkloadTrack& t = workloads_[static_cast<size_t>(p.workload_index)];
     if (settled) t.settled_pod_ms += resolution;

@@ -112,59 +112,24 @@ enum class ContainerState : uint8_t {
 };
 
 struct SimPod {
+  // ---- hot: what a metrics scrape, an HPA sync and the recorder read of every pod,
+  // packed into the first cache lines (the object is large and pods are many).
   uint64_t uid = 0;
   KeyId key = 0;
-  std::shared_ptr<const TemplateInfo> tmpl;
-  std::string owner_kind;  // controller ownerReference kind ("" = none)
-  std::string owner_name;
-  std::optional<KeyId> owner;  // key of the owner object
-  std::string workload;        // "Kind/ns/name"
   int32_t workload_index = -1;
-  std::string revision;
-  int32_t ordinal = -1;             // StatefulSet pods
-  std::string daemon_node;          // DaemonSet pods: the node they are for
-  std::vector<std::string> claims;  // PVC keys ("ns/name")
-  std::vector<size_t> services;     // indices into Store::services selecting the pod
-  SimTime created;
-
-  // scheduling
+  std::shared_ptr<const TemplateInfo> tmpl;
   std::optional<NodeId> node;  // bound node (snapshot id)
-  std::string node_name;
-  std::optional<PodId> snap;  // id in the snapshot while bound
-  SimTime scheduled_at;
-  int32_t schedule_attempts = 0;
-  SimTime backoff_until;
-  bool unschedulable = false;    // last attempt failed
-  bool retry_requested = false;  // a cluster event moved it back to the active queue
-  SimTime last_attempt;
-  std::string unschedulable_message;
-  SimTime pending_since;
-
-  // kubelet
   PodPhase phase = PodPhase::kPending;
   ContainerState container = ContainerState::kWaiting;
-  std::optional<SimTime> start_time;   // status.startTime (kubelet accepted the pod)
-  SimTime running_at;                  // containers (re)start at / started at
-  std::optional<SimTime> started_at;   // startup probe passed (or running without one)
-  std::optional<SimTime> ready_at;     // planned Ready transition
-  std::optional<SimTime> kill_at;      // planned liveness/startup kill (hang fault)
-  SimDuration kill_grace{0};           // that kill's grace period
-  std::optional<SimTime> restart_at;   // planned restart after a crash
-  std::optional<SimTime> complete_at;  // Job pods: planned success
   bool ready = false;
+  // The load index (LoadSource::services()) of the one modelled Service selecting the
+  // pod; -1: none; -2: several (read `services`).
+  int32_t load_service = -1;
+  SimTime running_at;                  // containers (re)start at / started at
+  std::optional<SimTime> start_time;   // status.startTime (kubelet accepted the pod)
   std::optional<SimTime> ready_since;  // Ready lastTransitionTime
-  int32_t restarts = 0;
-  SimDuration backoff{0};                // current crash-loop back-off (0 = none yet)
-  SimTime backoff_updated;               // the entry's lastUpdate (when Next was called)
-  std::optional<SimTime> last_exit;      // FinishedAt of the container's latest exit
-  bool backoff_next_at_restart = false;  // a delayed restart calls Next when it starts
-  std::string last_termination;          // "OOMKilled", "Error", "" ...
-  bool node_lost = false;                // the node stopped reporting; status unknown
-  // cluster.fromManifests: the dump showed this pod Running on its node; the kubelet
-  // starts it at once (no image pull, container start or probe delay): it was running.
-  bool running_in_dump = false;
-  bool dump_deferred = false;  // waited once for the dump's pods to be placed
-
+  std::optional<SimTime> deletion_timestamp;
+  std::optional<SimTime> gone_at;  // planned removal from the store
   // usage, from the latest metrics sample
   std::optional<SimTime> sample_time;
   int64_t cpu_usage = 0;
@@ -177,13 +142,52 @@ struct SimPod {
   std::optional<SimDuration> metrics_window;
   std::optional<SimTime> metrics_point;
 
-  // deletion
-  std::optional<SimTime> deletion_timestamp;
-  std::optional<SimTime> gone_at;  // planned removal from the store
-  std::string deletion_reason;     // "ScaleDown", "Evicted", "Preempted", ...
+  // ---- the rest
+  std::string owner_kind;  // controller ownerReference kind ("" = none)
+  std::string owner_name;
+  std::optional<KeyId> owner;  // key of the owner object
+  std::string workload;        // "Kind/ns/name"
+  std::string revision;
+  int32_t ordinal = -1;             // StatefulSet pods
+  std::string daemon_node;          // DaemonSet pods: the node they are for
+  std::vector<std::string> claims;  // PVC keys ("ns/name")
+  std::vector<size_t> services;     // indices into Store::services selecting the pod
+  SimTime created;
 
-  // The large, rarely read parts last, so that the fields a metrics scrape or an HPA sync
-  // reads of every pod share a few cache lines.
+  // scheduling
+  std::string node_name;
+  std::optional<PodId> snap;  // id in the snapshot while bound
+  SimTime scheduled_at;
+  int32_t schedule_attempts = 0;
+  SimTime backoff_until;
+  bool unschedulable = false;    // last attempt failed
+  bool retry_requested = false;  // a cluster event moved it back to the active queue
+  SimTime last_attempt;
+  std::string unschedulable_message;
+  SimTime pending_since;
+
+  // kubelet
+  std::optional<SimTime> started_at;   // startup probe passed (or running without one)
+  std::optional<SimTime> ready_at;     // planned Ready transition
+  std::optional<SimTime> kill_at;      // planned liveness/startup kill (hang fault)
+  SimDuration kill_grace{0};           // that kill's grace period
+  std::optional<SimTime> restart_at;   // planned restart after a crash
+  std::optional<SimTime> complete_at;  // Job pods: planned success
+  int32_t restarts = 0;
+  SimDuration backoff{0};                // current crash-loop back-off (0 = none yet)
+  SimTime backoff_updated;               // the entry's lastUpdate (when Next was called)
+  std::optional<SimTime> last_exit;      // FinishedAt of the container's latest exit
+  bool backoff_next_at_restart = false;  // a delayed restart calls Next when it starts
+  std::string last_termination;          // "OOMKilled", "Error", "" ...
+  bool node_lost = false;                // the node stopped reporting; status unknown
+  // cluster.fromManifests: the dump showed this pod Running on its node; the kubelet
+  // starts it at once (no image pull, container start or probe delay): it was running.
+  bool running_in_dump = false;
+  bool dump_deferred = false;  // waited once for the dump's pods to be placed
+
+  // deletion
+  std::string deletion_reason;  // "ScaleDown", "Evicted", "Preempted", ...
+
   Pod pod;       // metadata + spec (defaulted tolerations added)
   PodInfo info;  // what the scheduler reads
 
@@ -314,6 +318,8 @@ struct SimHPA {
   // input_quantity_offset[i]), set when its sample's containers are built.
   std::vector<size_t> input_quantity_offset;
   std::vector<Quantity*> input_quantities;
+  // The HPA has a ContainerResource metric: its pods' samples need per-container usage.
+  bool container_metrics = false;
   std::string last_held_reason;
 };
 

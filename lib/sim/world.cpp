@@ -245,6 +245,11 @@ SimPod& World::create_pod(const std::string& ns, const std::string& name,
       selectors.push_back(svc.selector);
     }
   }
+  int32_t modelled = 0;
+  for (size_t i : p.services) {
+    if (store.services[i].load_index < 0) continue;
+    p.load_service = modelled++ == 0 ? store.services[i].load_index : -2;
+  }
   p.info = make_pod_info(p.pod);
   const LabelSelector* owner_selector = nullptr;
   if (owner_key) {

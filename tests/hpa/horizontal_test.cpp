@@ -898,9 +898,11 @@ TEST_CASE("pods_version: syncs of the same pods reuse their name ids and request
     for (int i = 0; i < 40; ++i)
       pods.push_back(ready_pod("web-" + std::to_string(i), 500, usage + i, now));
     HPAInputs fresh = {};
-    fresh.spec_replicas = fresh.status_replicas = 40;
+    fresh.spec_replicas = 40;
+    fresh.status_replicas = 40;
     fresh.pods = pods;
-    cached.spec_replicas = cached.status_replicas = 40;
+    cached.spec_replicas = 40;
+    cached.status_replicas = 40;
     cached.pods = pods;
     const HPADecision a = hpa_reconcile(hpa, fresh_state, fresh, now, HPAConfig{});
     const HPADecision b = hpa_reconcile(hpa, cached_state, cached, now, HPAConfig{});
@@ -926,6 +928,48 @@ TEST_CASE("pods_version: syncs of the same pods reuse their name ids and request
   const HPADecision renewed = hpa_reconcile(hpa, s2, cached, now, HPAConfig{});
   REQUIRE(renewed.proposals.size() == 1);
   CHECK(renewed.proposals[0].current.average_utilization == 50);  // 500m of 1000m
+}
+
+}  // namespace
+}  // namespace simcluster
+
+namespace simcluster {
+namespace {
+
+using namespace hpa_test;
+
+TEST_CASE("HPAPodMetricsSample totals: a Resource metric reads them as the containers' sum") {
+  // Two containers per pod; the engine gives each sample's totals and leaves the
+  // per-container maps empty unless a ContainerResource metric reads them.
+  auto hpa = cpu_hpa("web", 1, 20, 50);
+  std::vector<HPAPodInfo> with_containers, with_totals;
+  for (int i = 0; i < 6; ++i) {
+    HPAPodInfo p = ready_pod("web-" + std::to_string(i), 300, 200 + 40 * i, kNow);
+    p.containers.push_back({"sidecar", {{"cpu", milli(100)}}, false});
+    p.usage->containers["sidecar"]["cpu"] = milli(30);
+    with_containers.push_back(p);
+    p.usage->cpu_total_milli = 200 + 40 * i + 30;
+    p.usage->containers.clear();
+    with_totals.push_back(p);
+  }
+  HPAState s1 = {}, s2 = {};
+  HPAInputs a = {}, b = {};
+  a.spec_replicas = b.spec_replicas = 6;
+  a.status_replicas = b.status_replicas = 6;
+  a.pods = with_containers;
+  b.pods = with_totals;
+  const HPADecision da = hpa_reconcile(hpa, s1, a, kNow, HPAConfig{});
+  const HPADecision db = hpa_reconcile(hpa, s2, b, kNow, HPAConfig{});
+  REQUIRE(da.proposals.size() == 1);
+  REQUIRE(db.proposals.size() == 1);
+  CHECK(da.proposals[0].current.average_utilization == db.proposals[0].current.average_utilization);
+  CHECK(da.desired_replicas == db.desired_replicas);
+  CHECK(explain_decision(da) == explain_decision(db));
+  // Without totals, the empty per-container maps make every pod "missing".
+  for (HPAPodInfo& p : b.pods) p.usage->cpu_total_milli.reset();
+  HPAState s3 = {};
+  const HPADecision dc = hpa_reconcile(hpa, s3, b, kNow, HPAConfig{});
+  CHECK(dc.desired_replicas != da.desired_replicas);
 }
 
 }  // namespace
