@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "simcluster/plan.h"
+#include "simcluster/run_partial.h"
 #include "simcluster/scenario.h"
 
 namespace simcluster::cli {
@@ -27,6 +28,13 @@ int cmd_merge(const Args& args);      // cmd_merge.cpp
 int merge_plan_partials(const std::vector<std::pair<std::string, PlanPartial>>& partials,
                         const std::optional<std::string>& format,
                         const std::optional<std::string>& out);
+
+// merge: the run's output from checked partials (by file, every shard once),
+// in `format` (run's -o, default text), `start` as run's --start. cmd_run.cpp.
+int merge_run_partials(const std::vector<std::pair<std::string, RunPartial>>& partials,
+                       const std::optional<std::string>& format,
+                       const std::optional<std::string>& start,
+                       const std::optional<std::string>& out);
 
 // A scenario named on the command line: a file, or "-" for stdin (its
 // relative paths resolve against the current directory), with the --set

@@ -17,11 +17,12 @@ constexpr const char* kUsage = R"(simcluster - a Kubernetes cluster simulator an
 Usage:
   simcluster run [-f] SCENARIO... [-o text|wide|json|yaml|csv|html|openmetrics] [--out FILE]
                  [--seed N] [--duration D] [--set PATH=VALUE]... [--start TIME] [-q|--quiet]
-                 [--cluster-from DUMP] [-j|--jobs N]
+                 [--cluster-from DUMP] [-j|--jobs N] [--shard I/N]
   simcluster plan [-f] SCENARIO... [--shapes PRESET,...|all] [--max-nodes N] [--require R,...]
                   [-o text|wide|json|yaml|csv|html] [--out FILE] [-j|--jobs N]
                   [--set PATH=VALUE]... [-q|--quiet] [--shard I/N]
-  simcluster merge PARTIAL... [-o text|wide|json|yaml|csv|html] [--out FILE]
+  simcluster merge PARTIAL... [-o text|wide|json|yaml|csv|html|openmetrics] [--start TIME]
+                   [--out FILE]
   simcluster validate [-f|--filename] PATH... [-n|--namespace NS] [-o text|json]
                       [--feature-gates HPAScaleToZero=true]
   simcluster calibrate SAMPLES.csv [--rate-column NAME] [--cpu-column NAME] [--service NAME]
@@ -32,7 +33,7 @@ Usage:
 Commands:
   run        Simulate one or more scenarios and report pods, nodes, cost and risks.
   plan       Find the cheapest cluster (node shape and count) that fits each load level.
-  merge      Combine the partial results of 'plan --shard I/N' into the plan.
+  merge      Combine the partial results of 'plan|run --shard I/N' into the plan or run.
   validate   Load Kubernetes manifests, print their inventory and the problems found.
   calibrate  Fit a service's CPU cost (baseline + per request) from measured samples.
 
