@@ -112,6 +112,7 @@ void scrape_metrics(World& w) {
   // kills, idle-usage warnings) is applied afterwards in name order, as a walk of the
   // ordered map would.
   std::vector<SimPod*> oom, idle_over;
+  std::vector<Recorder::WorkloadSampling> sampled;  // by workload index
   const std::vector<SimPod*>& pods = w.store.pods.dense();
   for (size_t i = 0; i < pods.size(); ++i) {
     // The pods are far apart in memory: fetch a few ahead.
@@ -168,6 +169,18 @@ void scrape_metrics(World& w) {
         metrics_server_window(p.running_at, now, p.metrics_point, w.cfg.metrics_resolution);
     p.metrics_point = now;
     p.cpu_usage = p.tmpl->cpu_limit_milli > 0 ? std::min(cpu, p.tmpl->cpu_limit_milli) : cpu;
+    if (p.workload_index >= 0) {
+      const auto wi = static_cast<size_t>(p.workload_index);
+      if (wi >= sampled.size()) sampled.resize(wi + 1);
+      Recorder::WorkloadSampling& ws = sampled[wi];
+      ws.sampled += 1;
+      const int64_t limit = p.tmpl->cpu_limit_milli;
+      if (limit > 0 && cpu > limit) {
+        ws.throttled += 1;
+        ws.peak_demand_of_limit = std::max(
+            ws.peak_demand_of_limit, 100.0 * static_cast<double>(cpu) / static_cast<double>(limit));
+      }
+    }
     if (p.tmpl->memory_limit > 0 && memory > p.tmpl->memory_limit) oom.push_back(&p);
   }
   auto by_name = [&w](const SimPod* a, const SimPod* b) {
@@ -177,7 +190,7 @@ void scrape_metrics(World& w) {
   for (const SimPod* p : idle_over) w.recorder.idle_usage_set(*p, idle_cpu, idle_mem);
   std::sort(oom.begin(), oom.end(), by_name);
   for (SimPod* p : oom) w.crash_pod(*p, "OOMKilled");
-  w.recorder.metrics(w, users, out);
+  w.recorder.metrics(w, users, out, sampled);
 }
 
 }  // namespace simcluster

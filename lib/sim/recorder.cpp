@@ -440,7 +440,8 @@ void Recorder::rollout_finished(int32_t index, SimDuration took) {
   workloads_[index].rollout_seconds.push_back(took.count() / 1000);
 }
 
-void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& loads) {
+void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& loads,
+                       const std::vector<WorkloadSampling>& sampled) {
   const SimTime now = w.now;
   // Users: the start of the current rising streak is "the load change".
   if (have_users_) {
@@ -479,22 +480,17 @@ void Recorder::metrics(World& w, double users, const std::vector<ServiceLoad>& l
   // the limit until the next scrape (metrics.cpp caps the usage).
   const int64_t resolution = w.cfg.metrics_resolution.count();
   const bool settled = now > settle_;
-  const std::vector<SimPod*>& pods = w.store.pods.dense();
-  for (size_t i = 0; i < pods.size(); ++i) {
-    if (i + 8 < pods.size()) __builtin_prefetch(pods[i + 8]);
-    const SimPod& p = *pods[i];
-    if (p.sample_time != now || p.workload_index < 0) continue;
-    WorkloadTrack& t = workloads_[static_cast<size_t>(p.workload_index)];
-    if (settled) t.settled_pod_ms += resolution;
-    if (p.tmpl->cpu_limit_milli <= 0 || p.cpu_demand <= p.tmpl->cpu_limit_milli) continue;
-    t.throttled_ms += resolution;
+  for (size_t i = 0; i < sampled.size() && i < workloads_.size(); ++i) {
+    const WorkloadSampling& s = sampled[i];
+    WorkloadTrack& t = workloads_[i];
+    if (settled) t.settled_pod_ms += s.sampled * resolution;
+    if (s.throttled == 0) continue;
+    t.throttled_ms += s.throttled * resolution;
     if (settled) {
-      t.settled_throttled_ms += resolution;
+      t.settled_throttled_ms += s.throttled * resolution;
       if (!t.settled_first_throttled) t.settled_first_throttled = now;
     }
-    t.peak_demand_of_limit =
-        std::max(t.peak_demand_of_limit, 100.0 * static_cast<double>(p.cpu_demand) /
-                                             static_cast<double>(p.tmpl->cpu_limit_milli));
+    t.peak_demand_of_limit = std::max(t.peak_demand_of_limit, s.peak_demand_of_limit);
   }
 
   // Pods Pending longer than the grace: the cluster has no room for them.

@@ -77,8 +77,16 @@ class Recorder {
   // Called after each step at w.now.
   void observe(World& w);
   void sample(World& w);
-  // One metrics scrape: users and the LoadSource's answer per Service.
-  void metrics(World& w, double users, const std::vector<ServiceLoad>& loads);
+  // What one scrape saw of a workload's pods (indexed by workload index): pods sampled,
+  // of them running at their CPU limit (demand above it), and the highest demand in % of
+  // the limit among those.
+  struct WorkloadSampling {
+    int64_t sampled = 0, throttled = 0;
+    double peak_demand_of_limit = 0;
+  };
+  // One metrics scrape: users, the LoadSource's answer per Service and the pods sampled.
+  void metrics(World& w, double users, const std::vector<ServiceLoad>& loads,
+               const std::vector<WorkloadSampling>& sampled);
 
   // A StatefulSet pod evicted from an unreachable node that stays Terminating
   // (its controller will not replace it until the node's kubelet confirms).
