@@ -229,6 +229,32 @@ void Recorder::hpa_synced(World& w, const std::string& hpa, const std::string& t
         1, metric_replicas);
 }
 
+void Recorder::scheduled(SimTime t, const std::string& workload, const std::string& pod,
+                         const std::string& node) {
+  if (t != scheduled_at_ || events_.empty()) {
+    scheduled_at_ = t;
+    scheduled_open_.clear();
+  }
+  if (!workload.empty()) {
+    auto it = scheduled_open_.find(workload);
+    if (it != scheduled_open_.end()) {
+      ScheduledBurst& b = it->second;
+      b.pods += 1;
+      b.nodes.insert(node);
+      ReportEvent& e = events_[b.index];
+      e.object = workload;
+      e.message = fmt::format("Successfully assigned {} pods of {} to {} node{}", b.pods, workload,
+                              b.nodes.size(), b.nodes.size() == 1 ? "" : "s");
+      e.details = {{"pods", std::to_string(b.pods)}, {"nodes", std::to_string(b.nodes.size())}};
+      if (b.nodes.size() == 1) e.details["node"] = node;
+      return;
+    }
+    scheduled_open_[workload] = ScheduledBurst{events_.size(), 1, {node}};
+  }
+  event(t, "Scheduled", "Pod/" + pod, fmt::format("Successfully assigned {} to {}", pod, node),
+        {{"node", node}});
+}
+
 void Recorder::event(SimTime t, std::string kind, std::string object, std::string message,
                      std::map<std::string, std::string> details) {
   if (kind == "FailedScheduling") pending_reasons_[message] += 1;

@@ -212,10 +212,7 @@ void SchedulerController::reconcile(KeyId key) {
   const std::string pod_name = fmt::format("Pod/{}", w_.store.keys.name(key));
   if (r.ok()) {
     w_.bind_pod(*p, *r.node);
-    w_.recorder.event(
-        now, "Scheduled", pod_name,
-        fmt::format("Successfully assigned {} to {}", w_.store.keys.name(key), r.node_name),
-        {{"node", r.node_name}});
+    w_.recorder.scheduled(now, p->workload, w_.store.keys.name(key), r.node_name);
     return;
   }
   p->schedule_attempts += 1;

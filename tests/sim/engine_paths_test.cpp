@@ -409,14 +409,14 @@ TEST_CASE(
     // (the others wait for it) -> all running at 7 s, Ready at the 10 s tick.
     // OrderedReady: db-1 only once db-0 is Ready (10 s), db-2 at 20 s.
     sim.run_until(sec(99));
+    // (Pods of one workload bound at the same instant share one Scheduled event.)
     std::map<std::string, int64_t> scheduled;
     for (const ReportEvent& e : events_of(sim.report(), "Scheduled")) {
       scheduled[e.object] = e.t.ms();
+      if (parallel) CHECK(e.details.at("pods") == "3");
     }
     const std::map<std::string, int64_t> want =
-        parallel ? std::map<std::string, int64_t>{{"Pod/default/db-0", 0},
-                                                  {"Pod/default/db-1", 0},
-                                                  {"Pod/default/db-2", 0}}
+        parallel ? std::map<std::string, int64_t>{{"StatefulSet/default/db", 0}}
                  : std::map<std::string, int64_t>{{"Pod/default/db-0", 0},
                                                   {"Pod/default/db-1", 10'000},
                                                   {"Pod/default/db-2", 20'000}};
@@ -547,6 +547,34 @@ TEST_CASE(
   CHECK(fit_broken.find("exceed allocatable 16000m") != std::string::npos);
   w.store.snapshot.remove_pod(id);
   CHECK(find_broken_invariant(w).empty());
+}
+
+}  // namespace
+}  // namespace simcluster
+
+namespace simcluster {
+namespace {
+
+TEST_CASE("Scheduled events: one per workload and instant, one per pod bound alone") {
+  SimulationConfig cfg = one_node_world("scheduled-events", 5);
+  cfg.node_pools[0].count = 2;
+  cfg.manifests.deployments.push_back(
+      deployment("web", 5, container("web", "web:1", "100m", "64Mi")));
+  cfg.timeline.push_back(scale_at(60, "Deployment", "web", 6));
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(120));
+  const std::vector<ReportEvent> events = events_of(sim.report(), "Scheduled");
+  REQUIRE(events.size() == 2);
+  // The five pods created at 0 s: one event for the Deployment, at the first's place.
+  CHECK(events[0].t.ms() == 0);
+  CHECK(events[0].object == "Deployment/default/web");
+  CHECK(events[0].details.at("pods") == "5");
+  CHECK(events[0].details.at("nodes") == "2");
+  CHECK(events[0].message == "Successfully assigned 5 pods of Deployment/default/web to 2 nodes");
+  // The sixth, alone at 60 s: kube-scheduler's own message for the pod.
+  CHECK(events[1].t.ms() >= 60'000);
+  CHECK(events[1].object.rfind("Pod/default/web-", 0) == 0);
+  CHECK(events[1].message.rfind("Successfully assigned default/web-", 0) == 0);
 }
 
 }  // namespace
