@@ -176,7 +176,10 @@ Json verdict_to_json(const Verdict& v) {
   return j;
 }
 
-Json report_to_json(const Report& r) {
+namespace {
+
+// Every key of the report before "events" and "series", its two big arrays.
+Json report_head_to_json(const Report& r) {
   Json j = Json::object();
   j["version"] = r.version;
   j["kind"] = "SimulationReport";
@@ -255,18 +258,27 @@ Json report_to_json(const Report& r) {
     warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
   j["warnings"] = std::move(warnings);
 
+  return j;
+}
+
+Json event_to_json(const ReportEvent& e) {
+  Json ej = Json::object();
+  ej["t_ms"] = e.t.ms();
+  ej["kind"] = e.kind;
+  ej["object"] = e.object;
+  ej["message"] = e.message;
+  Json details = Json::object();
+  for (const auto& [k, v] : e.details) details[k] = v;
+  ej["details"] = std::move(details);
+  return ej;
+}
+
+}  // namespace
+
+Json report_to_json(const Report& r) {
+  Json j = report_head_to_json(r);
   Json events = Json::array();
-  for (const auto& e : r.events) {
-    Json ej = Json::object();
-    ej["t_ms"] = e.t.ms();
-    ej["kind"] = e.kind;
-    ej["object"] = e.object;
-    ej["message"] = e.message;
-    Json details = Json::object();
-    for (const auto& [k, v] : e.details) details[k] = v;
-    ej["details"] = std::move(details);
-    events.push_back(std::move(ej));
-  }
+  for (const auto& e : r.events) events.push_back(event_to_json(e));
   j["events"] = std::move(events);
   j["series"] = series_to_json(r);
   return j;
@@ -544,7 +556,29 @@ std::string dump_yaml(const Json& tree) {
 
 }  // namespace report_detail
 
-std::string render_json(const Report& report) { return dump_json(report_to_json(report)); }
+std::string render_json(const Report& r) {
+  // dump_json(report_to_json(r)), byte for byte, without building the events' tree: a
+  // large run has hundreds of thousands of events; each is written as it is converted.
+  std::string out;
+  write_json(out, report_head_to_json(r), 0);  // "{\n  ...\n}"
+  out.resize(out.size() - 2);                  // reopen the object after its last member
+  out += ",\n  \"events\": ";
+  if (r.events.empty()) {
+    out += "[]";
+  } else {
+    out += "[\n";
+    for (size_t i = 0; i < r.events.size(); ++i) {
+      out += "    ";
+      write_json(out, event_to_json(r.events[i]), 4);
+      out += i + 1 < r.events.size() ? ",\n" : "\n";
+    }
+    out += "  ]";
+  }
+  out += ",\n  \"series\": ";
+  write_json(out, series_to_json(r), 2);
+  out += "\n}\n";
+  return out;
+}
 
 std::string render_yaml(const Report& report) { return dump_yaml(report_to_json(report)); }
 

@@ -188,3 +188,15 @@ TEST_CASE("the JSON and YAML reports list the --set overrides after file, absent
   CHECK(checker.check(j) == "");
   CHECK(yaml_to_json(YAML::Load(render_yaml(r)))["overrides"] == j["overrides"]);
 }
+
+TEST_CASE("render_json streams the events: the bytes of the whole tree, with or without events") {
+  using report_detail::dump_json;
+  using report_detail::report_to_json;
+  Report r = sample_report();
+  REQUIRE_FALSE(r.events.empty());
+  CHECK(render_json(r) == dump_json(report_to_json(r)));
+  r.events.clear();
+  CHECK(render_json(r) == dump_json(report_to_json(r)));
+  const Report empty;
+  CHECK(render_json(empty) == dump_json(report_to_json(empty)));
+}
