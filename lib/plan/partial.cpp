@@ -7,45 +7,21 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "report/partial_json.h"
 #include "simcluster/error.h"
 #include "simcluster/plan.h"
 
 namespace simcluster {
 
+using namespace partial_json;
+
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json totals_json(const ResourceTotals& t) {
-  return Json::array({t.pods, t.cpu_requests_milli, t.memory_requests, t.cpu_limits_milli,
-                      t.memory_limits, t.storage});
-}
-
-ResourceTotals totals_from(const Json& j) {
-  ResourceTotals t;
-  t.pods = j.at(0).get<int64_t>();
-  t.cpu_requests_milli = j.at(1).get<int64_t>();
-  t.memory_requests = j.at(2).get<int64_t>();
-  t.cpu_limits_milli = j.at(3).get<int64_t>();
-  t.memory_limits = j.at(4).get<int64_t>();
-  t.storage = j.at(5).get<int64_t>();
-  return t;
-}
-
 Json check_json(const RequirementCheck& c) {
-  Json issues = Json::array();
-  for (const FitIssue& i : c.issues) {
-    issues.push_back({{"check", i.check},
-                      {"object", i.object},
-                      {"first_ms", i.first.ms()},
-                      {"count", i.count},
-                      {"message", i.message},
-                      {"value", i.value}});
-  }
   return {{"requirement", std::string(to_string(c.requirement))},
           {"fits", c.fits},
           {"disrupted", c.disrupted},
-          {"issues", std::move(issues)},
+          {"issues", fit_issues_json(c.issues)},
           {"peak", totals_json(c.peak)},
           {"pending_max", c.pending_max}};
 }
@@ -57,16 +33,7 @@ RequirementCheck check_from(const Json& j) {
   c.requirement = *r;
   c.fits = j.at("fits").get<bool>();
   c.disrupted = j.at("disrupted").get<std::string>();
-  for (const Json& i : j.at("issues")) {
-    FitIssue f;
-    f.check = i.at("check").get<std::string>();
-    f.object = i.at("object").get<std::string>();
-    f.first = SimTime::from_ms(i.at("first_ms").get<int64_t>());
-    f.count = i.at("count").get<int64_t>();
-    f.message = i.at("message").get<std::string>();
-    f.value = i.at("value").get<int64_t>();
-    c.issues.push_back(std::move(f));
-  }
+  c.issues = fit_issues_from(j.at("issues"));
   c.peak = totals_from(j.at("peak"));
   c.pending_max = j.at("pending_max").get<int32_t>();
   return c;
@@ -163,50 +130,27 @@ std::string write_plan_partial(const PlanPartial& p) {
   for (const auto& [task, c] : p.results) {
     results.push_back({{"task", task}, {"candidate", candidate_json(c)}});
   }
-  Json j = {{"kind", "SimclusterPartial"},
-            {"format", kPlanPartialFormat},
-            {"command", "plan"},
-            {"version", p.version},
-            {"digest", p.digest},
-            {"args", p.args},
-            {"shard", p.shard},
-            {"shards", p.shards},
-            {"tasks", p.tasks},
-            {"results", std::move(results)}};
-  return j.dump(1) + "\n";
+  const Header h{"plan",  kPlanPartialFormat, p.version, p.digest, p.args,
+                 p.shard, p.shards,           p.tasks};
+  return partial(h, std::move(results)).dump(1) + "\n";
 }
 
 PlanPartial read_plan_partial(std::string_view text, const std::string& file) {
-  const SourceLocation where{file, 0, 0};
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("kind", "") != "SimclusterPartial") {
-    throw InputError(where, "not a simcluster partial result (JSON of kind SimclusterPartial)",
-                     "give the files written by 'simcluster plan --shard I/N'");
-  }
-  if (j.value("format", 0) != kPlanPartialFormat) {
-    throw InputError(where,
-                     fmt::format("partial format {} is not this simcluster's ({})",
-                                 j.value("format", 0), kPlanPartialFormat),
-                     "run every shard and the merge with the same simcluster version");
-  }
-  if (j.value("command", "") != "plan") {
-    throw InputError(where, fmt::format("a partial of '{}', not of 'plan'", j.value("command", "")),
-                     "merge partials of one command");
-  }
+  Header h;
+  const Json results = read_partial(text, file, "plan", kPlanPartialFormat, h);
   PlanPartial p;
+  p.version = h.version;
+  p.digest = h.digest;
+  p.args = h.args;
+  p.shard = h.shard;
+  p.shards = h.shards;
+  p.tasks = h.tasks;
   try {
-    p.version = j.at("version").get<std::string>();
-    p.digest = j.at("digest").get<std::string>();
-    p.args = j.at("args").get<std::vector<std::string>>();
-    p.shard = j.at("shard").get<size_t>();
-    p.shards = j.at("shards").get<size_t>();
-    p.tasks = j.at("tasks").get<size_t>();
-    for (const Json& r : j.at("results")) {
+    for (const Json& r : results) {
       p.results.emplace_back(r.at("task").get<size_t>(), candidate_from(r.at("candidate")));
     }
   } catch (const std::exception& e) {
-    throw InputError(where, fmt::format("a damaged partial result: {}", e.what()),
-                     "run the shard again");
+    damaged(file, e);
   }
   return p;
 }

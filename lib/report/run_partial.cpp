@@ -13,13 +13,14 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "report/partial_json.h"
 #include "simcluster/error.h"
 
 namespace simcluster {
 
-namespace {
+using namespace partial_json;
 
-using Json = nlohmann::ordered_json;
+namespace {
 
 // ---------------------------------------------------------------- scalars
 
@@ -55,22 +56,6 @@ std::vector<double> dbls_from(const Json& j) {
 }
 
 // ---------------------------------------------------------------- parts
-
-Json totals_json(const ResourceTotals& t) {
-  return Json::array({t.pods, t.cpu_requests_milli, t.memory_requests, t.cpu_limits_milli,
-                      t.memory_limits, t.storage});
-}
-
-ResourceTotals totals_from(const Json& j) {
-  ResourceTotals t;
-  t.pods = j.at(0).get<int64_t>();
-  t.cpu_requests_milli = j.at(1).get<int64_t>();
-  t.memory_requests = j.at(2).get<int64_t>();
-  t.cpu_limits_milli = j.at(3).get<int64_t>();
-  t.memory_limits = j.at(4).get<int64_t>();
-  t.storage = j.at(5).get<int64_t>();
-  return t;
-}
 
 Json resources_json(const Resources& r) {
   Json extended = Json::object();
@@ -186,21 +171,12 @@ NodeSummary pool_from(const Json& j) {
 }
 
 Json verdict_json(const Verdict& v) {
-  Json issues = Json::array();
-  for (const FitIssue& i : v.issues) {
-    issues.push_back({{"check", i.check},
-                      {"object", i.object},
-                      {"first_ms", i.first.ms()},
-                      {"count", i.count},
-                      {"message", i.message},
-                      {"value", i.value}});
-  }
   return {{"fits", v.fits},
           {"settle_ms", v.settle.count()},
           {"pending_grace_ms", v.pending_grace.count()},
           {"node_wait_ms", v.node_wait.count()},
           {"max_throttled_percent", dbl(v.max_throttled_percent)},
-          {"issues", std::move(issues)}};
+          {"issues", fit_issues_json(v.issues)}};
 }
 
 Verdict verdict_from(const Json& j) {
@@ -210,16 +186,7 @@ Verdict verdict_from(const Json& j) {
   v.pending_grace = SimDuration(j.at("pending_grace_ms").get<int64_t>());
   v.node_wait = SimDuration(j.at("node_wait_ms").get<int64_t>());
   v.max_throttled_percent = dbl_from(j.at("max_throttled_percent"));
-  for (const Json& i : j.at("issues")) {
-    FitIssue f;
-    f.check = i.at("check").get<std::string>();
-    f.object = i.at("object").get<std::string>();
-    f.first = SimTime::from_ms(i.at("first_ms").get<int64_t>());
-    f.count = i.at("count").get<int64_t>();
-    f.message = i.at("message").get<std::string>();
-    f.value = i.at("value").get<int64_t>();
-    v.issues.push_back(std::move(f));
-  }
+  v.issues = fit_issues_from(j.at("issues"));
   return v;
 }
 
@@ -378,11 +345,6 @@ Json parse_partial(std::string_view text) {
   return j;
 }
 
-std::string command_of(const Json& j) {
-  if (!j.is_object() || !j.contains("command") || !j["command"].is_string()) return "";
-  return j["command"].get<std::string>();
-}
-
 }  // namespace
 
 std::string write_run_partial(const RunPartial& p) {
@@ -390,61 +352,35 @@ std::string write_run_partial(const RunPartial& p) {
   for (const auto& [task, run] : p.results) {
     results.push_back({{"task", task}, {"run", run_json(run)}});
   }
-  Json j = {{"kind", "SimclusterPartial"},
-            {"format", kRunPartialFormat},
-            {"command", "run"},
-            {"version", p.version},
-            {"digest", p.digest},
-            {"args", p.args},
-            {"shard", p.shard},
-            {"shards", p.shards},
-            {"tasks", p.tasks},
-            {"results", std::move(results)}};
+  const Header h{"run", kRunPartialFormat, p.version, p.digest, p.args, p.shard, p.shards, p.tasks};
   // Compact: a day's report has tens of thousands of samples and events.
-  return j.dump() + "\n";
+  return partial(h, std::move(results)).dump() + "\n";
 }
 
 RunPartial read_run_partial(std::string_view text, const std::string& file) {
-  const SourceLocation where{file, 0, 0};
-  Json j = parse_partial(text);
-  if (j.is_null()) {
-    throw InputError(where, "not a simcluster partial result (JSON of kind SimclusterPartial)",
-                     "give the files written by 'simcluster run --shard I/N'");
-  }
-  const std::string command = command_of(j);
-  if (command != "run") {
-    throw InputError(where, fmt::format("a partial of '{}', not of 'run'", command),
-                     "merge partials of one command");
-  }
-  if (!j.contains("format") || !j["format"].is_number_integer() ||
-      j["format"].get<int>() != kRunPartialFormat) {
-    throw InputError(
-        where,
-        fmt::format("run partial format {} is not this simcluster's ({})",
-                    j.contains("format") ? j["format"].dump() : "none", kRunPartialFormat),
-        "run every shard and the merge with the same simcluster version");
-  }
+  Header h;
+  const Json results = read_partial(text, file, "run", kRunPartialFormat, h);
   RunPartial p;
+  p.version = h.version;
+  p.digest = h.digest;
+  p.args = h.args;
+  p.shard = h.shard;
+  p.shards = h.shards;
+  p.tasks = h.tasks;
   try {
-    p.version = j.at("version").get<std::string>();
-    p.digest = j.at("digest").get<std::string>();
-    p.args = j.at("args").get<std::vector<std::string>>();
-    p.shard = j.at("shard").get<size_t>();
-    p.shards = j.at("shards").get<size_t>();
-    p.tasks = j.at("tasks").get<size_t>();
-    for (const Json& r : j.at("results")) {
+    for (const Json& r : results) {
       p.results.emplace_back(r.at("task").get<size_t>(), run_from(r.at("run")));
     }
   } catch (const std::exception& e) {
-    throw InputError(where, fmt::format("a damaged partial result: {}", e.what()),
-                     "run the shard again");
+    damaged(file, e);
   }
   return p;
 }
 
 std::string partial_command(std::string_view text) {
-  Json j = parse_partial(text);
-  return command_of(parse_partial(text));
+  const Json j = parse_partial(text);
+  if (!j.is_object() || !j.contains("command") || !j["command"].is_string()) return "";
+  return j["command"].get<std::string>();
 }
 
 }  // namespace simcluster
