@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "simcluster/nodes.h"
+#include "simcluster/partial.h"
 #include "simcluster/render.h"
 #include "simcluster/report.h"
 #include "simcluster/scenario.h"
@@ -188,13 +189,8 @@ std::string render_plan(const Plan& plan, ReportFormat format);
 // (galloping, then bisection, per shape), so a task is never split: shard I
 // of N computes the tasks t with t % N == I, each completely, and
 // merge_plan(all shards' results) == make_plan, field for field.
-struct PlanPartial {
-  // The header merge checks (the CLI fills version, digest and args).
-  std::string version;            // simcluster's
-  std::string digest;             // of the inputs and the flags that change results
-  std::vector<std::string> args;  // the plan's arguments that change results
-  size_t shard = 0, shards = 1;   // I and N
-  size_t tasks = 0;               // the plan's tasks, all shards together
+// The header (partial.h): the CLI fills version, digest and args.
+struct PlanPartial : PartialHeader {
   // (task, its search), by task; the candidates' pools are not carried.
   std::vector<std::pair<size_t, PlanCandidate>> results;
 };

@@ -9,19 +9,16 @@
 #include <utility>
 #include <vector>
 
+#include "simcluster/partial.h"
 #include "simcluster/render.h"
 
 namespace simcluster {
 
 // A multi-scenario run's tasks are its scenarios, one simulation each, in the
 // order given: shard I of N runs the scenarios t with t % N == I.
-struct RunPartial {
-  // The header merge checks (the CLI fills version, digest and args).
-  std::string version;            // simcluster's
-  std::string digest;             // of the inputs and the flags that change results
-  std::vector<std::string> args;  // the run's arguments that change results
-  size_t shard = 0, shards = 1;   // I and N
-  size_t tasks = 0;               // the run's scenarios, all shards together
+// The header (partial.h): the CLI fills version, digest and args; tasks are the run's
+// scenarios, all shards together.
+struct RunPartial : PartialHeader {
   // (task, its run), by task: the whole Report and the manifests' totals.
   std::vector<std::pair<size_t, ScenarioRun>> results;
 };

@@ -130,21 +130,12 @@ std::string write_plan_partial(const PlanPartial& p) {
   for (const auto& [task, c] : p.results) {
     results.push_back({{"task", task}, {"candidate", candidate_json(c)}});
   }
-  const Header h{"plan",  kPlanPartialFormat, p.version, p.digest, p.args,
-                 p.shard, p.shards,           p.tasks};
-  return partial(h, std::move(results)).dump(1) + "\n";
+  return partial("plan", kPlanPartialFormat, p, std::move(results)).dump(1) + "\n";
 }
 
 PlanPartial read_plan_partial(std::string_view text, const std::string& file) {
-  Header h;
-  const Json results = read_partial(text, file, "plan", kPlanPartialFormat, h);
   PlanPartial p;
-  p.version = h.version;
-  p.digest = h.digest;
-  p.args = h.args;
-  p.shard = h.shard;
-  p.shards = h.shards;
-  p.tasks = h.tasks;
+  const Json results = read_partial(text, file, "plan", kPlanPartialFormat, p);
   try {
     for (const Json& r : results) {
       p.results.emplace_back(r.at("task").get<size_t>(), candidate_from(r.at("candidate")));

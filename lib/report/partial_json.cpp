@@ -7,10 +7,10 @@
 
 namespace simcluster::partial_json {
 
-Json partial(const Header& h, Json results) {
+Json partial(const std::string& command, int format, const PartialHeader& h, Json results) {
   return {{"kind", "SimclusterPartial"},
-          {"format", h.format},
-          {"command", h.command},
+          {"format", format},
+          {"command", command},
           {"version", h.version},
           {"digest", h.digest},
           {"args", h.args},
@@ -26,7 +26,7 @@ void damaged(const std::string& file, const std::exception& e) {
 }
 
 Json read_partial(std::string_view text, const std::string& file, const std::string& command,
-                  int format, Header& h) {
+                  int format, PartialHeader& h) {
   const SourceLocation where{file, 0, 0};
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || j.value("kind", "") != "SimclusterPartial") {
@@ -47,8 +47,6 @@ Json read_partial(std::string_view text, const std::string& file, const std::str
                                  j.contains("format") ? j["format"].dump() : "none", format),
                      "run every shard and the merge with the same simcluster version");
   }
-  h.command = command;
-  h.format = format;
   try {
     h.version = j.at("version").get<std::string>();
     h.digest = j.at("digest").get<std::string>();

@@ -9,29 +9,21 @@
 #include <string_view>
 #include <vector>
 
+#include "simcluster/partial.h"
 #include "simcluster/report.h"
 
 namespace simcluster::partial_json {
 
 using Json = nlohmann::ordered_json;
 
-// The header of a partial ("kind": "SimclusterPartial").
-struct Header {
-  std::string command;  // "plan", "run"
-  int format = 0;       // the command's partial format
-  std::string version, digest;
-  std::vector<std::string> args;
-  size_t shard = 0, shards = 1, tasks = 0;
-};
-
-// The partial: the header's fields, then "results".
-Json partial(const Header& header, Json results);
-// Parses `text` as a partial of `command` in `format` into `header` (command and format
-// as asked) and returns its "results". Throws InputError at `file` for anything else:
-// not a partial, another command's, another format, a damaged header; `results_from`
-// errors of the caller should also be reported with damaged().
+// The partial: kind, format, command, the header's fields, then "results".
+Json partial(const std::string& command, int format, const PartialHeader& header, Json results);
+// Parses `text` as a partial of `command` in `format`, fills `header` and returns its
+// "results". Throws InputError at `file` for anything else: not a partial, another
+// command's, another format, a damaged header. Errors reading the results are the
+// caller's to report with damaged().
 Json read_partial(std::string_view text, const std::string& file, const std::string& command,
-                  int format, Header& header);
+                  int format, PartialHeader& header);
 // The InputError for a partial whose content could not be read.
 [[noreturn]] void damaged(const std::string& file, const std::exception& e);
 

@@ -352,21 +352,13 @@ std::string write_run_partial(const RunPartial& p) {
   for (const auto& [task, run] : p.results) {
     results.push_back({{"task", task}, {"run", run_json(run)}});
   }
-  const Header h{"run", kRunPartialFormat, p.version, p.digest, p.args, p.shard, p.shards, p.tasks};
   // Compact: a day's report has tens of thousands of samples and events.
-  return partial(h, std::move(results)).dump() + "\n";
+  return partial("run", kRunPartialFormat, p, std::move(results)).dump() + "\n";
 }
 
 RunPartial read_run_partial(std::string_view text, const std::string& file) {
-  Header h;
-  const Json results = read_partial(text, file, "run", kRunPartialFormat, h);
   RunPartial p;
-  p.version = h.version;
-  p.digest = h.digest;
-  p.args = h.args;
-  p.shard = h.shard;
-  p.shards = h.shards;
-  p.tasks = h.tasks;
+  const Json results = read_partial(text, file, "run", kRunPartialFormat, p);
   try {
     for (const Json& r : results) {
       p.results.emplace_back(r.at("task").get<size_t>(), run_from(r.at("run")));
