@@ -579,3 +579,47 @@ TEST_CASE("Scheduled events: one per workload and instant, one per pod bound alo
 
 }  // namespace
 }  // namespace simcluster
+
+namespace simcluster {
+namespace {
+
+TEST_CASE("HPAs whose targets select the same pods report AmbiguousSelector, as pods come and go") {
+  // "wide" selects tier=front, which web's pods carry too: both HPAs see web's pods, and
+  // upstream refuses to scale on pods another HPA also selects. The HPA controller's
+  // incremental pod index must see the overlap from the first sync on.
+  SimulationConfig cfg = one_node_world("ambiguous", 3);
+  Deployment web = deployment("web", 2, container("web", "web:1", "100m", "64Mi"));
+  web.template_.metadata.labels["tier"] = "front";
+  Deployment wide = deployment("wide", 1, container("wide", "wide:1", "100m", "64Mi"));
+  wide.selector.match_labels = {{"tier", "front"}};
+  wide.template_.metadata.labels = {{"tier", "front"}};
+  Deployment alone = deployment("alone", 1, container("alone", "alone:1", "100m", "64Mi"));
+  cfg.manifests.deployments = {web, wide, alone};
+  cfg.manifests.horizontal_pod_autoscalers = {cpu_hpa("web", 1, 5, 50), cpu_hpa("wide", 1, 5, 50),
+                                              cpu_hpa("alone", 1, 5, 50)};
+  cfg.timeline.push_back(scale_at(120, "Deployment", "web", 4));
+  Simulator sim(std::move(cfg));
+  sim.run_until(sec(200));
+  std::set<std::string> ambiguous;
+  for (const ReportEvent& e : events_of(sim.report(), "HPAFailed")) {
+    if (e.details.at("reason") == "AmbiguousSelector") ambiguous.insert(e.object);
+  }
+  CHECK(ambiguous == std::set<std::string>{"HorizontalPodAutoscaler/default/web",
+                                           "HorizontalPodAutoscaler/default/wide"});
+  const HPAState* web_state = sim.hpa_state("default", "web");
+  const HPAState* alone_state = sim.hpa_state("default", "alone");
+  REQUIRE(web_state != nullptr);
+  REQUIRE(alone_state != nullptr);
+  bool web_active = true, alone_active = false;
+  for (const HPACondition& c : web_state->status.conditions) {
+    if (c.type == "ScalingActive") web_active = c.status == "True";
+  }
+  for (const HPACondition& c : alone_state->status.conditions) {
+    if (c.type == "ScalingActive") alone_active = c.reason != "AmbiguousSelector";
+  }
+  CHECK_FALSE(web_active);
+  CHECK(alone_active);
+}
+
+}  // namespace
+}  // namespace simcluster
