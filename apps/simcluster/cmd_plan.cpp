@@ -286,14 +286,7 @@ int merge_plan_partials(const std::vector<std::pair<std::string, PlanPartial>>& 
   }
   const std::vector<std::string> inputs = input_files(scenarios);
   if (out) check_output_path(*out, inputs);
-  if (inputs_digest(opt.result_args, inputs) != first.digest) {
-    throw InputError(SourceLocation{first_file, 0, 0},
-                     fmt::format("the inputs here differ from those {} ran with (scenario files, "
-                                 "manifests or their bytes under the same paths)",
-                                 shard_name(first.shard, first.shards, first_file)),
-                     fmt::format("merge where the shards' inputs are, at the same paths: {}",
-                                 fmt::join(inputs, ", ")));
-  }
+  check_inputs_here(first_file, first, opt.result_args, inputs);
   std::vector<std::pair<size_t, PlanCandidate>> results;
   for (const auto& [file, p] : partials) {
     for (const auto& r : p.results) results.push_back(r);

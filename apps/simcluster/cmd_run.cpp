@@ -425,14 +425,7 @@ int merge_run_partials(const std::vector<std::pair<std::string, RunPartial>>& pa
   const std::vector<Scenario> scenarios = load_scenarios(opt);
   const std::vector<std::string> inputs = input_files(scenarios);
   if (out) check_output_path(*out, inputs);
-  if (inputs_digest(opt.result_args, inputs) != first.digest) {
-    throw InputError(SourceLocation{first_file, 0, 0},
-                     fmt::format("the inputs here differ from those {} ran with (scenario files, "
-                                 "manifests or their bytes under the same paths)",
-                                 shard_name(first.shard, first.shards, first_file)),
-                     fmt::format("merge where the shards' inputs are, at the same paths: {}",
-                                 fmt::join(inputs, ", ")));
-  }
+  check_inputs_here(first_file, first, opt.result_args, inputs);
   // Every task once (cmd_merge checked each shard holds its slice).
   std::vector<std::optional<ScenarioRun>> by_task(scenarios.size());
   for (const auto& [file, p] : partials) {

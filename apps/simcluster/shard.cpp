@@ -2,6 +2,7 @@
 #include "shard.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdint>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "args.h"
+#include "simcluster/error.h"
 
 #ifndef SIMCLUSTER_VERSION
 #define SIMCLUSTER_VERSION "unknown"
@@ -83,6 +85,18 @@ std::string simcluster_version() { return SIMCLUSTER_VERSION; }
 
 std::string shard_name(size_t shard, size_t shards, const std::string& file) {
   return fmt::format("shard {}/{} ({})", shard, shards, file);
+}
+
+void check_inputs_here(const std::string& first_file, const PartialHeader& first,
+                       const std::vector<std::string>& result_args,
+                       const std::vector<std::string>& inputs) {
+  if (inputs_digest(result_args, inputs) == first.digest) return;
+  throw InputError(SourceLocation{first_file, 0, 0},
+                   fmt::format("the inputs here differ from those {} ran with (scenario files, "
+                               "manifests or their bytes under the same paths)",
+                               shard_name(first.shard, first.shards, first_file)),
+                   fmt::format("merge where the shards' inputs are, at the same paths: {}",
+                               fmt::join(inputs, ", ")));
 }
 
 }  // namespace simcluster::cli

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "simcluster/partial.h"
+
 namespace simcluster::cli {
 
 // "I/N" with 0 <= I < N <= 10000 (a Job's JOB_COMPLETION_INDEX and completions),
@@ -26,5 +28,12 @@ std::string simcluster_version();
 
 // "shard 1/3 (p1.json)".
 std::string shard_name(size_t shard, size_t shards, const std::string& file);
+
+// Merge, where it runs: the inputs read here (`inputs`, the files of the command's
+// `result_args`) must be those the shards ran with, else an InputError naming the first
+// shard (`first`, read from `first_file`) and the paths.
+void check_inputs_here(const std::string& first_file, const PartialHeader& first,
+                       const std::vector<std::string>& result_args,
+                       const std::vector<std::string>& inputs);
 
 }  // namespace simcluster::cli
