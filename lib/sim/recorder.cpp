@@ -406,12 +406,23 @@ void Recorder::hpa_scaled(World& w, int32_t index, int32_t from, int32_t to) {
   }
 }
 
+namespace {
+
+// The idle value is set and above the template's request or limit.
+bool idle_memory_exceeds(const TemplateInfo& t, std::optional<int64_t> memory) {
+  return memory && ((t.requests.memory > 0 && *memory > t.requests.memory) ||
+                    (t.memory_limit > 0 && *memory > t.memory_limit));
+}
+bool idle_cpu_exceeds(const TemplateInfo& t, std::optional<int64_t> cpu_milli) {
+  return cpu_milli && ((t.requests.cpu_milli > 0 && *cpu_milli > t.requests.cpu_milli) ||
+                       (t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli));
+}
+
+}  // namespace
+
 bool idle_usage_exceeds(const TemplateInfo& t, std::optional<int64_t> cpu_milli,
                         std::optional<int64_t> memory) {
-  return (memory && ((t.requests.memory > 0 && *memory > t.requests.memory) ||
-                     (t.memory_limit > 0 && *memory > t.memory_limit))) ||
-         (cpu_milli && ((t.requests.cpu_milli > 0 && *cpu_milli > t.requests.cpu_milli) ||
-                        (t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli)));
+  return idle_memory_exceeds(t, memory) || idle_cpu_exceeds(t, cpu_milli);
 }
 
 void Recorder::idle_usage_set(const SimPod& p, std::optional<int64_t> cpu_milli,
@@ -424,8 +435,7 @@ void Recorder::idle_usage_set(const SimPod& p, std::optional<int64_t> cpu_milli,
     if (has_lim) s += (s.empty() ? "limit " : " / limit ") + lim;
     return s;
   };
-  if (memory && ((t.requests.memory > 0 && *memory > t.requests.memory) ||
-                 (t.memory_limit > 0 && *memory > t.memory_limit))) {
+  if (idle_memory_exceeds(t, memory)) {
     const std::string key = workload + " memory";
     if (!idle_exceeds_.count(key)) {
       const bool over_lim = t.memory_limit > 0 && *memory > t.memory_limit;
@@ -440,8 +450,7 @@ void Recorder::idle_usage_set(const SimPod& p, std::optional<int64_t> cpu_milli,
           format_mem(t.idle_memory));
     }
   }
-  if (cpu_milli && ((t.requests.cpu_milli > 0 && *cpu_milli > t.requests.cpu_milli) ||
-                    (t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli))) {
+  if (idle_cpu_exceeds(t, cpu_milli)) {
     const std::string key = workload + " cpu";
     if (!idle_exceeds_.count(key)) {
       const bool over_lim = t.cpu_limit_milli > 0 && *cpu_milli > t.cpu_limit_milli;
